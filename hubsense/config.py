@@ -1,0 +1,189 @@
+"""All settings in one place.
+
+Every setting is read from the environment as ``HUBSENSE_<NAME>`` (upper case) or from a
+TOML file named by ``HUBSENSE_CONFIG`` (keys as below, lower case). Environment wins over
+the file, the file wins over the defaults. The README's configuration table is generated
+from this class (``hubsense config --markdown``), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_REGISTRY = Path(__file__).parent / "data" / "jamtland.toml"
+
+
+class ConfigError(ValueError):
+    """A configuration value or file is unusable; the message says which and why."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUBSENSE_", extra="forbid", frozen=True)
+
+    registry: Path = Field(
+        DEFAULT_REGISTRY, description="Hub registry file (TOML): municipalities, hubs, desks."
+    )
+
+    # --- MQTT -------------------------------------------------------------------------
+    mqtt_url: str = Field(
+        "mqtt://127.0.0.1:1883",
+        description="Broker URL: mqtt://[user:password@]host:port (mqtts:// for TLS).",
+    )
+    mqtt_protocol: Literal["5", "3.1.1"] = Field(
+        "5", description="MQTT protocol version the collector speaks."
+    )
+    mqtt_client_id: str = Field(
+        "hubsense-collector",
+        description="Collector client id; the broker keeps its persistent session under it.",
+    )
+    mqtt_topic_root: str = Field("hubs", description="First topic level of presence messages.")
+    mqtt_share_group: str = Field(
+        "",
+        description="If set, subscribe as $share/<group>/... so several collectors split load.",
+    )
+    mqtt_session_expiry_s: int = Field(
+        7 * 24 * 3600,
+        ge=0,
+        description="MQTT 5 session expiry: how long the broker queues for a stopped collector.",
+    )
+    mqtt_receive_maximum: int = Field(
+        2000,
+        ge=1,
+        le=65535,
+        description="Unacknowledged QoS 1 messages the broker may have in flight to the "
+        "collector (MQTT 5); bounds the collector's pending buffer.",
+    )
+    mqtt_ca_file: Path | None = Field(None, description="CA certificate for mqtts:// brokers.")
+
+    # --- Store ------------------------------------------------------------------------
+    store: Literal["sqlite", "influxdb"] = Field(
+        "sqlite", description="Where time series are kept."
+    )
+    sqlite_path: Path = Field(Path("hubsense.sqlite3"), description="SQLite database file.")
+    influx_url: str = Field("http://127.0.0.1:8086", description="InfluxDB base URL.")
+    influx_database: str = Field(
+        "hubsense", description="InfluxDB 1.x database (and the DBRP database name on 2.x/3.x)."
+    )
+    influx_username: str = Field("", description="InfluxDB 1.x user (empty: no auth).")
+    influx_password: str = Field("", description="InfluxDB 1.x password.")
+    influx_token: str = Field("", description="InfluxDB 2.x/3.x API token.")
+    influx_org: str = Field("hubsense", description="InfluxDB 2.x organisation.")
+    influx_bucket: str = Field("hubsense", description="InfluxDB 2.x bucket.")
+    influx_timeout_s: float = Field(10.0, gt=0, description="HTTP timeout for InfluxDB calls.")
+
+    # --- Collector --------------------------------------------------------------------
+    batch_size: int = Field(
+        1000, ge=1, description="Points per store write; a batch is flushed when full."
+    )
+    flush_interval_s: float = Field(
+        0.2, gt=0, description="A non-empty batch is flushed at least this often."
+    )
+    max_payload_bytes: int = Field(
+        4096, ge=64, description="Larger MQTT payloads are rejected unread."
+    )
+    max_future_s: float = Field(
+        120.0, ge=0, description="Messages stamped further ahead of the clock are rejected."
+    )
+    max_age_s: float = Field(
+        400 * 24 * 3600.0,
+        gt=0,
+        description="Messages stamped longer ago are rejected (backfill fits within it).",
+    )
+    dedup_window: int = Field(
+        256, ge=1, description="Recent sequence numbers remembered per sensor for dedup."
+    )
+    retry_initial_s: float = Field(0.5, gt=0, description="First retry delay after a failed write.")
+    retry_max_s: float = Field(30.0, gt=0, description="Longest retry delay (with jitter).")
+
+    # --- Sensors and API ----------------------------------------------------------------
+    heartbeat_s: float = Field(
+        300.0, gt=0, description="Sensors repeat their state at least this often."
+    )
+    offline_after_s: float = Field(
+        900.0,
+        gt=0,
+        description="A desk not heard from for this long is offline (3 missed heartbeats).",
+    )
+    low_battery_pct: int = Field(
+        20, ge=0, le=100, description="Battery at or below this is flagged low."
+    )
+    live_lookback_s: float = Field(
+        14 * 24 * 3600.0,
+        gt=0,
+        description="How far back the live view looks for a desk's last message.",
+    )
+    timeline_max_days: int = Field(
+        92, ge=1, description="Longest time range one timeline request may ask for."
+    )
+    api_host: str = Field("127.0.0.1", description="Address the API listens on.")
+    api_port: int = Field(8000, ge=1, le=65535, description="Port the API listens on.")
+
+    @field_validator("mqtt_topic_root")
+    @classmethod
+    def _topic_root_is_plain(cls, value: str) -> str:
+        if not value or any(c in value for c in "/#+$") or value != value.strip():
+            raise ValueError("must be one plain topic level without / # + $")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("HUBSENSE_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from defaults, config file and environment; ``overrides`` win over all.
+
+    Raises ConfigError with every problem listed, never a bare traceback.
+    """
+    config_file = os.environ.get("HUBSENSE_CONFIG")
+    if config_file:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"HUBSENSE_CONFIG={config_file}: no such file")
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_file}: not valid TOML: {exc}") from None
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None
+
+
+def settings_table() -> str:
+    """Markdown table of every setting, its environment variable and default."""
+    rows = ["| Setting | Environment variable | Default | Meaning |", "|---|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if isinstance(default, Path) and default == DEFAULT_REGISTRY:
+            default = "(bundled Jämtland example)"
+        rows.append(
+            f"| `{name}` | `HUBSENSE_{name.upper()}` | `{default}` | {field.description} |"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,68 @@
+"""The storage interface every backend implements, and the errors it may raise.
+
+Contract (tests/store/test_contract.py runs it against every backend):
+- ``write`` is all-or-nothing and durable when it returns: the caller acknowledges the
+  MQTT messages behind a batch only after ``write`` returned.
+- Writes are idempotent: a presence event is identified by (hub, desk, time_ns); writing it
+  again replaces it, so a redelivered message never counts twice.
+- Reads return plain ``PresenceEvent``/``Rejection`` records, oldest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from hubsense.events import PresenceEvent, Rejection
+
+
+class StoreError(Exception):
+    """Base class of every storage failure."""
+
+
+class StoreUnavailable(StoreError):
+    """Transient: the store could not be reached or asked us to slow down. Retry later."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class StoreRejected(StoreError):
+    """Permanent: the store refused this data (e.g. HTTP 400/422). Retrying will not help."""
+
+
+class BatchTooLarge(StoreError):
+    """The store refused the batch for its size (HTTP 413): split it and write the halves."""
+
+
+class Store(Protocol):
+    name: str
+
+    def open(self) -> None:
+        """Connect and create the database/bucket/tables if missing."""
+
+    def close(self) -> None: ...
+
+    def ping(self) -> None:
+        """Return if the store answers; raise StoreUnavailable otherwise."""
+
+    def write(self, events: Sequence[PresenceEvent], rejections: Sequence[Rejection]) -> None:
+        """Durably store a batch (idempotent, all or nothing)."""
+
+    def latest(self, hub: str, since_ns: int) -> dict[str, PresenceEvent]:
+        """The newest event per desk of ``hub`` at or after ``since_ns``, keyed by desk id."""
+
+    def timeline(self, hub: str, desk: str, start_ns: int, end_ns: int) -> list[PresenceEvent]:
+        """Events of one desk in [start_ns, end_ns), preceded by the last event before
+        ``start_ns`` if there is one (it gives the state at the start of the window)."""
+
+    def count_events(self, hub: str | None = None) -> int:
+        """Number of distinct stored presence events (all hubs, or one)."""
+
+    def rejections(self, limit: int = 100) -> list[Rejection]:
+        """The most recent rejected messages, newest first."""
+
+    def rejection_counts(self) -> dict[str, int]:
+        """Stored rejections per reason."""
+

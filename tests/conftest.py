@@ -1,0 +1,91 @@
+"""Shared fixtures: real servers on free loopback ports, registries, stores.
+
+With CI=true a missing mosquitto/influxd is a test failure, not a skip: integration tests
+must run in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hubsense.config import DEFAULT_REGISTRY
+from hubsense.devservers import Influxd, Mosquitto, ServerMissing
+from hubsense.registry import Registry, load_registry
+from hubsense.store.sqlite import SqliteStore
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _missing(exc: ServerMissing) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true and a real server is missing: {exc}")
+    pytest.skip(str(exc))
+
+
+@pytest.fixture
+def mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
+    server = Mosquitto(workdir=tmp_path / "mosquitto")
+    server.workdir.mkdir()
+    try:
+        server.start()
+    except ServerMissing as exc:
+        _missing(exc)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(scope="session")
+def influxd_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Influxd]:
+    server = Influxd(workdir=tmp_path_factory.mktemp("influxd"))
+    try:
+        server.start()
+    except ServerMissing as exc:
+        _missing(exc)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def influx_db_name() -> str:
+    """A fresh database name per test, so tests sharing one influxd never see each other."""
+    return f"t_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return load_registry(DEFAULT_REGISTRY)
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.open()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_thread_exceptions() -> Iterator[None]:
+    """A test fails when any thread (e.g. a paho callback) died with an exception."""
+    errors: list[threading.ExceptHookArgs] = []
+    previous = threading.excepthook
+    threading.excepthook = errors.append
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
+    if errors:
+        first = errors[0]
+        pytest.fail(f"exception in thread {first.thread}: {first.exc_type.__name__}: {first.exc_value}")
