@@ -1,0 +1,55 @@
+"""Duplicate detection and sequence bookkeeping.
+
+A message is a duplicate when its desk already had a message with the same timestamp
+recently (a QoS 1 redelivery, or a sensor resending). The sequence number is not used on
+its own as a key: it restarts at 0 when a sensor reboots and wraps at 2**32, and a
+restarted sequence with a new timestamp is a new observation. Sequence numbers are used to
+count messages that never arrived (gaps) and restarts, which feed sensor health.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from hubsense.contract import SEQ_MODULUS
+from hubsense.events import PresenceEvent
+
+
+@dataclass
+class SequenceStats:
+    gaps: int = 0  # messages missing between two received ones
+    restarts: int = 0  # sequence went backwards: reboot, wrap, or late delivery
+
+
+class Deduplicator:
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self._recent: dict[tuple[str, str], OrderedDict[int, None]] = {}
+        self._last_seq: dict[str, int] = {}
+        self.seq = SequenceStats()
+
+    def is_duplicate(self, event: PresenceEvent) -> bool:
+        """True if seen recently; otherwise remember it and return False."""
+        key = (event.hub, event.desk)
+        recent = self._recent.get(key)
+        if recent is None:
+            recent = self._recent[key] = OrderedDict()
+        if event.time_ns in recent:
+            return True
+        recent[event.time_ns] = None
+        if len(recent) > self.window:
+            recent.popitem(last=False)
+        self._track_sequence(event)
+        return False
+
+    def _track_sequence(self, event: PresenceEvent) -> None:
+        last = self._last_seq.get(event.sensor)
+        self._last_seq[event.sensor] = event.seq
+        if last is None:
+            return
+        step = (event.seq - last) % SEQ_MODULUS
+        if step == 0 or step > SEQ_MODULUS // 2:
+            self.seq.restarts += 1
+        elif step > 1:
+            self.seq.gaps += step - 1

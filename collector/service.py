@@ -1,0 +1,195 @@
+"""The collector: transport → parser → dedup → batch → sink → acknowledge.
+
+One worker thread owns the batch. A batch is flushed when it holds ``batch_size``
+messages or its oldest message has waited ``flush_interval_s``. Every message in a batch —
+accepted, duplicate or rejected — is acknowledged to the broker only after the batch
+(events and rejection records) is durably in the store. Memory is bounded by the broker's
+in-flight window (MQTT 5 Receive Maximum, ``mqtt_receive_maximum``): the broker sends no
+more unacknowledged messages than that, and everything else waits in its session queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from collector.dedup import Deduplicator
+from collector.parser import MessageParser
+from collector.sink import BatchSink, Stopped
+from collector.state import DeskStates
+from collector.transport import Inbound, MqttTransport
+from hubsense.config import Settings
+from hubsense.contract import subscription
+from hubsense.events import PresenceEvent, Rejection
+from hubsense.registry import Registry
+from hubsense.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+def subscription_for(settings: Settings) -> str:
+    topic = subscription(settings.mqtt_topic_root)
+    if settings.mqtt_share_group:
+        return f"$share/{settings.mqtt_share_group}/{topic}"
+    return topic
+
+
+class Collector:
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        store: Store,
+        *,
+        clock_ns: Callable[[], int] = time.time_ns,
+        transport: MqttTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock_ns = clock_ns
+        self.transport = transport or MqttTransport(
+            settings.mqtt_url,
+            client_id=settings.mqtt_client_id,
+            subscription=subscription_for(settings),
+            protocol=settings.mqtt_protocol,
+            session_expiry_s=settings.mqtt_session_expiry_s,
+            receive_maximum=settings.mqtt_receive_maximum,
+            ca_file=settings.mqtt_ca_file,
+            clock_ns=clock_ns,
+        )
+        self.parser = MessageParser(
+            registry,
+            topic_root=settings.mqtt_topic_root,
+            max_payload_bytes=settings.max_payload_bytes,
+            max_future_s=settings.max_future_s,
+            max_age_s=settings.max_age_s,
+        )
+        self.dedup = Deduplicator(settings.dedup_window)
+        self.states = DeskStates()
+        self._stopping = threading.Event()  # finish the batch in hand, then exit
+        self._halt = threading.Event()  # give up retrying now
+        self.sink = BatchSink(
+            store,
+            retry_initial_s=settings.retry_initial_s,
+            retry_max_s=settings.retry_max_s,
+            stop=self._halt,
+            now_ns=clock_ns,
+            monotonic=time.monotonic,
+        )
+        self.received = 0
+        self.accepted = 0
+        self.duplicates = 0
+        self.acked = 0
+        self.rejected: Counter[str] = Counter()
+        self.pending = 0
+        self._worker: threading.Thread | None = None
+
+    # --- lifecycle ------------------------------------------------------------------
+    def start(self) -> None:
+        self._worker = threading.Thread(target=self._run, name="collector", daemon=True)
+        self._worker.start()
+        self.transport.start()
+
+    def stop(self, grace_s: float = 10.0) -> bool:
+        """Flush and acknowledge what is in hand, then disconnect. True if all was flushed."""
+        self._stopping.set()
+        flushed = True
+        if self._worker is not None:
+            self._worker.join(grace_s)
+            if self._worker.is_alive():
+                flushed = False
+                self._halt.set()  # the store is still failing: leave the rest unacked
+                self._worker.join()
+        self.transport.stop()
+        return flushed and self.pending == 0
+
+    def wait_until_subscribed(self, timeout: float) -> bool:
+        return self.transport.subscribed.wait(timeout)
+
+    # --- worker ---------------------------------------------------------------------
+    def _run(self) -> None:
+        batch: list[Inbound] = []
+        events: list[PresenceEvent] = []
+        rejections: list[Rejection] = []
+        deadline = 0.0
+        size = self.settings.batch_size
+        inbox = self.transport.inbox
+        while True:
+            stopping = self._stopping.is_set()
+            # Short waits so a stop request is seen within 0.1 s.
+            wait = min(0.1, max(0.0, deadline - time.monotonic())) if batch else 0.1
+            try:
+                item = inbox.get(timeout=0 if stopping else wait)
+            except queue.Empty:
+                item = None
+            while item is not None:
+                if not batch:
+                    deadline = time.monotonic() + self.settings.flush_interval_s
+                self._take(item, events, rejections)
+                batch.append(item)
+                if len(batch) >= size:
+                    break
+                try:
+                    item = inbox.get_nowait()
+                except queue.Empty:
+                    item = None
+            self.pending = len(batch)
+            if batch and (len(batch) >= size or time.monotonic() >= deadline or stopping):
+                try:
+                    self._flush(batch, events, rejections)
+                except Stopped:
+                    log.warning("stopped with %d messages unacknowledged", len(batch))
+                    return
+                batch, events, rejections = [], [], []
+                self.pending = 0
+                continue
+            if stopping and not batch and inbox.empty():
+                return
+
+    def _take(self, item: Inbound, events: list[PresenceEvent], rejections: list[Rejection]) -> None:
+        self.received += 1
+        result = self.parser.parse(item.topic, item.payload, item.received_ns)
+        if isinstance(result, Rejection):
+            self.rejected[str(result.reason)] += 1
+            rejections.append(result)
+            log.info("rejected %s on %s: %s", result.reason, result.topic, result.detail)
+        elif self.dedup.is_duplicate(result):
+            self.duplicates += 1
+        else:
+            self.accepted += 1
+            events.append(result)
+
+    def _flush(
+        self, batch: list[Inbound], events: list[PresenceEvent], rejections: list[Rejection]
+    ) -> None:
+        self.sink.write(events, rejections)
+        self.states.update(events)
+        self.acked += self.transport.ack(batch)
+
+    # --- observability --------------------------------------------------------------
+    def stats(self) -> dict[str, object]:
+        sink = self.sink.stats
+        return {
+            "connected": self.transport.connected.is_set(),
+            "received": self.received,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": dict(self.rejected),
+            "pending": self.pending,
+            "queued": self.transport.inbox.qsize(),
+            "acked": self.acked,
+            "written_events": sink.events_written,
+            "written_rejections": sink.rejections_written,
+            "write_retries": sink.retries,
+            "batch_splits": sink.splits,
+            "refused_events": sink.refused_events,
+            "last_write_s": round(sink.last_write_s, 4),
+            "last_error": sink.last_error or self.transport.last_error,
+            "sequence_gaps": self.dedup.seq.gaps,
+            "sequence_restarts": self.dedup.seq.restarts,
+            "desks_seen": len(self.states),
+        }

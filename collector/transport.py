@@ -1,0 +1,158 @@
+"""Transport: the collector's MQTT session (paho-mqtt 2.x, callback API v2).
+
+- QoS 1 subscription on a persistent session (MQTT 5 clean_start=False with a session
+  expiry; MQTT 3.1.1 clean_session=False), so the broker queues what arrives while the
+  collector is away and redelivers what it never acknowledged.
+- Manual acknowledgement: paho sends no PUBACK by itself; ``ack`` is called only after the
+  store confirmed the write.
+- Each received message carries the connection generation it arrived on: a PUBACK for a
+  message of an earlier connection is never sent (its packet id may now mean another
+  message); the broker redelivers such messages on the new connection instead.
+- Reconnects with exponential backoff (1 s … 30 s), also when the first connect fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from hubsense.mqtt import new_client, parse_mqtt_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    topic: bytes
+    payload: bytes
+    mid: int
+    qos: int
+    generation: int
+    received_ns: int
+
+
+class MqttTransport:
+    def __init__(
+        self,
+        url: str,
+        *,
+        client_id: str,
+        subscription: str,
+        protocol: str = "5",
+        session_expiry_s: int = 7 * 24 * 3600,
+        receive_maximum: int = 2000,
+        ca_file: Path | None = None,
+        clock_ns=time.time_ns,
+    ) -> None:
+        self.address = parse_mqtt_url(url)
+        self.subscription = subscription
+        self.protocol = protocol
+        self.session_expiry_s = session_expiry_s
+        self.receive_maximum = receive_maximum
+        self.clock_ns = clock_ns
+        self.inbox: queue.Queue[Inbound] = queue.Queue()
+        self.generation = 0
+        self.connected = threading.Event()
+        self.subscribed = threading.Event()
+        self.last_error = ""
+        self._lock = threading.Lock()
+        self._client = new_client(
+            self.address,
+            client_id,
+            protocol=protocol,
+            persistent=True,
+            manual_ack=True,
+            ca_file=ca_file,
+        )
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_subscribe = self._on_subscribe
+        self._client.on_message = self._on_message
+
+    # --- lifecycle ------------------------------------------------------------------
+    def start(self) -> None:
+        props = None
+        if self.protocol == "5":
+            props = Properties(PacketTypes.CONNECT)
+            props.SessionExpiryInterval = self.session_expiry_s
+            props.ReceiveMaximum = self.receive_maximum
+            self._client.connect_async(
+                self.address.host, self.address.port, keepalive=30, clean_start=False,
+                properties=props,
+            )
+        else:
+            self._client.connect_async(self.address.host, self.address.port, keepalive=30)
+        self._client.loop_start()
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+        self.connected.clear()
+
+    # --- callbacks (paho's network thread: never raise, never block) -----------------
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if reason_code.is_failure:
+            self.last_error = f"connect refused: {reason_code}"
+            log.error("MQTT %s", self.last_error)
+            return
+        with self._lock:
+            self.generation += 1
+        self.subscribed.clear()
+        client.subscribe(self.subscription, qos=1)
+        self.connected.set()
+        log.info(
+            "MQTT connected to %s:%s (session present: %s)",
+            self.address.host, self.address.port, flags.session_present,
+        )
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        self.connected.clear()
+        self.subscribed.clear()
+        if reason_code != 0:
+            self.last_error = f"disconnected: {reason_code}"
+            log.warning("MQTT %s; reconnecting", self.last_error)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        failed = [rc for rc in reason_codes if rc.is_failure]
+        if failed:
+            self.last_error = f"subscription to {self.subscription} refused: {failed[0]}"
+            log.error("MQTT %s", self.last_error)
+            return
+        self.subscribed.set()
+
+    def _on_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
+        self.inbox.put(
+            Inbound(
+                topic=message._topic,  # raw bytes: .topic would raise on invalid UTF-8
+                payload=message.payload,
+                mid=message.mid,
+                qos=message.qos,
+                generation=self.generation,
+                received_ns=self.clock_ns(),
+            )
+        )
+
+    # --- acknowledgement ------------------------------------------------------------
+    def ack(self, messages: list[Inbound]) -> int:
+        """PUBACK messages of the current connection, in arrival order. Returns how many."""
+        sent = 0
+        generation = self.generation
+        for m in messages:
+            if m.qos == 0 or m.generation != generation or not self.connected.is_set():
+                continue
+            self._client.ack(m.mid, m.qos)
+            sent += 1
+        return sent
+
+    def check(self) -> None:
+        """Raise if not connected (readiness check)."""
+        if not self.connected.is_set():
+            raise ConnectionError(self.last_error or "not connected to the MQTT broker")
