@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from hubsense.config import ConfigError, Settings, load_settings, settings_table
+
+
+def test_defaults():
+    s = load_settings()
+    assert s.store == "sqlite" and s.mqtt_url == "mqtt://127.0.0.1:1883"
+
+
+def test_environment_overrides(monkeypatch):
+    monkeypatch.setenv("HUBSENSE_STORE", "influxdb")
+    monkeypatch.setenv("HUBSENSE_BATCH_SIZE", "50")
+    s = load_settings()
+    assert s.store == "influxdb" and s.batch_size == 50
+
+
+def test_config_file_and_env_precedence(monkeypatch, tmp_path):
+    cfg = tmp_path / "hubsense.toml"
+    cfg.write_text('store = "influxdb"\nbatch_size = 7\n')
+    monkeypatch.setenv("HUBSENSE_CONFIG", str(cfg))
+    monkeypatch.setenv("HUBSENSE_BATCH_SIZE", "9")
+    s = load_settings()
+    assert s.store == "influxdb" and s.batch_size == 9
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("batch_size = -1", "batch_size"),
+    ('store = "mysql"', "store"),
+    ("nonsense = 1", "nonsense"),
+    ("=== not toml", "not valid TOML"),
+])
+def test_bad_config_file_is_a_clear_error(monkeypatch, tmp_path, text, message):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(text)
+    monkeypatch.setenv("HUBSENSE_CONFIG", str(cfg))
+    with pytest.raises(ConfigError, match=message):
+        load_settings()
+
+
+def test_missing_config_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("HUBSENSE_CONFIG", str(tmp_path / "nope.toml"))
+    with pytest.raises(ConfigError, match="no such file"):
+        load_settings()
+
+
+def test_topic_root_must_be_one_plain_level():
+    with pytest.raises(ConfigError, match="mqtt_topic_root"):
+        load_settings(mqtt_topic_root="a/#")
+
+
+def test_table_documents_every_setting():
+    table = settings_table()
+    for name in Settings.model_fields:
+        assert f"`HUBSENSE_{name.upper()}`" in table
