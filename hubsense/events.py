@@ -26,7 +26,6 @@ class PresenceEvent:
 class RejectReason(StrEnum):
     OVERSIZE = "oversize"
     BAD_TOPIC = "bad_topic"
-    BAD_ENCODING = "bad_encoding"
     BAD_JSON = "bad_json"
     BAD_SCHEMA = "bad_schema"
     UNKNOWN_DESK = "unknown_desk"
