@@ -50,7 +50,11 @@ def test_window_starting_mid_occupancy() -> None:
         ev(3000, True, heartbeat=True),
         ev(3300, True, heartbeat=True),
     ]
-    assert steps(events) == [iv(0, 600, "occupied"), iv(600, 1800, "free"), iv(1800, 3600, "occupied")]
+    assert steps(events) == [
+        iv(0, 600, "occupied"),
+        iv(600, 1800, "free"),
+        iv(1800, 3600, "occupied"),
+    ]
 
 
 def test_heartbeats_only_give_one_interval() -> None:
@@ -73,7 +77,10 @@ def test_gap_of_exactly_offline_after_is_not_a_gap() -> None:
     events = [ev(0, True), ev(900, True, heartbeat=True), ev(1800, True, heartbeat=True)]
     assert steps(events, end_s=2700) == [iv(0, 2700, "occupied")]
     # ...but one nanosecond more is.
-    later = [ev(0, True), PresenceEvent("berg", "svenstavik", "a01", "s", 1, T0 + OFF + 1, True, True)]
+    later = [
+        ev(0, True),
+        PresenceEvent("berg", "svenstavik", "a01", "s", 1, T0 + OFF + 1, True, True),
+    ]
     assert desk_intervals(later, T0, T0 + 1000 * S, OFF) == [
         Interval(T0, T0 + OFF, "occupied"),
         Interval(T0 + OFF, T0 + OFF + 1, "unknown"),
@@ -151,9 +158,7 @@ def reference_state(events: list[PresenceEvent], t: int, off: int) -> str:
     off=st.integers(1, 40),
 )
 def test_matches_brute_force(raw: dict[int, bool], start: int, length: int, off: int) -> None:
-    events = [
-        PresenceEvent("m", "h", "d", "s", 0, t, occ, False) for t, occ in sorted(raw.items())
-    ]
+    events = [PresenceEvent("m", "h", "d", "s", 0, t, occ, False) for t, occ in sorted(raw.items())]
     end = start + length
     got = desk_intervals(events, start, end, off)
     if length == 0:

@@ -1,0 +1,98 @@
+"""Dependencies injected into the routes with ``Depends``.
+
+Everything comes from ``app.state`` (set once by ``create_app``), so tests and the demo can
+swap the store, the registry or the clock without touching the routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, cast
+
+from fastapi import Depends, HTTPException, Path, Request, status
+
+from hubsense.config import Settings
+from hubsense.registry import Desk, Hub, Registry
+from hubsense.store.base import Store
+
+Clock = Callable[[], int]
+"""Zero-argument callable returning the current time in UTC nanoseconds."""
+
+_MAX_ID_ECHO = 64
+
+HTTP_422 = 422
+"""Unprocessable content (Starlette renamed its constant; the number is stable)."""
+
+
+def get_settings(request: Request) -> Settings:
+    return cast(Settings, request.app.state.settings)
+
+
+def get_registry(request: Request) -> Registry:
+    return cast(Registry, request.app.state.registry)
+
+
+def get_store(request: Request) -> Store:
+    return cast(Store, request.app.state.store)
+
+
+def get_clock(request: Request) -> Clock:
+    return cast(Clock, request.app.state.clock)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RegistryDep = Annotated[Registry, Depends(get_registry)]
+StoreDep = Annotated[Store, Depends(get_store)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def show_id(value: str) -> str:
+    """An id as it may appear in an error message: quoted, escaped and length-limited."""
+    if len(value) > _MAX_ID_ECHO:
+        return repr(value[:_MAX_ID_ECHO]) + f"... ({len(value)} characters)"
+    return repr(value)
+
+
+def get_hub(
+    registry: RegistryDep,
+    hub: Annotated[str, Path(description="Hub id from the registry, e.g. `svenstavik`.")],
+) -> Hub:
+    """The registry's hub for the path's ``{hub}``; 404 if the registry has none.
+
+    Routes use the returned hub's id, so only registry ids ever reach the store.
+    """
+    found = registry.hubs.get(hub)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown hub {show_id(hub)}")
+    return found
+
+
+HubDep = Annotated[Hub, Depends(get_hub)]
+
+
+def get_desk(
+    registry: RegistryDep,
+    hub: HubDep,
+    desk: Annotated[str, Path(description="Desk id within the hub, e.g. `a01`.")],
+) -> Desk:
+    """The registry's desk ``{desk}`` of hub ``{hub}``; 404 if the hub has no such desk."""
+    found = registry.desk(hub.id, desk)
+    if found is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"unknown desk {show_id(desk)} in hub {hub.id!r}"
+        )
+    return found
+
+
+DeskDep = Annotated[Desk, Depends(get_desk)]
+
+
+ReadinessCheck = Callable[[], object]
+
+
+def get_readiness_checks(request: Request) -> dict[str, ReadinessCheck]:
+    """Name → zero-argument callable that raises when the dependency is not ready."""
+    return cast(dict[str, ReadinessCheck], request.app.state.readiness_checks)
+
+
+ReadinessDep = Annotated[dict[str, ReadinessCheck], Depends(get_readiness_checks)]

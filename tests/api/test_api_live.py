@@ -1,0 +1,207 @@
+"""GET /api/hubs/{hub}/live: exact states and counts at the fake clock's NOW."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hubsense.events import PresenceEvent
+from hubsense.store.sqlite import SqliteStore
+from tests.api.api_support import HOSTILE_IDS, NOW, RecordingStore, S
+
+Event = Callable[..., PresenceEvent]
+DAY = 24 * 3600
+
+
+def by_desk(body: dict) -> dict[str, dict]:
+    return {d["desk"]: d for d in body["desks"]}
+
+
+@pytest.fixture
+def filled(sqlite_store: SqliteStore, event: Event) -> SqliteStore:
+    sqlite_store.write(
+        [
+            event("svenstavik", "a01", ago_s=60, occupied=True, battery=87, rssi=-71),
+            # exactly at the low-battery threshold (20 %) is low
+            event("svenstavik", "a02", ago_s=300, occupied=False, heartbeat=True, battery=20),
+            event("svenstavik", "a03", ago_s=899, occupied=False, battery=21),
+            # 901 s > offline_after_s = 900: offline, and its battery was low
+            event("svenstavik", "a04", ago_s=901, occupied=True, battery=15, rssi=-90),
+            # older than live_lookback_s (14 days): as if never heard
+            event("svenstavik", "a05", ago_s=15 * DAY, occupied=True, battery=90),
+            # exactly offline_after_s old: still counts
+            event("svenstavik", "a06", ago_s=900, occupied=True),
+            # the newest message wins
+            event("svenstavik", "a07", ago_s=1200, occupied=True),
+            event("svenstavik", "a07", ago_s=120, occupied=False, battery=55),
+            # a sensor clock 30 s ahead: heard just now
+            event("svenstavik", "b01", ago_s=-30, occupied=False),
+            # another hub's desk with the same id must not leak in
+            event("bracke", "a08", ago_s=10, occupied=True),
+            event("bracke", "a07", ago_s=10, occupied=True),
+        ],
+        [],
+    )
+    return sqlite_store
+
+
+def test_exact_states(make_client: Callable[..., TestClient], filled: SqliteStore) -> None:
+    r = make_client(filled).get("/api/hubs/svenstavik/live")
+    assert r.status_code == 200
+    body = r.json()
+    desks = by_desk(body)
+    assert list(desks) == [f"a0{i}" for i in range(1, 9)] + ["b01", "b02", "b03", "b04"]
+    assert desks["a01"] == {
+        "desk": "a01",
+        "zone": "a",
+        "state": "occupied",
+        "occupied": True,
+        "last_occupied": True,
+        "last_seen": "2026-11-25T09:59:00Z",
+        "seconds_since_seen": 60.0,
+        "battery": 87,
+        "low_battery": False,
+        "rssi": -71,
+    }
+    assert desks["a02"]["state"] == "free"
+    assert desks["a02"]["occupied"] is False
+    assert desks["a02"]["low_battery"] is True
+    assert desks["a03"]["state"] == "free"
+    assert desks["a03"]["low_battery"] is False
+    assert desks["a04"] == {
+        "desk": "a04",
+        "zone": "a",
+        "state": "offline",
+        "occupied": None,
+        "last_occupied": True,
+        "last_seen": "2026-11-25T09:44:59Z",
+        "seconds_since_seen": 901.0,
+        "battery": 15,
+        "low_battery": True,
+        "rssi": -90,
+    }
+    assert desks["a05"]["state"] == "unknown"
+    assert desks["a06"]["state"] == "occupied"
+    assert desks["a06"]["seconds_since_seen"] == 900.0
+    assert desks["a07"]["state"] == "free"
+    assert desks["a07"]["battery"] == 55
+    assert desks["a08"] == {
+        "desk": "a08",
+        "zone": "a",
+        "state": "unknown",
+        "occupied": None,
+        "last_occupied": None,
+        "last_seen": None,
+        "seconds_since_seen": None,
+        "battery": None,
+        "low_battery": False,
+        "rssi": None,
+    }
+    assert desks["b01"]["state"] == "free"
+    assert desks["b01"]["seconds_since_seen"] == 0.0
+    assert desks["b01"]["zone"] == "b"
+    assert [desks[d]["state"] for d in ("b02", "b03", "b04")] == ["unknown"] * 3
+
+
+def test_counts_and_header(make_client: Callable[..., TestClient], filled: SqliteStore) -> None:
+    body = make_client(filled).get("/api/hubs/svenstavik/live").json()
+    assert body["counts"] == {
+        "occupied": 2,  # a01, a06
+        "free": 4,  # a02, a03, a07, b01
+        "offline": 1,  # a04
+        "unknown": 5,  # a05, a08, b02, b03, b04
+        "low_battery": 2,  # a02, a04
+        "total": 12,
+    }
+    assert body["hub"] == "svenstavik"
+    assert body["as_of"] == "2026-11-25T10:00:00Z"
+    assert body["offline_after_s"] == 900.0
+    assert body["stale"] is False
+
+
+def test_other_hub_sees_only_its_own(
+    make_client: Callable[..., TestClient], filled: SqliteStore
+) -> None:
+    body = make_client(filled).get("/api/hubs/bracke/live").json()
+    assert body["counts"]["occupied"] == 2
+    assert body["counts"]["unknown"] == 6
+    assert by_desk(body)["a08"]["last_seen"] == "2026-11-25T09:59:50Z"
+
+
+def test_no_data_at_all_is_stale_and_unknown(client: TestClient) -> None:
+    body = client.get("/api/hubs/sveg/live").json()
+    assert body["stale"] is True
+    assert body["counts"] == {
+        "occupied": 0,
+        "free": 0,
+        "offline": 0,
+        "unknown": 10,
+        "low_battery": 0,
+        "total": 10,
+    }
+
+
+def test_stale_when_every_desk_is_offline(
+    make_client: Callable[..., TestClient], sqlite_store: SqliteStore, event: Event
+) -> None:
+    sqlite_store.write(
+        [event("bracke", f"a0{i}", ago_s=3600 + i, occupied=True) for i in range(1, 9)], []
+    )
+    body = make_client(sqlite_store).get("/api/hubs/bracke/live").json()
+    assert body["stale"] is True
+    assert body["counts"]["offline"] == 8
+
+
+def test_one_desk_heard_is_not_stale(
+    make_client: Callable[..., TestClient], sqlite_store: SqliteStore, event: Event
+) -> None:
+    sqlite_store.write([event("bracke", "a03", ago_s=10, occupied=False)], [])
+    body = make_client(sqlite_store).get("/api/hubs/bracke/live").json()
+    assert body["stale"] is False
+    assert body["counts"]["free"] == 1
+
+
+def test_asks_the_store_for_the_lookback_window(
+    make_client: Callable[..., TestClient], sqlite_store: SqliteStore
+) -> None:
+    store = RecordingStore(sqlite_store)
+    assert make_client(store).get("/api/hubs/svenstavik/live").status_code == 200
+    assert store.calls == [("latest", ("svenstavik", NOW - 14 * DAY * S))]
+
+
+def test_follows_the_injected_clock(
+    make_client: Callable[..., TestClient], sqlite_store: SqliteStore, event: Event
+) -> None:
+    sqlite_store.write([event("sveg", "a01", ago_s=0, occupied=True)], [])
+    later = make_client(sqlite_store, clock=lambda: NOW + 1000 * S)
+    body = later.get("/api/hubs/sveg/live").json()
+    assert body["as_of"] == "2026-11-25T10:16:40Z"
+    assert by_desk(body)["a01"]["state"] == "offline"
+    assert by_desk(body)["a01"]["seconds_since_seen"] == 1000.0
+
+
+def test_unknown_hub_is_404(client: TestClient) -> None:
+    r = client.get("/api/hubs/nowhere/live")
+    assert r.status_code == 404
+    assert r.json() == {"detail": "unknown hub 'nowhere'"}
+
+
+@pytest.mark.parametrize("hub", HOSTILE_IDS)
+def test_hostile_ids_never_reach_the_store(
+    make_client: Callable[..., TestClient], sqlite_store: SqliteStore, hub: str
+) -> None:
+    store = RecordingStore(sqlite_store)
+    r = make_client(store).get(f"/api/hubs/{hub}/live")
+    assert r.status_code == 404
+    assert store.calls == []
+
+
+def test_store_down_is_503(broken_client: TestClient) -> None:
+    r = broken_client.get("/api/hubs/svenstavik/live")
+    assert r.status_code == 503
+    assert r.headers["retry-after"] == "5"
+    detail = r.json()["detail"]
+    assert detail.startswith("store unavailable")
+    assert "connection refused (test)" in detail
