@@ -1,0 +1,624 @@
+"""InfluxDB store: the production backend (InfluxDB 1.x, 2.x, and 3.x through its v1/v2 APIs).
+
+Writes
+    1.x: ``POST /write?db=<database>&precision=ns`` (user/password as ``u``/``p`` if set).
+    2.x/3.x: influxdb-client's ``WriteApi`` in SYNCHRONOUS mode to org/bucket with the token.
+    Presence and rejections of one batch go out in one request. Line protocol is built by
+    influxdb-client's ``Point``, never by hand.
+
+Schema
+    ``presence``  tags municipality, hub, desk; fields occupied (0/1 integer), heartbeat
+                  (boolean), seq, sensor, battery, rssi; time = event time (ns). The series
+                  plus time is (hub, desk, time), so re-writing an event replaces it.
+    ``rejected``  tag reason; fields detail, topic, payload; time = received_ns, bumped by
+                  1 ns where needed so two rejections never share a time (they would
+                  overwrite each other). The same batch written again (a retry) gets the
+                  same times, so retries do not duplicate rejections.
+
+    Rejection texts are stored with ``\\`` → ``\\\\``, newline → ``\\n`` and CR → ``\\r``
+    (line protocol does not allow raw newlines in values) and decoded on read, so they
+    round-trip exactly through this class; raw InfluxDB readers see the escaped form.
+
+Reads
+    InfluxQL on ``GET /query`` with ``epoch=ns`` (on 2.x through the DBRP mapping this class
+    creates on ``open``). Every identifier and string in a query goes through
+    ``quote_ident``/``quote_literal``; every number through ``int``.
+
+Errors
+    Connection problems, timeouts, 429 and 5xx raise ``StoreUnavailable`` (with the
+    ``Retry-After`` seconds if given), 413 ``BatchTooLarge``, other 4xx (including 1.x
+    "partial write" 400s) and InfluxQL errors ``StoreRejected``.
+
+Setup on ``open``
+    1.x: ``CREATE DATABASE`` (a 403, i.e. a user without admin privilege, is logged and the
+    database assumed to exist). 2.x: bucket created if missing, DBRP database/autogen →
+    bucket created if missing. 3.x without ``/api/v2/orgs`` (Core/Enterprise): no setup,
+    queries go to the database named like the bucket. Tests run against a real 1.6 and
+    scripted 2.x/3.x HTTP fakes; no real 2.x/3.x server was tested.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+import urllib3.exceptions
+from influxdb_client import InfluxDBClient, Point, WritePrecision
+from influxdb_client.client.write_api import SYNCHRONOUS, WriteApi
+from influxdb_client.rest import ApiException
+
+from hubsense.config import Settings
+from hubsense.events import PresenceEvent, Rejection, RejectReason
+from hubsense.store.base import BatchTooLarge, StoreError, StoreRejected, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+PRESENCE = "presence"
+REJECTED = "rejected"
+
+# InfluxDB's valid time range (models.MinNanoTime / MaxNanoTime).
+MIN_TIME_NS = -9223372036854775806
+MAX_TIME_NS = 9223372036854775806
+
+_ERROR_TEXT_LIMIT = 500
+
+
+# --- InfluxQL quoting -----------------------------------------------------------------------
+
+def _escape_influxql(text: str, quote: str) -> str:
+    # InfluxQL strings and quoted identifiers know the escapes \\ \n \" \' ; a raw newline
+    # ends the string with an error, so it is written as \n.
+    return text.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n")
+
+
+def quote_ident(name: str) -> str:
+    """An InfluxQL identifier (measurement, tag or field key) in double quotes."""
+    if not isinstance(name, str):
+        raise TypeError(f"identifier must be str, not {type(name).__name__}")
+    return '"' + _escape_influxql(name, '"') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """An InfluxQL string literal in single quotes."""
+    if not isinstance(value, str):
+        raise TypeError(f"string literal must be str, not {type(value).__name__}")
+    return "'" + _escape_influxql(value, "'") + "'"
+
+
+def _time_literal(ns: int) -> str:
+    """An integer epoch-ns time bound, clamped to InfluxDB's time range."""
+    return str(min(max(int(ns), MIN_TIME_NS), MAX_TIME_NS))
+
+
+# --- reversible text encoding of rejection fields -------------------------------------------
+
+_DECODE = re.compile(r"\\([\\nr])")
+_DECODED = {"\\": "\\", "n": "\n", "r": "\r"}
+
+
+def encode_text(text: str) -> str:
+    """Escape backslash, newline and CR so a stored value never holds a raw line break."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def decode_text(text: str) -> str:
+    """Inverse of ``encode_text``."""
+    return _DECODE.sub(lambda m: _DECODED[m.group(1)], text)
+
+
+# --- HTTP error classification --------------------------------------------------------------
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _error_text(body: bytes | str | None) -> str:
+    """The server's error message: ``error`` (1.x) or ``message`` (2.x) of a JSON body."""
+    if body is None:
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        for key in ("error", "message"):
+            if isinstance(data.get(key), str):
+                return str(data[key])
+    return text.strip()[:_ERROR_TEXT_LIMIT]
+
+
+def http_error(
+    status: int, body: bytes | str | None, retry_after: str | None, what: str
+) -> StoreError:
+    """The store error for an unsuccessful HTTP status."""
+    text = _error_text(body)
+    msg = f"{what}: HTTP {status}" + (f": {text}" if text else "")
+    if status == 413:
+        return BatchTooLarge(msg)
+    if status == 429 or status >= 500:
+        return StoreUnavailable(msg, _retry_after(retry_after))
+    return StoreRejected(msg)
+
+
+# --- the store ------------------------------------------------------------------------------
+
+class _RejectionTimes:
+    """Assigns each rejection a unique time (ns), stable for a rejection written again.
+
+    A rejection's time is its received_ns, moved forward by 1 ns while that time is taken
+    by another rejection this object has placed. The k-th identical rejection of a batch
+    keeps its time when the batch is retried. Remembers the last ``capacity`` rejections.
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self._capacity = capacity
+        self._by_key: OrderedDict[tuple[bytes, int], int] = OrderedDict()
+        self._taken: dict[int, tuple[bytes, int]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _digest(r: Rejection) -> bytes:
+        text = repr((str(r.reason), r.detail, r.topic, r.payload, r.received_ns))
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def assign(self, rejections: Sequence[Rejection]) -> list[int]:
+        times: list[int] = []
+        occurrences: Counter[bytes] = Counter()
+        with self._lock:
+            for r in rejections:
+                digest = self._digest(r)
+                key = (digest, occurrences[digest])
+                occurrences[digest] += 1
+                t = self._by_key.get(key)
+                if t is None:
+                    t = int(r.received_ns)
+                    while t in self._taken:
+                        t += 1
+                    self._taken[t] = key
+                    self._by_key[key] = t
+                    if len(self._by_key) > self._capacity:
+                        _, old = self._by_key.popitem(last=False)
+                        self._taken.pop(old, None)
+                else:
+                    self._by_key.move_to_end(key)
+                times.append(t)
+        return times
+
+
+def presence_point(e: PresenceEvent) -> Point:
+    p = (
+        Point(PRESENCE)
+        .tag("municipality", e.municipality)
+        .tag("hub", e.hub)
+        .tag("desk", e.desk)
+        .field("occupied", int(bool(e.occupied)))
+        .field("heartbeat", bool(e.heartbeat))
+        .field("seq", int(e.seq))
+        .field("sensor", e.sensor)
+        .time(int(e.time_ns), WritePrecision.NS)
+    )
+    if e.battery is not None:
+        p.field("battery", int(e.battery))
+    if e.rssi is not None:
+        p.field("rssi", int(e.rssi))
+    return p
+
+
+def rejection_point(r: Rejection, time_ns: int) -> Point:
+    return (
+        Point(REJECTED)
+        .tag("reason", str(r.reason))
+        .field("detail", encode_text(r.detail))
+        .field("topic", encode_text(r.topic))
+        .field("payload", encode_text(r.payload))
+        .time(int(time_ns), WritePrecision.NS)
+    )
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _event(row: Mapping[str, Any]) -> PresenceEvent:
+    return PresenceEvent(
+        municipality=str(row["municipality"]),
+        hub=str(row["hub"]),
+        desk=str(row["desk"]),
+        sensor=str(row["sensor"]),
+        seq=int(row["seq"]),
+        time_ns=int(row["time"]),
+        occupied=bool(row["occupied"]),
+        heartbeat=bool(row["heartbeat"]),
+        battery=_opt_int(row.get("battery")),
+        rssi=_opt_int(row.get("rssi")),
+    )
+
+
+def _rejection(row: Mapping[str, Any]) -> Rejection:
+    return Rejection(
+        reason=RejectReason(row["reason"]),
+        detail=decode_text(str(row.get("detail") or "")),
+        topic=decode_text(str(row.get("topic") or "")),
+        payload=decode_text(str(row.get("payload") or "")),
+        received_ns=int(row["time"]),
+    )
+
+
+def _major_version(header: str | None) -> int | None:
+    m = re.match(r"\s*v?(\d+)", header or "")
+    return int(m.group(1)) if m else None
+
+
+class InfluxStore:
+    name = "influxdb"
+
+    def __init__(
+        self,
+        url: str,
+        database: str,
+        *,
+        username: str = "",
+        password: str = "",
+        token: str = "",
+        org: str = "hubsense",
+        bucket: str = "hubsense",
+        timeout_s: float = 10.0,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.database = database
+        self.username = username
+        self.password = password
+        self.token = token
+        self.org = org
+        self.bucket = bucket
+        self.timeout_s = timeout_s
+        self.version: str | None = None
+        self.major: int | None = None
+        self._query_db = database
+        self._http: httpx.Client | None = None
+        self._http_lock = threading.Lock()
+        self._client: InfluxDBClient | None = None
+        self._write_api: WriteApi | None = None
+        self._times = _RejectionTimes()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> InfluxStore:
+        return cls(
+            settings.influx_url,
+            settings.influx_database,
+            username=settings.influx_username,
+            password=settings.influx_password,
+            token=settings.influx_token,
+            org=settings.influx_org,
+            bucket=settings.influx_bucket,
+            timeout_s=settings.influx_timeout_s,
+        )
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        if self.token and self.major is not None and self.major >= 2:
+            return {"Authorization": f"Token {self.token}"}
+        return {}
+
+    def _auth_params(self) -> dict[str, str]:
+        if self.username and (self.major is None or self.major < 2):
+            return {"u": self.username, "p": self.password}
+        return {}
+
+    def _httpc(self) -> httpx.Client:
+        with self._http_lock:
+            if self._http is None:
+                self._http = httpx.Client(base_url=self.url, timeout=self.timeout_s)
+            return self._http
+
+    def _require_open(self) -> None:
+        if self.major is None:
+            raise StoreUnavailable("InfluxDB store is not open")
+
+    @staticmethod
+    def _json(resp: httpx.Response, what: str) -> Any:
+        try:
+            return resp.json()
+        except ValueError as exc:
+            raise StoreRejected(f"{what}: response is not JSON: {resp.text[:200]}") from exc
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        what: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        json_body: Any = None,
+        ok: tuple[int, ...] = (200, 201, 204),
+    ) -> httpx.Response:
+        try:
+            resp = self._httpc().request(
+                method, path, params=params, content=content, json=json_body,
+                headers=self._headers(),
+            )
+        except httpx.TimeoutException as exc:
+            raise StoreUnavailable(f"{what}: timeout after {self.timeout_s}s: {exc}") from exc
+        except (httpx.TransportError, OSError) as exc:
+            raise StoreUnavailable(f"{what}: {self.url} unreachable: {exc}") from exc
+        if resp.status_code not in ok:
+            raise http_error(
+                resp.status_code, resp.content, resp.headers.get("Retry-After"), what
+            )
+        return resp
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def _detect_version(self) -> None:
+        resp = self._request("GET", "/ping", "InfluxDB ping")
+        self.version = resp.headers.get("X-Influxdb-Version")
+        major = _major_version(self.version)
+        if major is None:  # no or unparsable version header: guess from the credentials
+            major = 2 if self.token else 1
+        self.major = major
+
+    def open(self) -> None:
+        try:
+            self._detect_version()
+            self._setup()
+        except BaseException:
+            self.close()
+            raise
+        log.info("InfluxDB %s at %s, database %s", self.version, self.url, self._query_db)
+
+    def _setup(self) -> None:
+        if self.major is not None and self.major >= 2:
+            self._setup_v2()
+            if self._client is not None:  # opened again
+                return
+            self._client = InfluxDBClient(
+                url=self.url,
+                token=self.token,
+                org=self.org,
+                timeout=int(self.timeout_s * 1000),
+                retries=False,
+            )
+            self._write_api = self._client.write_api(write_options=SYNCHRONOUS)
+        else:
+            what = "InfluxDB create database"
+            resp = self._request(
+                "POST",
+                "/query",
+                what,
+                params={"q": f"CREATE DATABASE {quote_ident(self.database)}",
+                        **self._auth_params()},
+                ok=(200, 403),
+            )
+            if resp.status_code == 403:
+                # Authenticated but no admin privilege: the database must already exist
+                # (if it does not, every write reports it).
+                log.warning("%s: %s; assuming database %s exists",
+                            what, _error_text(resp.content), self.database)
+                return
+            self._results(resp, what)
+
+    def _setup_v2(self) -> None:
+        """Create the bucket if missing and a DBRP mapping database/autogen → bucket."""
+        what = "InfluxDB 2.x setup"
+        v3 = self.major is not None and self.major >= 3
+        resp = self._request("GET", "/api/v2/orgs", what, params={"org": self.org},
+                             ok=(200, 404) if v3 else (200,))
+        if resp.status_code == 404:
+            # InfluxDB 3 Core/Enterprise: no orgs/buckets/DBRP; the v1 query API reads the
+            # database the v2 write API writes, which is named after the bucket.
+            log.info("InfluxDB %s has no /api/v2/orgs; querying database %s",
+                     self.version, self.bucket)
+            self._query_db = self.bucket
+            return
+        orgs = self._json(resp, what).get("orgs") or []
+        if not orgs:
+            raise StoreRejected(f"{what}: organisation {self.org!r} not found")
+        org_id = str(orgs[0]["id"])
+
+        resp = self._request(
+            "GET", "/api/v2/buckets", what, params={"orgID": org_id, "name": self.bucket}
+        )
+        buckets = [b for b in self._json(resp, what).get("buckets") or []
+                   if b.get("name") == self.bucket]
+        if buckets:
+            bucket_id = str(buckets[0]["id"])
+        else:
+            resp = self._request(
+                "POST", "/api/v2/buckets", what,
+                json_body={"orgID": org_id, "name": self.bucket, "retentionRules": []},
+            )
+            bucket_id = str(self._json(resp, what)["id"])
+            log.info("created InfluxDB bucket %s", self.bucket)
+
+        resp = self._request(
+            "GET", "/api/v2/dbrps", what, params={"orgID": org_id, "db": self.database}
+        )
+        mappings = [m for m in self._json(resp, what).get("content") or []
+                    if m.get("database") == self.database]
+        if any(str(m.get("bucketID")) == bucket_id for m in mappings):
+            return
+        if mappings:
+            raise StoreRejected(
+                f"{what}: database {self.database!r} is already mapped (DBRP) to another "
+                f"bucket than {self.bucket!r}; InfluxQL reads would not see our writes"
+            )
+        self._request(
+            "POST", "/api/v2/dbrps", what,
+            json_body={"orgID": org_id, "bucketID": bucket_id, "database": self.database,
+                       "retention_policy": "autogen", "default": True},
+        )
+        log.info("created DBRP %s/autogen -> bucket %s", self.database, self.bucket)
+
+    def close(self) -> None:
+        self.major = None
+        self._query_db = self.database
+        if self._write_api is not None:
+            self._write_api.close()
+            self._write_api = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        with self._http_lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+
+    def ping(self) -> None:
+        try:
+            self._request("GET", "/ping", "InfluxDB ping")
+        except StoreUnavailable:
+            raise
+        except StoreError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def write(self, events: Sequence[PresenceEvent], rejections: Sequence[Rejection]) -> None:
+        self._require_open()
+        if not events and not rejections:
+            return
+        points = [presence_point(e) for e in events]
+        times = self._times.assign(rejections)
+        points += [rejection_point(r, t) for r, t in zip(rejections, times, strict=True)]
+        if self._write_api is not None:
+            self._write_v2(points)
+        else:
+            body = "\n".join(p.to_line_protocol() for p in points).encode("utf-8")
+            self._request(
+                "POST",
+                "/write",
+                "InfluxDB write",
+                params={"db": self.database, "precision": "ns", **self._auth_params()},
+                content=body,
+            )
+
+    def _write_v2(self, points: list[Point]) -> None:
+        assert self._write_api is not None
+        what = "InfluxDB write"
+        try:
+            self._write_api.write(
+                bucket=self.bucket, org=self.org, record=points  # precision: NS (default)
+            )
+        except ApiException as exc:
+            retry_after = exc.headers.get("Retry-After") if exc.headers else None
+            status = exc.status if isinstance(exc.status, int) else 503
+            raise http_error(status, exc.body, retry_after, what) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise StoreUnavailable(f"{what}: {self.url} unreachable: {exc}") from exc
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def _query(self, q: str) -> list[dict[str, Any]]:
+        """Run InfluxQL statements; one result dict per statement. Errors raise."""
+        self._require_open()
+        what = "InfluxDB query"
+        resp = self._request(
+            "GET",
+            "/query",
+            what,
+            params={"db": self._query_db, "q": q, "epoch": "ns", **self._auth_params()},
+        )
+        return self._results(resp, what)
+
+    @classmethod
+    def _results(cls, resp: httpx.Response, what: str) -> list[dict[str, Any]]:
+        data = cls._json(resp, what)
+        if isinstance(data, dict) and isinstance(data.get("error"), str):
+            raise StoreRejected(f"{what}: {data['error']}")
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list):
+            raise StoreRejected(f"{what}: unexpected response {resp.text[:200]}")
+        for result in results:
+            if result.get("error"):
+                raise StoreRejected(f"{what}: {result['error']}")
+            for series in result.get("series") or []:
+                if series.get("partial"):
+                    raise StoreRejected(
+                        f"{what}: result truncated by the server (max-row-limit)"
+                    )
+        return results
+
+    @staticmethod
+    def _rows(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for series in result.get("series") or []:
+            tags = series.get("tags") or {}
+            columns = series.get("columns") or []
+            for values in series.get("values") or []:
+                row = dict(tags)
+                row.update(zip(columns, values, strict=False))
+                rows.append(row)
+        return rows
+
+    def latest(self, hub: str, since_ns: int) -> dict[str, PresenceEvent]:
+        q = (
+            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {quote_ident('hub')} = "
+            f"{quote_literal(hub)} AND time >= {_time_literal(since_ns)} "
+            f"GROUP BY {quote_ident('desk')} ORDER BY time DESC LIMIT 1"
+        )
+        events = [_event(r) for r in self._rows(self._query(q)[0])]
+        return {e.desk: e for e in events}
+
+    def timeline(self, hub: str, desk: str, start_ns: int, end_ns: int) -> list[PresenceEvent]:
+        where = (
+            f"{quote_ident('hub')} = {quote_literal(hub)} AND "
+            f"{quote_ident('desk')} = {quote_literal(desk)}"
+        )
+        start = _time_literal(start_ns)
+        q = (
+            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time < {start} "
+            f"ORDER BY time DESC LIMIT 1; "
+            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time >= {start} "
+            f"AND time < {_time_literal(end_ns)} ORDER BY time ASC"
+        )
+        before, inside = self._query(q)
+        events = [_event(r) for r in self._rows(before) + self._rows(inside)]
+        events.sort(key=lambda e: e.time_ns)
+        return events
+
+    def count_events(self, hub: str | None = None) -> int:
+        q = f"SELECT COUNT({quote_ident('seq')}) FROM {quote_ident(PRESENCE)}"
+        if hub is not None:
+            q += f" WHERE {quote_ident('hub')} = {quote_literal(hub)}"
+        rows = self._rows(self._query(q)[0])
+        return sum(int(r.get("count") or 0) for r in rows)
+
+    def rejections(self, limit: int = 100) -> list[Rejection]:
+        limit = int(limit)
+        if limit <= 0:
+            return []
+        q = f"SELECT * FROM {quote_ident(REJECTED)} ORDER BY time DESC LIMIT {limit}"
+        return [_rejection(r) for r in self._rows(self._query(q)[0])]
+
+    def rejection_counts(self) -> dict[str, int]:
+        q = f"SELECT COUNT(*) FROM {quote_ident(REJECTED)} GROUP BY {quote_ident('reason')}"
+        counts: dict[str, int] = {}
+        for row in self._rows(self._query(q)[0]):
+            n = max((int(v or 0) for k, v in row.items() if k.startswith("count_")), default=0)
+            if n:
+                counts[str(row["reason"])] = n
+        return counts
