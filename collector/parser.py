@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 
 from hubsense.contract import PresencePayload, parse_topic
-from hubsense.events import PresenceEvent, RejectReason, Rejection
+from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.registry import Registry
 
 PREVIEW_BYTES = 512
@@ -66,7 +66,9 @@ class MessageParser:
         self.max_future_ns = int(max_future_s * 1e9)
         self.max_age_ns = int(max_age_s * 1e9)
 
-    def parse(self, raw_topic: bytes, payload: bytes, received_ns: int) -> PresenceEvent | Rejection:
+    def parse(
+        self, raw_topic: bytes, payload: bytes, received_ns: int
+    ) -> PresenceEvent | Rejection:
         topic = decode_topic(raw_topic)
 
         def reject(reason: RejectReason, detail: str) -> Rejection:

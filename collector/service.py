@@ -150,7 +150,9 @@ class Collector:
             if stopping and not batch and inbox.empty():
                 return
 
-    def _take(self, item: Inbound, events: list[PresenceEvent], rejections: list[Rejection]) -> None:
+    def _take(
+        self, item: Inbound, events: list[PresenceEvent], rejections: list[Rejection]
+    ) -> None:
         self.received += 1
         result = self.parser.parse(item.topic, item.payload, item.received_ns)
         if isinstance(result, Rejection):

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from hubsense.events import PresenceEvent, RejectReason, Rejection
+from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.store.base import BatchTooLarge, Store, StoreRejected, StoreUnavailable
 
 log = logging.getLogger(__name__)

@@ -85,7 +85,10 @@ class MqttTransport:
             props.SessionExpiryInterval = self.session_expiry_s
             props.ReceiveMaximum = self.receive_maximum
             self._client.connect_async(
-                self.address.host, self.address.port, keepalive=30, clean_start=False,
+                self.address.host,
+                self.address.port,
+                keepalive=30,
+                clean_start=False,
                 properties=props,
             )
         else:
@@ -110,7 +113,9 @@ class MqttTransport:
         self.connected.set()
         log.info(
             "MQTT connected to %s:%s (session present: %s)",
-            self.address.host, self.address.port, flags.session_present,
+            self.address.host,
+            self.address.port,
+            flags.session_present,
         )
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -132,7 +137,7 @@ class MqttTransport:
         self.inbox.put(
             Inbound(
                 topic=message._topic,  # raw bytes: .topic would raise on invalid UTF-8
-                payload=message.payload,
+                payload=bytes(message.payload),
                 mid=message.mid,
                 qos=message.qos,
                 generation=self.generation,

@@ -183,7 +183,5 @@ def settings_table() -> str:
         default = field.default
         if isinstance(default, Path) and default == DEFAULT_REGISTRY:
             default = "(bundled Jämtland example)"
-        rows.append(
-            f"| `{name}` | `HUBSENSE_{name.upper()}` | `{default}` | {field.description} |"
-        )
+        rows.append(f"| `{name}` | `HUBSENSE_{name.upper()}` | `{default}` | {field.description} |")
     return "\n".join(rows)

@@ -117,8 +117,7 @@ class Mosquitto(_Server):
             "max_queued_messages 1000000\n"
             "max_queued_bytes 0\n"
             "log_dest stderr\n"
-            "log_type error\nlog_type warning\nlog_type notice\n"
-            + self.extra_conf
+            "log_type error\nlog_type warning\nlog_type notice\n" + self.extra_conf
         )
         return conf
 
@@ -153,7 +152,7 @@ class Influxd(_Server):
             f'bind-address = "127.0.0.1:{self.rpc_port}"\n'
             f'[meta]\n  dir = "{d}/meta"\n'
             f'[data]\n  dir = "{d}/data"\n  wal-dir = "{d}/wal"\n'
-            "  query-log-enabled = false\n  wal-fsync-delay = \"0s\"\n"
+            '  query-log-enabled = false\n  wal-fsync-delay = "0s"\n'
             f'[http]\n  bind-address = "127.0.0.1:{self.port}"\n  log-enabled = false\n'
             "  max-body-size = 25000000\n"
             "[monitor]\n  store-enabled = false\n"

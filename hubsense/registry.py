@@ -217,7 +217,9 @@ def _build(doc: _RegistryIn, source: str) -> Registry:
                 problems.append(f"{where}.desks[{j}].id: duplicate desk {d.id!r} in hub {h.id!r}")
                 continue
             seen.add(d.id)
-            desk = Desk(id=d.id, hub=h.id, municipality=h.municipality, zone=d.zone, sensor=d.sensor)
+            desk = Desk(
+                id=d.id, hub=h.id, municipality=h.municipality, zone=d.zone, sensor=d.sensor
+            )
             other = by_sensor.get(d.sensor)
             if other is not None:
                 problems.append(

@@ -88,4 +88,6 @@ def _fail_on_thread_exceptions() -> Iterator[None]:
         threading.excepthook = previous
     if errors:
         first = errors[0]
-        pytest.fail(f"exception in thread {first.thread}: {first.exc_type.__name__}: {first.exc_value}")
+        pytest.fail(
+            f"exception in thread {first.thread}: {first.exc_type.__name__}: {first.exc_value}"
+        )

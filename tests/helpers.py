@@ -13,28 +13,55 @@ from hubsense.mqtt import new_client, parse_mqtt_url
 
 
 def presence(
-    hub: str, desk: str, *, municipality: str, seq: int, ts: datetime, occupied: bool,
-    heartbeat: bool = False, battery: int | None = 90,
+    hub: str,
+    desk: str,
+    *,
+    municipality: str,
+    seq: int,
+    ts: datetime,
+    occupied: bool,
+    heartbeat: bool = False,
+    battery: int | None = 90,
 ) -> tuple[str, bytes]:
     return topic_for("hubs", municipality, hub, desk), encode_payload(
-        sensor=f"{hub}-{desk}", seq=seq, ts=ts, occupied=occupied, heartbeat=heartbeat,
+        sensor=f"{hub}-{desk}",
+        seq=seq,
+        ts=ts,
+        occupied=occupied,
+        heartbeat=heartbeat,
         battery=battery,
     )
 
 
-def series(start: datetime, n: int, *, step_s: float = 1.0, hub: str = "svenstavik",
-           municipality: str = "berg", desks: Iterable[str] = ("a01",)) -> list[tuple[str, bytes]]:
+def series(
+    start: datetime,
+    n: int,
+    *,
+    step_s: float = 1.0,
+    hub: str = "svenstavik",
+    municipality: str = "berg",
+    desks: Iterable[str] = ("a01",),
+) -> list[tuple[str, bytes]]:
     """n messages per desk, alternating occupied/free, step_s apart."""
     out = []
     for desk in desks:
         for i in range(n):
-            out.append(presence(hub, desk, municipality=municipality, seq=i,
-                                ts=start + timedelta(seconds=i * step_s), occupied=i % 2 == 0))
+            out.append(
+                presence(
+                    hub,
+                    desk,
+                    municipality=municipality,
+                    seq=i,
+                    ts=start + timedelta(seconds=i * step_s),
+                    occupied=i % 2 == 0,
+                )
+            )
     return out
 
 
-def publish(url: str, messages: Iterable[tuple[str, bytes]], qos: int = 1,
-            client_id: str = "test-publisher") -> int:
+def publish(
+    url: str, messages: Iterable[tuple[str, bytes]], qos: int = 1, client_id: str = "test-publisher"
+) -> int:
     """Publish and wait until the broker acknowledged every message."""
     client = new_client(parse_mqtt_url(url), client_id, protocol="3.1.1")
     client.max_inflight_messages_set(500)

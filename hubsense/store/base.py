@@ -65,4 +65,3 @@ class Store(Protocol):
 
     def rejection_counts(self) -> dict[str, int]:
         """Stored rejections per reason."""
-

@@ -74,6 +74,7 @@ _ERROR_TEXT_LIMIT = 500
 
 # --- InfluxQL quoting -----------------------------------------------------------------------
 
+
 def _escape_influxql(text: str, quote: str) -> str:
     # InfluxQL strings and quoted identifiers know the escapes \\ \n \" \' ; a raw newline
     # ends the string with an error, so it is written as \n.
@@ -116,6 +117,7 @@ def decode_text(text: str) -> str:
 
 
 # --- HTTP error classification --------------------------------------------------------------
+
 
 def _retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or HTTP date), or None."""
@@ -163,6 +165,7 @@ def http_error(
 
 
 # --- the store ------------------------------------------------------------------------------
+
 
 class _RejectionTimes:
     """Assigns each rejection a unique time (ns), stable for a rejection written again.
@@ -358,7 +361,11 @@ class InfluxStore:
     ) -> httpx.Response:
         try:
             resp = self._httpc().request(
-                method, path, params=params, content=content, json=json_body,
+                method,
+                path,
+                params=params,
+                content=content,
+                json=json_body,
                 headers=self._headers(),
             )
         except httpx.TimeoutException as exc:
@@ -366,9 +373,7 @@ class InfluxStore:
         except (httpx.TransportError, OSError) as exc:
             raise StoreUnavailable(f"{what}: {self.url} unreachable: {exc}") from exc
         if resp.status_code not in ok:
-            raise http_error(
-                resp.status_code, resp.content, resp.headers.get("Retry-After"), what
-            )
+            raise http_error(resp.status_code, resp.content, resp.headers.get("Retry-After"), what)
         return resp
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -409,15 +414,21 @@ class InfluxStore:
                 "POST",
                 "/query",
                 what,
-                params={"q": f"CREATE DATABASE {quote_ident(self.database)}",
-                        **self._auth_params()},
+                params={
+                    "q": f"CREATE DATABASE {quote_ident(self.database)}",
+                    **self._auth_params(),
+                },
                 ok=(200, 403),
             )
             if resp.status_code == 403:
                 # Authenticated but no admin privilege: the database must already exist
                 # (if it does not, every write reports it).
-                log.warning("%s: %s; assuming database %s exists",
-                            what, _error_text(resp.content), self.database)
+                log.warning(
+                    "%s: %s; assuming database %s exists",
+                    what,
+                    _error_text(resp.content),
+                    self.database,
+                )
                 return
             self._results(resp, what)
 
@@ -425,13 +436,15 @@ class InfluxStore:
         """Create the bucket if missing and a DBRP mapping database/autogen → bucket."""
         what = "InfluxDB 2.x setup"
         v3 = self.major is not None and self.major >= 3
-        resp = self._request("GET", "/api/v2/orgs", what, params={"org": self.org},
-                             ok=(200, 404) if v3 else (200,))
+        resp = self._request(
+            "GET", "/api/v2/orgs", what, params={"org": self.org}, ok=(200, 404) if v3 else (200,)
+        )
         if resp.status_code == 404:
             # InfluxDB 3 Core/Enterprise: no orgs/buckets/DBRP; the v1 query API reads the
             # database the v2 write API writes, which is named after the bucket.
-            log.info("InfluxDB %s has no /api/v2/orgs; querying database %s",
-                     self.version, self.bucket)
+            log.info(
+                "InfluxDB %s has no /api/v2/orgs; querying database %s", self.version, self.bucket
+            )
             self._query_db = self.bucket
             return
         orgs = self._json(resp, what).get("orgs") or []
@@ -442,13 +455,16 @@ class InfluxStore:
         resp = self._request(
             "GET", "/api/v2/buckets", what, params={"orgID": org_id, "name": self.bucket}
         )
-        buckets = [b for b in self._json(resp, what).get("buckets") or []
-                   if b.get("name") == self.bucket]
+        buckets = [
+            b for b in self._json(resp, what).get("buckets") or [] if b.get("name") == self.bucket
+        ]
         if buckets:
             bucket_id = str(buckets[0]["id"])
         else:
             resp = self._request(
-                "POST", "/api/v2/buckets", what,
+                "POST",
+                "/api/v2/buckets",
+                what,
                 json_body={"orgID": org_id, "name": self.bucket, "retentionRules": []},
             )
             bucket_id = str(self._json(resp, what)["id"])
@@ -457,8 +473,11 @@ class InfluxStore:
         resp = self._request(
             "GET", "/api/v2/dbrps", what, params={"orgID": org_id, "db": self.database}
         )
-        mappings = [m for m in self._json(resp, what).get("content") or []
-                    if m.get("database") == self.database]
+        mappings = [
+            m
+            for m in self._json(resp, what).get("content") or []
+            if m.get("database") == self.database
+        ]
         if any(str(m.get("bucketID")) == bucket_id for m in mappings):
             return
         if mappings:
@@ -467,9 +486,16 @@ class InfluxStore:
                 f"bucket than {self.bucket!r}; InfluxQL reads would not see our writes"
             )
         self._request(
-            "POST", "/api/v2/dbrps", what,
-            json_body={"orgID": org_id, "bucketID": bucket_id, "database": self.database,
-                       "retention_policy": "autogen", "default": True},
+            "POST",
+            "/api/v2/dbrps",
+            what,
+            json_body={
+                "orgID": org_id,
+                "bucketID": bucket_id,
+                "database": self.database,
+                "retention_policy": "autogen",
+                "default": True,
+            },
         )
         log.info("created DBRP %s/autogen -> bucket %s", self.database, self.bucket)
 
@@ -521,7 +547,9 @@ class InfluxStore:
         what = "InfluxDB write"
         try:
             self._write_api.write(
-                bucket=self.bucket, org=self.org, record=points  # precision: NS (default)
+                bucket=self.bucket,
+                org=self.org,
+                record=points,  # precision: NS (default)
             )
         except ApiException as exc:
             retry_after = exc.headers.get("Retry-After") if exc.headers else None
@@ -557,9 +585,7 @@ class InfluxStore:
                 raise StoreRejected(f"{what}: {result['error']}")
             for series in result.get("series") or []:
                 if series.get("partial"):
-                    raise StoreRejected(
-                        f"{what}: result truncated by the server (max-row-limit)"
-                    )
+                    raise StoreRejected(f"{what}: result truncated by the server (max-row-limit)")
         return results
 
     @staticmethod

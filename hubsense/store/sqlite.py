@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from hubsense.events import PresenceEvent, RejectReason, Rejection
+from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.store.base import StoreUnavailable
 
 _SCHEMA = """
@@ -85,8 +85,18 @@ class SqliteStore:
 
     def write(self, events: Sequence[PresenceEvent], rejections: Sequence[Rejection]) -> None:
         rows = [
-            (e.municipality, e.hub, e.desk, e.sensor, e.seq, e.time_ns,
-             int(e.occupied), int(e.heartbeat), e.battery, e.rssi)
+            (
+                e.municipality,
+                e.hub,
+                e.desk,
+                e.sensor,
+                e.seq,
+                e.time_ns,
+                int(e.occupied),
+                int(e.heartbeat),
+                e.battery,
+                e.rssi,
+            )
             for e in events
         ]
         rej = [(r.received_ns, str(r.reason), r.detail, r.topic, r.payload) for r in rejections]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from collector.parser import MessageParser, preview
 from hubsense.contract import encode_payload
-from hubsense.events import PresenceEvent, RejectReason, Rejection
+from hubsense.events import PresenceEvent, Rejection, RejectReason
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 NOW_NS = int(NOW.timestamp()) * 10**9
@@ -21,7 +21,10 @@ TOPIC = b"hubs/berg/svenstavik/a01/presence"
 @pytest.fixture(scope="module")
 def parser(registry):
     return MessageParser(
-        registry, topic_root="hubs", max_payload_bytes=4096, max_future_s=120,
+        registry,
+        topic_root="hubs",
+        max_payload_bytes=4096,
+        max_future_s=120,
         max_age_s=400 * 86400,
     )
 
@@ -29,8 +32,13 @@ def parser(registry):
 def good(**overrides) -> dict:
     body = json.loads(
         encode_payload(
-            sensor="svenstavik-a01", seq=7, ts=NOW - timedelta(seconds=3), occupied=True,
-            heartbeat=False, battery=88, rssi=-70,
+            sensor="svenstavik-a01",
+            seq=7,
+            ts=NOW - timedelta(seconds=3),
+            occupied=True,
+            heartbeat=False,
+            battery=88,
+            rssi=-70,
         )
     )
     body.update(overrides)
@@ -45,8 +53,16 @@ def parse(parser, body, topic=TOPIC) -> PresenceEvent | Rejection:
 def test_valid_message_becomes_event(parser):
     event = parse(parser, good())
     assert event == PresenceEvent(
-        municipality="berg", hub="svenstavik", desk="a01", sensor="svenstavik-a01", seq=7,
-        time_ns=NOW_NS - 3 * 10**9, occupied=True, heartbeat=False, battery=88, rssi=-70,
+        municipality="berg",
+        hub="svenstavik",
+        desk="a01",
+        sensor="svenstavik-a01",
+        seq=7,
+        time_ns=NOW_NS - 3 * 10**9,
+        occupied=True,
+        heartbeat=False,
+        battery=88,
+        rssi=-70,
     )
 
 
@@ -69,8 +85,11 @@ CASES = [
     ("binary garbage", b"\x00\xff\xfe\x81", RejectReason.BAD_JSON),
     ("empty", b"", RejectReason.BAD_JSON),
     ("json array", b"[1,2]", RejectReason.BAD_SCHEMA),
-    ("missing occupied", {k: v for k, v in good().items() if k != "occupied"},
-     RejectReason.BAD_SCHEMA),
+    (
+        "missing occupied",
+        {k: v for k, v in good().items() if k != "occupied"},
+        RejectReason.BAD_SCHEMA,
+    ),
     ("occupied as string", good(occupied="true"), RejectReason.BAD_SCHEMA),
     ("occupied as int", good(occupied=1), RejectReason.BAD_SCHEMA),
     ("seq negative", good(seq=-1), RejectReason.BAD_SCHEMA),
@@ -141,11 +160,18 @@ def test_arbitrary_bytes_never_crash(parser, topic, payload):
 
 
 @settings(max_examples=200, deadline=None)
-@given(body=st.dictionaries(
-    st.sampled_from(["v", "sensor", "seq", "ts", "occupied", "kind", "battery", "rssi", "x"]),
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-              st.text(max_size=30)),
-))
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["v", "sensor", "seq", "ts", "occupied", "kind", "battery", "rssi", "x"]),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(allow_nan=False),
+            st.text(max_size=30),
+        ),
+    )
+)
 def test_arbitrary_json_objects_never_crash(parser, body):
     result = parse(parser, body)
     assert isinstance(result, Rejection | PresenceEvent)

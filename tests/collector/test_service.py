@@ -24,8 +24,11 @@ def now() -> datetime:
 
 def settings_for(mosquitto, tmp_path, **kw) -> Settings:
     defaults = dict(
-        mqtt_url=mosquitto.url, sqlite_path=tmp_path / "c.sqlite3", flush_interval_s=0.05,
-        retry_initial_s=0.05, retry_max_s=0.2,
+        mqtt_url=mosquitto.url,
+        sqlite_path=tmp_path / "c.sqlite3",
+        flush_interval_s=0.05,
+        retry_initial_s=0.05,
+        retry_max_s=0.2,
     )
     return Settings(**{**defaults, **kw})
 
@@ -59,7 +62,10 @@ def test_exact_counts_and_garbage_rejected(running, mosquitto, sqlite_store):
     wait_for(lambda: collector.acked == 164, what="all 164 messages acknowledged")
     assert sqlite_store.count_events() == 150
     assert sqlite_store.rejection_counts() == {
-        "bad_json": 1, "bad_schema": 1, "unknown_desk": 1, "oversize": 1,
+        "bad_json": 1,
+        "bad_schema": 1,
+        "unknown_desk": 1,
+        "oversize": 1,
     }
     stats = collector.stats()
     assert stats["accepted"] == 150 and stats["duplicates"] == 10
@@ -70,23 +76,36 @@ def test_exact_counts_and_garbage_rejected(running, mosquitto, sqlite_store):
 def test_latest_state_per_desk(running, mosquitto, sqlite_store):
     collector = running()
     t0 = now() - timedelta(minutes=5)
-    publish(mosquitto.url, [
-        presence("svenstavik", "a01", municipality="berg", seq=1, ts=t0, occupied=True),
-        presence("svenstavik", "a01", municipality="berg", seq=3, ts=t0 + timedelta(seconds=20),
-                 occupied=False),
-        # late message, older than what is known: stored, but does not change current state
-        presence("svenstavik", "a01", municipality="berg", seq=2, ts=t0 + timedelta(seconds=10),
-                 occupied=True),
-    ])
+    publish(
+        mosquitto.url,
+        [
+            presence("svenstavik", "a01", municipality="berg", seq=1, ts=t0, occupied=True),
+            presence(
+                "svenstavik",
+                "a01",
+                municipality="berg",
+                seq=3,
+                ts=t0 + timedelta(seconds=20),
+                occupied=False,
+            ),
+            # late message, older than what is known: stored, but does not change current state
+            presence(
+                "svenstavik",
+                "a01",
+                municipality="berg",
+                seq=2,
+                ts=t0 + timedelta(seconds=10),
+                occupied=True,
+            ),
+        ],
+    )
     wait_for(lambda: collector.acked == 3)
     assert collector.states.of_hub("svenstavik")["a01"].occupied is False
     assert sqlite_store.latest("svenstavik", 0)["a01"].seq == 3
     assert sqlite_store.count_events() == 3
 
 
-def test_messages_published_while_collector_is_down_are_delivered(
-    running, mosquitto, sqlite_store
-):
+def test_messages_published_while_collector_is_down_are_delivered(running, mosquitto, sqlite_store):
     first = running()
     first.stop()
     publish(mosquitto.url, series(now() - timedelta(minutes=5), 40))
@@ -131,17 +150,42 @@ def test_mosquitto_pub_message_is_stored_within_two_seconds(running, mosquitto, 
             pytest.fail("mosquitto_pub missing (Debian package mosquitto-clients)")
         pytest.skip("mosquitto_pub not installed")
     collector = running()
-    topic, payload = presence("svenstavik", "b02", municipality="berg", seq=1,
-                              ts=now(), occupied=True)
-    subprocess.run(
-        [exe, "-h", "127.0.0.1", "-p", str(mosquitto.port), "-q", "1", "-t", topic,
-         "-m", payload.decode()],
-        check=True, timeout=10,
+    topic, payload = presence(
+        "svenstavik", "b02", municipality="berg", seq=1, ts=now(), occupied=True
     )
     subprocess.run(
-        [exe, "-h", "127.0.0.1", "-p", str(mosquitto.port), "-q", "1", "-t", topic,
-         "-m", "garbage"],
-        check=True, timeout=10,
+        [
+            exe,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(mosquitto.port),
+            "-q",
+            "1",
+            "-t",
+            topic,
+            "-m",
+            payload.decode(),
+        ],
+        check=True,
+        timeout=10,
+    )
+    subprocess.run(
+        [
+            exe,
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(mosquitto.port),
+            "-q",
+            "1",
+            "-t",
+            topic,
+            "-m",
+            "garbage",
+        ],
+        check=True,
+        timeout=10,
     )
     wait_for(lambda: sqlite_store.latest("svenstavik", 0).get("b02") is not None, timeout=2.0)
     wait_for(lambda: collector.rejected.get("bad_json") == 1, timeout=2.0)

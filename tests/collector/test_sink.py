@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from collector.sink import BatchSink, Stopped
-from hubsense.events import PresenceEvent, RejectReason, Rejection
+from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.store.base import BatchTooLarge, StoreRejected, StoreUnavailable
 
 
@@ -55,8 +55,13 @@ class FakeStop(threading.Event):
 
 def sink_for(store, stop=None):
     return BatchSink(
-        store, retry_initial_s=0.5, retry_max_s=8.0, stop=stop or FakeStop(),
-        now_ns=lambda: 42, monotonic=lambda: 0.0, rng=random.Random(1),
+        store,
+        retry_initial_s=0.5,
+        retry_max_s=8.0,
+        stop=stop or FakeStop(),
+        now_ns=lambda: 42,
+        monotonic=lambda: 0.0,
+        rng=random.Random(1),
     )
 
 

@@ -26,12 +26,15 @@ def test_config_file_and_env_precedence(monkeypatch, tmp_path):
     assert s.store == "influxdb" and s.batch_size == 9
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("batch_size = -1", "batch_size"),
-    ('store = "mysql"', "store"),
-    ("nonsense = 1", "nonsense"),
-    ("=== not toml", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("batch_size = -1", "batch_size"),
+        ('store = "mysql"', "store"),
+        ("nonsense = 1", "nonsense"),
+        ("=== not toml", "not valid TOML"),
+    ],
+)
 def test_bad_config_file_is_a_clear_error(monkeypatch, tmp_path, text, message):
     cfg = tmp_path / "bad.toml"
     cfg.write_text(text)

@@ -22,8 +22,12 @@ def test_topic_round_trip_and_subscription():
 
 
 def test_non_presence_topics():
-    for topic in ["hubs/berg/svenstavik/a01", "x/berg/svenstavik/a01/presence",
-                  "hubs/berg/svenstavik/a01/presence/extra", ""]:
+    for topic in [
+        "hubs/berg/svenstavik/a01",
+        "x/berg/svenstavik/a01/presence",
+        "hubs/berg/svenstavik/a01/presence/extra",
+        "",
+    ]:
         assert parse_topic(topic, "hubs") is None
 
 
@@ -36,12 +40,20 @@ def test_non_presence_topics():
     battery=st.one_of(st.none(), st.integers(0, 100)),
     rssi=st.one_of(st.none(), st.integers(-200, 0)),
 )
-def test_encoded_payload_validates_and_round_trips(seq, ms, offset_min, occupied, heartbeat,
-                                                   battery, rssi):
+def test_encoded_payload_validates_and_round_trips(
+    seq, ms, offset_min, occupied, heartbeat, battery, rssi
+):
     zone = timezone(timedelta(minutes=offset_min))
     ts = (datetime(2020, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)).astimezone(zone)
-    raw = encode_payload(sensor="s-1", seq=seq, ts=ts, occupied=occupied, heartbeat=heartbeat,
-                         battery=battery, rssi=rssi)
+    raw = encode_payload(
+        sensor="s-1",
+        seq=seq,
+        ts=ts,
+        occupied=occupied,
+        heartbeat=heartbeat,
+        battery=battery,
+        rssi=rssi,
+    )
     msg = PresencePayload.model_validate_json(raw)
     assert msg.seq == seq % 2**32
     assert msg.ts == ts

@@ -20,7 +20,9 @@ berg = { name = "Berg", code = "2326" }
 
 def hub(**over) -> str:
     fields = {
-        "id": '"h1"', "municipality": '"berg"', "name": '"Hub"',
+        "id": '"h1"',
+        "municipality": '"berg"',
+        "name": '"Hub"',
         "opening_hours": '{ mon = "08:00-17:00" }',
         "desks": '[{ id = "a01", zone = "a", sensor = "s1" }]',
     }
@@ -62,8 +64,10 @@ def test_minimal_registry_parses():
 
 
 def test_duplicate_desk():
-    text = HEAD + hub(desks='[{ id = "a01", zone = "a", sensor = "s1" }, '
-                            '{ id = "a01", zone = "b", sensor = "s2" }]')
+    text = HEAD + hub(
+        desks='[{ id = "a01", zone = "a", sensor = "s1" }, '
+        '{ id = "a01", zone = "b", sensor = "s2" }]'
+    )
     assert problems(text) == ["hubs[0].desks[1].id: duplicate desk 'a01' in hub 'h1'"]
 
 
@@ -88,8 +92,10 @@ def test_bad_hours(hours):
 
 
 def test_unknown_weekday_and_never_open():
-    assert "unknown weekday 'funday'" in problems(
-        HEAD + hub(opening_hours='{ funday = "08:00-17:00" }'))[0]
+    assert (
+        "unknown weekday 'funday'"
+        in problems(HEAD + hub(opening_hours='{ funday = "08:00-17:00" }'))[0]
+    )
     assert "never open" in problems(HEAD + hub(opening_hours='{ mon = "closed" }'))[0]
 
 
@@ -100,8 +106,10 @@ def test_hostile_ids_are_refused():
 
 def test_bad_timezone_and_schema_version():
     assert "unknown time zone" in problems(HEAD + hub(timezone='"Mars/Olympus"'))[0]
-    assert "schema_version" in problems(HEAD.replace("schema_version = 1", "schema_version = 9")
-                                        + hub())[0]
+    assert (
+        "schema_version"
+        in problems(HEAD.replace("schema_version = 1", "schema_version = 9") + hub())[0]
+    )
 
 
 def test_not_toml(tmp_path):

@@ -1,0 +1,274 @@
+"""``hubsense`` — one command, with subcommands for each part of the system."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from types import FrameType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hubsense.config import ConfigError, Settings, load_settings, settings_table
+from hubsense.registry import Registry, RegistryError, load_registry
+from hubsense.store import Store, StoreError, open_store
+
+log = logging.getLogger("hubsense")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    overrides = {
+        "mqtt_url": getattr(args, "mqtt_url", None),
+        "influx_url": getattr(args, "influx_url", None),
+        "registry": getattr(args, "registry", None),
+        **extra,
+    }
+    if overrides["influx_url"]:
+        overrides["store"] = "influxdb"
+    return load_settings(**overrides)
+
+
+def _open_store_with_retry(settings: Settings, stop: threading.Event) -> Store:
+    """A database that is down at start is waited for, not a crash (backoff up to 30 s)."""
+    delay = 1.0
+    while True:
+        try:
+            return open_store(settings)
+        except StoreError as exc:
+            log.warning("store not ready (%s); retrying in %.0fs", exc, delay)
+            if stop.wait(delay):
+                raise
+            delay = min(delay * 2, 30.0)
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+# --- subcommands ------------------------------------------------------------------------
+
+
+def cmd_collector(args: argparse.Namespace) -> int:
+    from collector import Collector
+
+    settings = _settings(args)
+    registry = load_registry(settings.registry)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    store = _open_store_with_retry(settings, stop)
+    collector = Collector(settings, registry, store)
+    collector.start()
+    log.info("collector running: %s → %s store", settings.mqtt_url, store.name)
+    while not stop.wait(60.0):
+        log.info("stats %s", collector.stats())
+    flushed = collector.stop()
+    store.close()
+    log.info("collector stopped (%s)", "all flushed" if flushed else "some left unacknowledged")
+    return 0
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(args, api_port=args.port, api_host=args.host)
+    registry = load_registry(settings.registry)
+    store = open_store(settings)
+    app = create_app(settings, registry, store)
+    uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="warning")
+    store.close()
+    return 0
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=STOCKHOLM)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from simulators import simulate
+
+    settings = _settings(args)
+    registry = load_registry(settings.registry)
+    hubs = _hub_ids(registry, args.hub)
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    if args.from_date:
+        first = _parse_day(args.from_date)
+        last = _parse_day(args.to_date) if args.to_date else datetime.now(STOCKHOLM).date()
+        if last <= first:
+            raise UsageError("--to must be after --from")
+        report = simulate(
+            registry,
+            settings.mqtt_url,
+            _local_midnight(first),
+            _local_midnight(last),
+            speed=None,
+            seed=args.seed,
+            hubs=hubs,
+            heartbeat_s=settings.heartbeat_s,
+            stop_event=stop,
+        )
+    else:
+        if args.speed <= 0:
+            raise UsageError("--speed must be positive")
+        report = simulate(
+            registry,
+            settings.mqtt_url,
+            datetime.now(STOCKHOLM),
+            None,
+            speed=args.speed,
+            seed=args.seed,
+            hubs=hubs,
+            heartbeat_s=settings.heartbeat_s,
+            stop_event=stop,
+        )
+    print(report)
+    return 0
+
+
+def _hub_ids(registry: Registry, wanted: Sequence[str] | None) -> list[str] | None:
+    if not wanted:
+        return None
+    unknown = [h for h in wanted if h not in registry.hubs]
+    if unknown:
+        raise UsageError(
+            f"unknown hub(s) {', '.join(unknown)}; known: {', '.join(sorted(registry.hubs))}"
+        )
+    return list(wanted)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hubsense.demo import run_demo
+
+    return run_demo(args)
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    registry = load_registry(args.file) if args.file else load_registry(_settings(args).registry)
+    desks = sum(len(h.desks) for h in registry.hubs.values())
+    print(
+        f"{registry.region}, registry version {registry.version}: "
+        f"{len(registry.municipalities)} municipalities, {len(registry.hubs)} hubs, {desks} desks"
+    )
+    for m in registry.municipalities.values():
+        sizes = ", ".join(f"{h} ({len(registry.hubs[h].desks)})" for h in m.hubs) or "no hub"
+        print(f"  {m.name:<12} {sizes}")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(settings_table())
+        return 0
+    for name, value in _settings(args).model_dump().items():
+        if "password" in name or "token" in name:
+            value = "***" if value else ""
+        print(f"{name} = {value}")
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hubsense", description="Occupancy monitoring for shared workspace hubs."
+    )
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--registry", help="hub registry TOML (default: HUBSENSE_REGISTRY)")
+        return p
+
+    demo = common(sub.add_parser("demo", help="run everything on this machine, no servers needed"))
+    demo.add_argument("--mqtt-url", help="use this broker instead of the embedded one")
+    demo.add_argument("--influx-url", help="use this InfluxDB instead of embedded SQLite")
+    demo.add_argument("--port", type=int, default=8000, help="API port (default 8000)")
+    demo.add_argument(
+        "--speed", type=float, default=60.0, help="simulated seconds per real second (default 60)"
+    )
+    demo.add_argument(
+        "--backfill-days",
+        type=int,
+        default=7,
+        help="history published before going live (default 7 days)",
+    )
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--data-dir", help="keep the demo database here (default: a temp dir)")
+    demo.set_defaults(func=cmd_demo)
+
+    col = common(sub.add_parser("collector", help="MQTT → store ingest (runs until SIGTERM)"))
+    col.add_argument("--mqtt-url")
+    col.add_argument("--influx-url")
+    col.set_defaults(func=cmd_collector)
+
+    api = common(sub.add_parser("api", help="serve the HTTP API"))
+    api.add_argument("--influx-url")
+    api.add_argument("--host", default=None)
+    api.add_argument("--port", type=int, default=None)
+    api.set_defaults(func=cmd_api)
+
+    sim = common(sub.add_parser("simulate", help="publish simulated sensor traffic"))
+    sim.add_argument("--mqtt-url")
+    sim.add_argument("--from", dest="from_date", help="backfill from this date (YYYY-MM-DD)")
+    sim.add_argument("--to", dest="to_date", help="backfill up to (not including) this date")
+    sim.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="live mode: simulated seconds per real second (default 1)",
+    )
+    sim.add_argument("--hub", action="append", help="only this hub (repeatable)")
+    sim.add_argument("--seed", type=int, default=0)
+    sim.set_defaults(func=cmd_simulate)
+
+    reg = common(sub.add_parser("registry", help="validate and summarise a registry file"))
+    reg.add_argument("file", nargs="?", help="registry TOML (default: configured registry)")
+    reg.set_defaults(func=cmd_registry)
+
+    cfg = common(sub.add_parser("config", help="show the effective configuration"))
+    cfg.add_argument("--markdown", action="store_true", help="print the settings table")
+    cfg.set_defaults(func=cmd_config)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.func(args))
+    except (ConfigError, RegistryError, UsageError) as exc:
+        print(f"hubsense: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"hubsense: store: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
