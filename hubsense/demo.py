@@ -143,6 +143,8 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises Ctrl-C after its own graceful shutdown
     finally:
         stop.set()
         simulator.join(10)
