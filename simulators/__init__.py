@@ -3,23 +3,26 @@
 Tests and the demo use these instead of hardware. See simulators/README.md.
 """
 
-from .behaviour import (
+from hubsense.calendar import (
     NS,
+    Interval,
+    closure_reason,
+    from_ns,
+    is_open,
+    opening_window,
+    swedish_holidays,
+    to_ns,
+)
+
+from .behaviour import (
     BehaviourParams,
     DeskDay,
     Fault,
     FaultParams,
     GroundTruth,
     HubDay,
-    Interval,
     Visit,
-    closure_reason,
-    from_ns,
-    is_open,
-    opening_window,
     simulate_day,
-    swedish_holidays,
-    to_ns,
 )
 from .publisher import (
     PublishError,

@@ -26,10 +26,11 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 
+from hubsense.calendar import NS, from_ns, to_ns
 from hubsense.mqtt import new_client, parse_mqtt_url
 from hubsense.registry import Registry
 
-from .behaviour import NS, BehaviourParams, GroundTruth, from_ns, to_ns
+from .behaviour import BehaviourParams, GroundTruth
 from .sensors import LOCAL_TZ, Message, MessageStream
 
 

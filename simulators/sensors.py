@@ -27,10 +27,11 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from hubsense.calendar import NS, Interval, to_ns
 from hubsense.contract import SEQ_MODULUS, encode_payload, topic_for
 from hubsense.registry import Desk, Hub, Registry
 
-from .behaviour import NS, BehaviourParams, GroundTruth, Interval, merge_intervals, to_ns
+from .behaviour import BehaviourParams, GroundTruth, merge_intervals
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 _HEARTBEAT_MARK = b'"kind":"heartbeat"'

@@ -1,0 +1,401 @@
+"""End-to-end: the dashboards in real headless Chromium (Debian's ``chromium``) driven by
+Playwright, against the app served by uvicorn on a free loopback port with a SqliteStore of
+known data and a fixed clock.
+
+Without Chromium or the playwright package these tests skip; with CI=true they fail.
+Screenshots of every page go to artifacts/screenshots/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+
+from hubsense.devservers import free_port
+from hubsense.registry import Registry
+from hubsense.store.sqlite import SqliteStore
+from tests.conftest import IN_CI
+from tests.dashboards.support import SVENSTAVIK_EXPECTED, EventMaker, fill_known, make_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("HUBSENSE_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+LAPTOP = {"width": 1366, "height": 900}
+TABLET = {"width": 820, "height": 1180}
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true and the browser tests cannot run: {what}")
+    pytest.skip(what)
+
+
+# --- the app on a real port ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[SqliteStore]:
+    s = SqliteStore(tmp_path_factory.mktemp("dash") / "store.sqlite3")
+    s.open()
+    fill_known(s, EventMaker(registry))
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(registry: Registry, store: SqliteStore) -> Iterator[str]:
+    port = free_port()
+    config = uvicorn.Config(
+        make_app(registry, store),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-dashboards", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Chromium with a throwaway profile on disk, shared by the module's tests: with a disk
+    cache, Chromium keeps plotly.js compiled after two loads (~0.4 s a page instead of ~2 s,
+    as for a real user's browser), so the file stays fast."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed (pip install -e '.[test]')")
+    if not os.access(CHROMIUM, os.X_OK):
+        _missing(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
+    with sync_playwright() as pw:
+        try:
+            chromium = pw.chromium.launch_persistent_context(
+                tmp_path_factory.mktemp("chromium-profile"),
+                executable_path=CHROMIUM,
+                args=LAUNCH_ARGS,
+                viewport=LAPTOP,
+            )
+        except Error as exc:
+            pytest.fail(f"{CHROMIUM} is installed but did not start: {exc}")
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Tab:
+    """A page with everything it logged and requested."""
+
+    page: Any
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def external_requests(self) -> list[str]:
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in {"data", "blob", "about"}:
+                continue
+            if parts.hostname not in LOOPBACK:
+                out.append(url)
+        return out
+
+    def assert_clean(self) -> None:
+        assert self.console_errors == []
+        assert self.external_requests() == []
+
+    def wait_polls(self, at_least: int = 1) -> None:
+        self.page.wait_for_function(
+            f"() => Number(document.body.dataset.polls || 0) >= {at_least}", timeout=5000
+        )
+
+    def tile(self, desk: str) -> dict[str, Any]:
+        return dict(
+            self.page.eval_on_selector(
+                f'.floor .desk[data-desk="{desk}"]',
+                """el => ({state: el.dataset.state, low: el.dataset.lowBattery,
+                           cls: el.className,
+                           icon: el.querySelector('.desk-icon').textContent,
+                           label: el.querySelector('.desk-state').textContent,
+                           battery: el.querySelector('.desk-battery').hidden ? null
+                                    : el.querySelector('.desk-battery-text').textContent,
+                           seen: el.querySelector('.desk-seen').textContent})""",
+            )
+        )
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+@pytest.fixture
+def open_tab(context: Any) -> Iterator[Any]:
+    pages = []
+
+    def open_(viewport: dict[str, int] = LAPTOP, scripts: bool = True) -> Tab:
+        page = context.new_page()
+        page.set_viewport_size(viewport)
+        if not scripts:  # what the server rendered, as without JavaScript
+            page.route("**/dashboards/static/*.js*", lambda route: route.abort())
+        pages.append(page)
+        page.set_default_timeout(5000)
+        tab = Tab(page)
+        page.on(
+            "console",
+            lambda msg: tab.console_errors.append(msg.text) if msg.type == "error" else None,
+        )
+        page.on("pageerror", lambda exc: tab.console_errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda req: tab.requests.append(req.url))
+        return tab
+
+    yield open_
+    for page in pages:
+        page.close()
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+ICONS = {"occupied": "●", "free": "○", "offline": "×", "unknown": "?"}
+SV_LABELS = {"occupied": "upptagen", "free": "ledig", "offline": "offline", "unknown": "okänd"}
+
+
+def assert_script_matches_server(open_tab: Any, live: Tab, url: str) -> None:
+    """The tiles as the script re-rendered them from the API's JSON read the same as the
+    server rendered them (the same page with its scripts blocked)."""
+    static = open_tab(scripts=False)
+    static.page.goto(url)
+    for desk in SVENSTAVIK_EXPECTED:
+        assert static.tile(desk) == live.tile(desk), desk
+
+
+def test_overview_page(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    response = tab.page.goto(base_url + "/")
+    assert response.status == 200
+    page = tab.page
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("h1").inner_text() == (
+        "Beläggning i arbetshubbarna – Region Jämtland Härjedalen"
+    )
+    munis = page.locator(".municipality h2").all_inner_texts()
+    assert [m.split(" kommunkod")[0].strip() for m in munis] == [
+        "Berg", "Bräcke", "Härjedalen", "Krokom", "Ragunda", "Strömsund", "Åre", "Östersund",
+    ]  # fmt: skip
+    assert page.locator(".card[data-hub]").count() == 11
+    card = page.locator('.card[data-hub="svenstavik"]')
+    assert card.locator('[data-field="occupied"]').inner_text() == "2"
+    assert card.locator('[data-field="total"]').inner_text() == "12"
+    assert card.locator('[data-field="offline"]').inner_text() == "2"
+    assert card.locator('[data-field="low_battery"]').inner_text() == "2"
+    assert card.locator(".card-occupancy").inner_text() == "2 av 12 upptagna"
+    # no made-up analytics: a marked placeholder instead
+    assert card.locator('[data-analytics="utilisation_30d"]').inner_text() == (
+        "– väntar på analys-API:t"
+    )
+    assert page.locator('.card[data-hub="bracke"] [data-field="stale"]').is_visible()
+    assert not card.locator('[data-field="stale"]').is_visible()
+    assert page.locator("#stale-banner").is_hidden()
+    assert page.locator(".region-now").inner_text() == (
+        "Just nu i regionen: 5 av 126 platser upptagna"
+    )
+    tab.screenshot("overview-sv-laptop.png")
+    page.set_viewport_size(TABLET)
+    assert page.evaluate(NO_OVERFLOW)
+    tab.screenshot("overview-sv-tablet.png")
+    tab.assert_clean()
+
+
+def test_live_hub_tiles_show_the_known_states(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    assert tab.page.goto(base_url + "/hubs/svenstavik").status == 200
+    tab.wait_polls(1)
+    page = tab.page
+    zones = page.eval_on_selector_all(
+        ".floor .zone",
+        "els => els.map(z => [z.dataset.zone, "
+        "[...z.querySelectorAll('.desk')].map(d => d.dataset.desk)])",
+    )
+    assert zones == [
+        ["a", [f"a0{i}" for i in range(1, 9)]],
+        ["b", ["b01", "b02", "b03", "b04"]],
+    ]
+    for desk, (state, low) in SVENSTAVIK_EXPECTED.items():
+        tile = tab.tile(desk)
+        assert tile["state"] == state, desk
+        assert f"state-{state}" in tile["cls"].split(), desk
+        assert ("low-battery" in tile["cls"].split()) is low, desk
+        assert tile["icon"] == ICONS[state], desk
+        assert tile["label"] == SV_LABELS[state], desk
+    # Swedish formatting (toLocaleString('sv-SE')): no-break space before %, 24 h clock
+    assert tab.tile("a02")["battery"] == "lågt batteri (15\u00a0%)"
+    assert tab.tile("a01")["seen"] == "10:59 · 1 min sedan"  # NOW is 11:00 in Stockholm
+    assert tab.tile("b02")["seen"] == "2026-11-22 11:00 · 3 d sedan"
+    assert tab.tile("a03")["seen"] == "aldrig hörd"
+    counts = {
+        key: page.locator(f'[data-count="{key}"]').inner_text()
+        for key in ("occupied", "free", "offline", "unknown", "low_battery")
+    }
+    assert counts == {"occupied": "2", "free": "2", "offline": "2", "unknown": "6",
+                      "low_battery": "2"}  # fmt: skip
+    assert page.locator("#stale-banner").is_hidden()
+    # the figure was drawn by the local plotly.js, with the bar values of the counts
+    assert page.locator("#occupancy-figure .main-svg").count() >= 1
+    assert page.evaluate("() => document.getElementById('occupancy-figure').data[0].x") == [
+        2, 2, 2, 6,
+    ]  # fmt: skip
+    assert any(urlsplit(u).path == "/dashboards/static/plotly.min.js" for u in tab.requests)
+    assert_script_matches_server(open_tab, tab, base_url + "/hubs/svenstavik")
+    tab.screenshot("hub-svenstavik-sv-laptop.png")
+    page.set_viewport_size(TABLET)
+    assert page.evaluate(NO_OVERFLOW)
+    tab.screenshot("hub-svenstavik-sv-tablet.png")
+    tab.assert_clean()
+
+
+def test_new_event_changes_the_tile_without_reload(
+    open_tab: Any, base_url: str, store: SqliteStore, registry: Registry
+) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "/hubs/sveg")
+    tab.wait_polls(1)
+    assert tab.tile("a01")["state"] == "free"
+    assert page.locator('[data-count="occupied"]').inner_text() == "1"
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+    store.write([EventMaker(registry)("sveg", "a01", ago_s=5, occupied=True, battery=90)], [])
+    started = time.monotonic()
+    page.wait_for_function(
+        "() => document.querySelector('.floor .desk[data-desk=\"a01\"]')"
+        ".dataset.state === 'occupied'",
+        timeout=5000,
+    )
+    assert time.monotonic() - started < 5
+    tile = tab.tile("a01")
+    assert tile["icon"] == "●"
+    assert tile["label"] == "upptagen"
+    assert tile["seen"] == "10:59 · nyss"  # 5 s before NOW (11:00 in Stockholm)
+    assert page.locator('[data-count="occupied"]').inner_text() == "2"
+    assert page.evaluate("() => window.__sameDocument") is True  # no reload happened
+    tab.assert_clean()
+
+
+def test_stale_banner_when_the_fetch_fails(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "/hubs/svenstavik")
+    tab.wait_polls(1)
+    banner = page.locator("#stale-banner")
+    assert banner.is_hidden()
+    page.route(
+        "**/api/hubs/svenstavik/live",
+        lambda route: route.fulfill(status=503, body='{"detail": "store unavailable"}'),
+    )
+    page.wait_for_selector("#stale-banner[data-reason='fetch']", state="visible", timeout=5000)
+    assert banner.inner_text() == (
+        "Kunde inte hämta livedata (HTTP 503). Visar senast kända läge; "
+        "försöker igen om en stund."
+    )
+    assert tab.tile("a01")["state"] == "occupied"  # the last known state stays
+    tab.screenshot("hub-svenstavik-fetch-failed-sv-laptop.png")
+    page.unroute("**/api/hubs/svenstavik/live")
+    page.wait_for_selector("#stale-banner", state="hidden", timeout=5000)
+    assert tab.external_requests() == []
+
+
+def test_english_labels(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "/hubs/svenstavik?lang=en")
+    tab.wait_polls(1)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert tab.tile("a01")["label"] == "occupied"
+    assert tab.tile("a05")["label"] == "free"
+    assert tab.tile("a03")["label"] == "unknown"
+    assert tab.tile("a02")["battery"] == "low battery (15%)"
+    assert tab.tile("a01")["seen"] == "10:59 · 1 min ago"
+    assert tab.tile("b02")["seen"] == "22/11/2026, 11:00 · 3 d ago"
+    assert page.locator(".count-occupied .count-label").inner_text() == "Occupied"
+    assert page.locator("#lang-switch").inner_text() == "Svenska"
+    assert_script_matches_server(open_tab, tab, base_url + "/hubs/svenstavik?lang=en")
+    tab.screenshot("hub-svenstavik-en-laptop.png")
+    page.goto(base_url + "/?lang=en")
+    assert page.locator("h1").inner_text() == "Hub occupancy – Region Jämtland Härjedalen"
+    assert page.locator('.card[data-hub="svenstavik"] .card-occupancy').inner_text() == (
+        "2 of 12 occupied"
+    )
+    tab.screenshot("overview-en-laptop.png")
+    # the toggle link switches back to Swedish
+    page.locator("#lang-switch").click()
+    page.wait_for_url("**/?lang=sv")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("#lang-switch").inner_text() == "English"
+    tab.assert_clean()
+
+
+def test_stale_banner_when_the_api_says_stale(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    tab.page.goto(base_url + "/hubs/bracke")
+    tab.wait_polls(1)
+    banner = tab.page.locator("#stale-banner")
+    assert banner.is_visible()
+    assert banner.get_attribute("data-reason") == "api"
+    assert banner.inner_text() == (
+        "Inaktuella data: ingen sensor i hubben har hörts de senaste 15 minuterna."
+    )
+    tab.screenshot("hub-bracke-stale-sv-laptop.png")
+    tab.assert_clean()
+
+
+def test_unknown_hub_is_a_404_page(open_tab: Any, base_url: str) -> None:
+    tab = open_tab()
+    response = tab.page.goto(base_url + "/hubs/no-such-hub")
+    assert response.status == 404
+    assert tab.page.locator("h1").inner_text() == "Sidan finns inte"
+    assert tab.page.locator(".not-found").inner_text() == (
+        "Det finns ingen hubb med id 'no-such-hub'."
+    )
+    tab.screenshot("hub-unknown-404-sv-laptop.png")
+    # the only console error is the browser's own note about the 404 response
+    assert all("404" in e for e in tab.console_errors), tab.console_errors
+    assert tab.external_requests() == []
