@@ -14,22 +14,30 @@ import argparse
 import logging
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+import uvicorn
+
+from api.app import create_app
+from collector import Collector
 from hubsense.config import Settings, load_settings
+from hubsense.embedded_broker import EmbeddedBroker
 from hubsense.registry import Registry, load_registry
 from hubsense.store import open_store
+from simulators import MessageStream, SimClock, is_open, publish, simulate
 
 log = logging.getLogger("hubsense.demo")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+BACKLOG = 2000
+T = TypeVar("T")
 
 
 def live_start(registry: Registry, today: date) -> datetime:
     """07:00 local on the latest day, not after ``today``, on which the first hub is open."""
-    from simulators import is_open
-
     first = next(iter(registry.hubs.values()))
     day = today
     for _ in range(14):
@@ -37,6 +45,19 @@ def live_start(registry: Registry, today: date) -> datetime:
             break
         day -= timedelta(days=1)
     return datetime.combine(day, time(7, 0), tzinfo=first.tz)
+
+
+def paced_to(collector: Collector, messages: Iterable[T], stop: threading.Event) -> Iterator[T]:
+    """Hold back publishing while the collector has more than ``BACKLOG`` unacknowledged.
+
+    The embedded broker (amqtt) gives up on a QoS 1 delivery that is not acknowledged
+    within 5 s and drops it; the collector acknowledges only after storing, so history is
+    fed no faster than it is stored. Mosquitto has no such limit.
+    """
+    for sent, message in enumerate(messages):
+        while sent - collector.acked > BACKLOG and not stop.wait(0.01):
+            pass
+        yield message
 
 
 def demo_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
@@ -59,64 +80,53 @@ def demo_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from api.app import create_app
-    from collector import Collector
-    from hubsense.embedded_broker import EmbeddedBroker
-    from simulators import SimClock, simulate
-
     data_dir = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="hubsense-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     broker = None
+    settings = demo_settings(args, data_dir)
     if not args.mqtt_url:
         broker = EmbeddedBroker()
         broker.start()
-        args.mqtt_url = None
-    settings = demo_settings(args, data_dir)
-    if broker is not None:
         settings = settings.model_copy(update={"mqtt_url": broker.url})
     registry = load_registry(settings.registry)
     store = open_store(settings)
-
     start = live_start(registry, datetime.now(STOCKHOLM).date())
+
+    # History is generated before the clock starts (a week is ~250,000 messages, a few
+    # seconds) so the live sensors can continue its sequence numbers; history and live
+    # traffic are then published side by side.
+    history = MessageStream(
+        registry, start - timedelta(days=args.backfill_days), start, seed=args.seed,
+        heartbeat_s=settings.heartbeat_s,
+    )
+    history_messages = list(history)
+
     clock = SimClock(start, args.speed)
     collector = Collector(settings, registry, store, clock_ns=clock.time_ns)
     collector.start()
     if not collector.wait_until_subscribed(15):
         log.error("could not subscribe at %s", settings.mqtt_url)
-
     stop = threading.Event()
 
-    def drive() -> None:
-        backfill = simulate(
-            registry,
-            settings.mqtt_url,
-            start - timedelta(days=args.backfill_days),
-            start,
-            speed=None,
-            seed=args.seed,
-            heartbeat_s=settings.heartbeat_s,
-            stop_event=stop,
-            client_id="hubsense-demo-backfill",
-        )
-        log.info("backfill published: %d messages in %.1fs", backfill.total, backfill.elapsed_s)
+    def live() -> None:
         simulate(
-            registry,
-            settings.mqtt_url,
-            start,
-            None,
-            speed=args.speed,
-            seed=args.seed,
-            heartbeat_s=settings.heartbeat_s,
-            stop_event=stop,
-            clock=clock,
-            seq_start=backfill.next_seq,
-            client_id="hubsense-demo-live",
+            registry, settings.mqtt_url, start, None, speed=args.speed, seed=args.seed,
+            heartbeat_s=settings.heartbeat_s, stop_event=stop, clock=clock,
+            seq_start=history.next_seq, client_id="hubsense-demo-live",
         )
 
-    simulator = threading.Thread(target=drive, name="simulator", daemon=True)
-    simulator.start()
+    def backfill() -> None:
+        report = publish(
+            paced_to(collector, history_messages, stop), settings.mqtt_url, stop_event=stop,
+            client_id="hubsense-demo-backfill",
+        )
+        log.info("history published: %d messages in %.1fs", report.total, report.elapsed_s)
+
+    drivers = [
+        threading.Thread(target=fn, name=fn.__name__, daemon=True) for fn in (live, backfill)
+    ]
+    for thread in drivers:
+        thread.start()
 
     app = create_app(
         settings,
@@ -147,7 +157,8 @@ def run_demo(args: argparse.Namespace) -> int:
         pass  # uvicorn re-raises Ctrl-C after its own graceful shutdown
     finally:
         stop.set()
-        simulator.join(10)
+        for thread in drivers:
+            thread.join(10)
         collector.stop(grace_s=5)
         if broker is not None:
             broker.stop()

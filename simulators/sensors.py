@@ -154,7 +154,8 @@ class SensorProfile:
     def __init__(self, sensor: str, seed: int = 0) -> None:
         rng = random.Random(f"{seed}:{sensor}:profile")
         self._drain = rng.uniform(0.1, 0.35)  # percent per day
-        self._life_days = 95.0 / self._drain  # 100 % → 5 %, then a new battery
+        # Staff swap a battery soon after it is flagged low (20 %): 100 % → 18 %, then new.
+        self._life_days = 82.0 / self._drain
         self._offset_days = rng.uniform(0, self._life_days)
         self.rssi_base = rng.randint(-92, -55)
         self._rng = random.Random(f"{seed}:{sensor}:radio")
