@@ -66,17 +66,12 @@ class MessageParser:
         self.max_future_ns = int(max_future_s * 1e9)
         self.max_age_ns = int(max_age_s * 1e9)
 
-    def parse(
-        self, raw_topic: bytes, payload: bytes, received_ns: int
-    ) -> PresenceEvent | Rejection:
-        topic = decode_topic(raw_topic)
-
+    def parse(self, topic: str, payload: bytes, received_ns: int) -> PresenceEvent | Rejection:
         def reject(reason: RejectReason, detail: str) -> Rejection:
-            shown = topic if topic is not None else raw_topic.decode("utf-8", "backslashreplace")
             return Rejection(
                 reason=reason,
                 detail=printable(detail, 1000),
-                topic=printable(shown, TOPIC_PREVIEW_CHARS),
+                topic=printable(topic, TOPIC_PREVIEW_CHARS),
                 payload=preview(payload),
                 received_ns=received_ns,
             )
@@ -86,8 +81,6 @@ class MessageParser:
                 RejectReason.OVERSIZE,
                 f"payload is {len(payload)} bytes, limit {self.max_payload_bytes}",
             )
-        if topic is None:
-            return reject(RejectReason.BAD_TOPIC, "topic is not valid UTF-8")
         where = parse_topic(topic, self.topic_root)
         if where is None:
             return reject(

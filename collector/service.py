@@ -15,15 +15,16 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from collector.adapters.base import Adapter, AdapterRouter
+from collector.adapters.native import NativeAdapter
 from collector.dedup import Deduplicator
 from collector.parser import MessageParser
 from collector.sink import BatchSink, Stopped
 from collector.state import DeskStates
 from collector.transport import Inbound, MqttTransport
 from hubsense.config import Settings
-from hubsense.contract import subscription
 from hubsense.events import PresenceEvent, Rejection
 from hubsense.registry import Registry
 from hubsense.store.base import Store
@@ -31,11 +32,11 @@ from hubsense.store.base import Store
 log = logging.getLogger(__name__)
 
 
-def subscription_for(settings: Settings) -> str:
-    topic = subscription(settings.mqtt_topic_root)
+def shared(settings: Settings, topic_filter: str) -> str:
+    """The filter as subscribed: in a shared subscription group if one is configured."""
     if settings.mqtt_share_group:
-        return f"$share/{settings.mqtt_share_group}/{topic}"
-    return topic
+        return f"$share/{settings.mqtt_share_group}/{topic_filter}"
+    return topic_filter
 
 
 class Collector:
@@ -46,27 +47,29 @@ class Collector:
         store: Store,
         *,
         clock_ns: Callable[[], int] = time.time_ns,
+        adapters: Sequence[Adapter] | None = None,
         transport: MqttTransport | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.clock_ns = clock_ns
-        self.transport = transport or MqttTransport(
-            settings.mqtt_url,
-            client_id=settings.mqtt_client_id,
-            subscription=subscription_for(settings),
-            protocol=settings.mqtt_protocol,
-            session_expiry_s=settings.mqtt_session_expiry_s,
-            receive_maximum=settings.mqtt_receive_maximum,
-            ca_file=settings.mqtt_ca_file,
-            clock_ns=clock_ns,
-        )
         self.parser = MessageParser(
             registry,
             topic_root=settings.mqtt_topic_root,
             max_payload_bytes=settings.max_payload_bytes,
             max_future_s=settings.max_future_s,
             max_age_s=settings.max_age_s,
+        )
+        self.router = AdapterRouter(adapters or [NativeAdapter(self.parser)])
+        self.transport = transport or MqttTransport(
+            settings.mqtt_url,
+            client_id=settings.mqtt_client_id,
+            subscriptions=[shared(settings, t) for t in self.router.subscriptions()],
+            protocol=settings.mqtt_protocol,
+            session_expiry_s=settings.mqtt_session_expiry_s,
+            receive_maximum=settings.mqtt_receive_maximum,
+            ca_file=settings.mqtt_ca_file,
+            clock_ns=clock_ns,
         )
         self.dedup = Deduplicator(settings.dedup_window)
         self.states = DeskStates()
@@ -154,16 +157,16 @@ class Collector:
         self, item: Inbound, events: list[PresenceEvent], rejections: list[Rejection]
     ) -> None:
         self.received += 1
-        result = self.parser.parse(item.topic, item.payload, item.received_ns)
-        if isinstance(result, Rejection):
-            self.rejected[str(result.reason)] += 1
-            rejections.append(result)
-            log.info("rejected %s on %s: %s", result.reason, result.topic, result.detail)
-        elif self.dedup.is_duplicate(result):
-            self.duplicates += 1
-        else:
-            self.accepted += 1
-            events.append(result)
+        for result in self.router.route(item.topic, item.payload, item.received_ns):
+            if isinstance(result, Rejection):
+                self.rejected[str(result.reason)] += 1
+                rejections.append(result)
+                log.info("rejected %s on %s: %s", result.reason, result.topic, result.detail)
+            elif self.dedup.is_duplicate(result):
+                self.duplicates += 1
+            else:
+                self.accepted += 1
+                events.append(result)
 
     def _flush(
         self, batch: list[Inbound], events: list[PresenceEvent], rejections: list[Rejection]

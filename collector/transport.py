@@ -45,7 +45,7 @@ class MqttTransport:
         url: str,
         *,
         client_id: str,
-        subscription: str,
+        subscriptions: list[str],
         protocol: str = "5",
         session_expiry_s: int = 7 * 24 * 3600,
         receive_maximum: int = 2000,
@@ -53,7 +53,7 @@ class MqttTransport:
         clock_ns=time.time_ns,
     ) -> None:
         self.address = parse_mqtt_url(url)
-        self.subscription = subscription
+        self.subscriptions = subscriptions
         self.protocol = protocol
         self.session_expiry_s = session_expiry_s
         self.receive_maximum = receive_maximum
@@ -109,7 +109,7 @@ class MqttTransport:
         with self._lock:
             self.generation += 1
         self.subscribed.clear()
-        client.subscribe(self.subscription, qos=1)
+        client.subscribe([(topic, 1) for topic in self.subscriptions])
         self.connected.set()
         log.info(
             "MQTT connected to %s:%s (session present: %s)",
@@ -128,7 +128,7 @@ class MqttTransport:
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
         failed = [rc for rc in reason_codes if rc.is_failure]
         if failed:
-            self.last_error = f"subscription to {self.subscription} refused: {failed[0]}"
+            self.last_error = f"subscription to {self.subscriptions} refused: {failed[0]}"
             log.error("MQTT %s", self.last_error)
             return
         self.subscribed.set()

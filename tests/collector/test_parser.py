@@ -15,7 +15,7 @@ from hubsense.events import PresenceEvent, Rejection, RejectReason
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 NOW_NS = int(NOW.timestamp()) * 10**9
-TOPIC = b"hubs/berg/svenstavik/a01/presence"
+TOPIC = "hubs/berg/svenstavik/a01/presence"
 
 
 @pytest.fixture(scope="module")
@@ -115,17 +115,16 @@ def test_bad_payloads_are_rejected_with_reason(parser, name, body, reason):
     assert isinstance(result, Rejection), name
     assert result.reason == reason
     assert result.detail
-    assert result.topic == TOPIC.decode()
+    assert result.topic == TOPIC
 
 
 TOPICS = [
-    (b"hubs/berg/svenstavik/zz99/presence", RejectReason.UNKNOWN_DESK),
-    (b"hubs/krokom/svenstavik/a01/presence", RejectReason.UNKNOWN_DESK),
-    (b"hubs/berg/nowhere/a01/presence", RejectReason.UNKNOWN_DESK),
-    (b"hubs/berg/svenstavik/a01/battery", RejectReason.BAD_TOPIC),
-    (b"hubs/berg/svenstavik/a01/presence/x", RejectReason.BAD_TOPIC),
-    (b"other/berg/svenstavik/a01/presence", RejectReason.BAD_TOPIC),
-    (b"hubs/berg/svenstavik/\xffa01/presence", RejectReason.BAD_TOPIC),
+    ("hubs/berg/svenstavik/zz99/presence", RejectReason.UNKNOWN_DESK),
+    ("hubs/krokom/svenstavik/a01/presence", RejectReason.UNKNOWN_DESK),
+    ("hubs/berg/nowhere/a01/presence", RejectReason.UNKNOWN_DESK),
+    ("hubs/berg/svenstavik/a01/battery", RejectReason.BAD_TOPIC),
+    ("hubs/berg/svenstavik/a01/presence/x", RejectReason.BAD_TOPIC),
+    ("other/berg/svenstavik/a01/presence", RejectReason.BAD_TOPIC),
 ]
 
 
@@ -137,7 +136,7 @@ def test_bad_topics_are_rejected(parser, topic, reason):
 
 
 def test_unknown_desk_rejection_hints_at_registry(parser):
-    result = parse(parser, good(), topic=b"hubs/berg/svenstavik/zz99/presence")
+    result = parse(parser, good(), topic="hubs/berg/svenstavik/zz99/presence")
     assert isinstance(result, Rejection)
     assert "registry" in result.detail
 
@@ -150,8 +149,8 @@ def test_preview_is_printable_and_bounded():
 
 
 @settings(max_examples=300, deadline=None)
-@given(topic=st.binary(max_size=80), payload=st.binary(max_size=300))
-def test_arbitrary_bytes_never_crash(parser, topic, payload):
+@given(topic=st.text(max_size=80), payload=st.binary(max_size=300))
+def test_arbitrary_input_never_crashes(parser, topic, payload):
     result = parser.parse(topic, payload, NOW_NS)
     assert isinstance(result, Rejection | PresenceEvent)
     if isinstance(result, Rejection):
