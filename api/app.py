@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+import dashboards.pages
 from api.deps import HTTP_422, Clock, ReadinessCheck
 from api.routers import health, hubs, live, rejections, timeline
 from api.routers import registry as registry_routes
@@ -86,4 +87,5 @@ def create_app(
 
     for module in (health, registry_routes, hubs, live, timeline, rejections):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(dashboards.pages.router)  # HTML dashboards: /, /hubs/{hub}
     return app

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import pytest
@@ -45,7 +45,7 @@ LAPTOP = {"width": 1366, "height": 900}
 TABLET = {"width": 820, "height": 1180}
 
 
-def _missing(what: str) -> None:
+def _missing(what: str) -> NoReturn:
     if IN_CI:
         pytest.fail(f"CI=true and the browser tests cannot run: {what}")
     pytest.skip(what)
@@ -56,6 +56,8 @@ def _missing(what: str) -> None:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[SqliteStore]:
+    """The KNOWN messages. Tests that write more use hubs no other test checks (sveg,
+    krokom) and keep to the file order (the overview test before them)."""
     s = SqliteStore(tmp_path_factory.mktemp("dash") / "store.sqlite3")
     s.open()
     fill_known(s, EventMaker(registry))
@@ -111,7 +113,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                 tmp_path_factory.mktemp("chromium-profile"),
                 executable_path=CHROMIUM,
                 args=LAUNCH_ARGS,
-                viewport=LAPTOP,
+                viewport={"width": LAPTOP["width"], "height": LAPTOP["height"]},
             )
         except Error as exc:
             pytest.fail(f"{CHROMIUM} is installed but did not start: {exc}")
@@ -229,9 +231,9 @@ def test_overview_page(open_tab: Any, base_url: str) -> None:
     assert card.locator('[data-field="low_battery"]').inner_text() == "2"
     assert card.locator(".card-occupancy").inner_text() == "2 av 12 upptagna"
     # no made-up analytics: a marked placeholder instead
-    assert card.locator('[data-analytics="utilisation_30d"]').inner_text() == (
-        "– väntar på analys-API:t"
-    )
+    assert card.locator('[data-analytics="utilisation_30d"]').inner_text() == "–"
+    assert card.locator('[data-analytics="peak_today"]').inner_text() == "–"
+    assert "analys-API" in card.locator(".analytics-pending").inner_text()
     assert page.locator('.card[data-hub="bracke"] [data-field="stale"]').is_visible()
     assert not card.locator('[data-field="stale"]').is_visible()
     assert page.locator("#stale-banner").is_hidden()
@@ -243,6 +245,40 @@ def test_overview_page(open_tab: Any, base_url: str) -> None:
     assert page.evaluate(NO_OVERFLOW)
     tab.screenshot("overview-sv-tablet.png")
     tab.assert_clean()
+
+
+def test_overview_refreshes_its_cards(
+    open_tab: Any, base_url: str, store: SqliteStore, registry: Registry
+) -> None:
+    """The overview re-reads every hub's live state every 15 s (Playwright's clock runs the
+    timer at once): numbers and totals follow the store, a failing hub shows the banner."""
+    tab = open_tab()
+    page = tab.page
+    page.clock.install()
+    page.goto(base_url + "/")
+    card = page.locator('.card[data-hub="krokom"]')
+    assert card.locator('[data-field="occupied"]').inner_text() == "2"
+    store.write([EventMaker(registry)("krokom", "a02", ago_s=30, occupied=True)], [])
+    page.clock.run_for(15_500)
+    page.wait_for_function("() => document.body.dataset.lastPoll === 'ok'", timeout=5000)
+    assert card.locator('[data-field="occupied"]').inner_text() == "3"
+    assert page.locator('[data-municipality="krokom"] .muni-now').inner_text() == (
+        "3 av 14 platser upptagna"
+    )
+    assert page.locator(".region-now").inner_text() == (
+        "Just nu i regionen: 6 av 126 platser upptagna"
+    )
+    tab.assert_clean()
+
+    page.route("**/api/hubs/krokom/live", lambda route: route.fulfill(status=503, body="{}"))
+    page.clock.run_for(15_500)
+    page.wait_for_function("() => document.body.dataset.lastPoll === 'error'", timeout=5000)
+    assert page.locator("#stale-banner").is_visible()
+    assert card.locator('[data-field="occupied"]').inner_text() == "–"
+    assert page.locator(".region-now").inner_text() == (
+        "Just nu i regionen: – av 126 platser upptagna"
+    )
+    assert tab.external_requests() == []
 
 
 def test_live_hub_tiles_show_the_known_states(open_tab: Any, base_url: str) -> None:
@@ -287,6 +323,7 @@ def test_live_hub_tiles_show_the_known_states(open_tab: Any, base_url: str) -> N
     assert_script_matches_server(open_tab, tab, base_url + "/hubs/svenstavik")
     tab.screenshot("hub-svenstavik-sv-laptop.png")
     page.set_viewport_size(TABLET)
+    page.wait_for_timeout(300)  # plotly redraws the figure on a debounced resize
     assert page.evaluate(NO_OVERFLOW)
     tab.screenshot("hub-svenstavik-sv-tablet.png")
     tab.assert_clean()
@@ -333,8 +370,7 @@ def test_stale_banner_when_the_fetch_fails(open_tab: Any, base_url: str) -> None
     )
     page.wait_for_selector("#stale-banner[data-reason='fetch']", state="visible", timeout=5000)
     assert banner.inner_text() == (
-        "Kunde inte hämta livedata (HTTP 503). Visar senast kända läge; "
-        "försöker igen om en stund."
+        "Kunde inte hämta livedata (HTTP 503). Visar senast kända läge; försöker igen om en stund."
     )
     assert tab.tile("a01")["state"] == "occupied"  # the last known state stays
     tab.screenshot("hub-svenstavik-fetch-failed-sv-laptop.png")
@@ -355,7 +391,7 @@ def test_english_labels(open_tab: Any, base_url: str) -> None:
     assert tab.tile("a02")["battery"] == "low battery (15%)"
     assert tab.tile("a01")["seen"] == "10:59 · 1 min ago"
     assert tab.tile("b02")["seen"] == "22/11/2026, 11:00 · 3 d ago"
-    assert page.locator(".count-occupied .count-label").inner_text() == "Occupied"
+    assert page.locator(".count-occupied .count-label").inner_text() == "● Occupied"
     assert page.locator("#lang-switch").inner_text() == "Svenska"
     assert_script_matches_server(open_tab, tab, base_url + "/hubs/svenstavik?lang=en")
     tab.screenshot("hub-svenstavik-en-laptop.png")

@@ -1,0 +1,103 @@
+"""The region overview's model: municipalities in Swedish alphabetical order, each with a
+card per hub built from that hub's live JSON (``/api/hubs/{hub}/live``)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dashboards.live import LiveCounts, live_counts
+from hubsense.registry import Registry
+
+# Swedish collation: å, ä, ö are letters of their own after z (and æ, ø sort as ä, ö).
+_AFTER_Z = {"å": "\ufff0", "ä": "\ufff1", "æ": "\ufff1", "ö": "\ufff2", "ø": "\ufff2"}
+
+
+def swedish_key(text: str) -> str:
+    """Sort key giving Swedish alphabetical order: ``… Strömsund, Åre, Östersund``."""
+    out: list[str] = []
+    for char in text.casefold():
+        if char in _AFTER_Z:
+            out.append(_AFTER_Z[char])
+        else:  # é → e, ü → u: other accents do not make a letter of their own
+            base = unicodedata.normalize("NFD", char)
+            out.append("".join(c for c in base if not unicodedata.combining(c)))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class HubCard:
+    hub: str
+    name: str
+    municipality: str
+    desk_count: int  # from the registry
+    counts: LiveCounts | None  # None: no live data (the store did not answer)
+    stale: bool
+    offline_after_s: float | None
+
+    @property
+    def total(self) -> int:
+        return self.desk_count
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityGroup:
+    id: str
+    name: str
+    code: str
+    cards: tuple[HubCard, ...]
+
+    @property
+    def occupied(self) -> int | None:
+        if any(c.counts is None for c in self.cards):
+            return None
+        return sum(c.counts.occupied for c in self.cards if c.counts is not None)
+
+    @property
+    def total(self) -> int:
+        return sum(c.total for c in self.cards)
+
+
+def hub_card(registry: Registry, hub_id: str, live: Mapping[str, Any] | None) -> HubCard:
+    hub = registry.hubs[hub_id]
+    after = live.get("offline_after_s") if live is not None else None
+    return HubCard(
+        hub=hub.id,
+        name=hub.name,
+        municipality=hub.municipality,
+        desk_count=len(hub.desks),
+        counts=live_counts(live, len(hub.desks)) if live is not None else None,
+        stale=bool(live.get("stale")) if live is not None else False,
+        offline_after_s=float(after) if isinstance(after, int | float) else None,
+    )
+
+
+def region_groups(
+    registry: Registry, lives: Mapping[str, Mapping[str, Any] | None]
+) -> list[MunicipalityGroup]:
+    """Every municipality (Swedish order by name), its hubs' cards ordered by hub name.
+
+    ``lives`` maps hub id → that hub's live JSON (missing or ``None``: no data)."""
+    groups = []
+    for muni in sorted(registry.municipalities.values(), key=lambda m: swedish_key(m.name)):
+        hub_ids = sorted(muni.hubs, key=lambda h: swedish_key(registry.hubs[h].name))
+        groups.append(
+            MunicipalityGroup(
+                id=muni.id,
+                name=muni.name,
+                code=muni.code,
+                cards=tuple(hub_card(registry, h, lives.get(h)) for h in hub_ids),
+            )
+        )
+    return groups
+
+
+def region_totals(groups: list[MunicipalityGroup]) -> tuple[int | None, int]:
+    """(occupied desks, all desks) of the region; occupied is None if any hub had no data."""
+    occupied = [g.occupied for g in groups]
+    total = sum(g.total for g in groups)
+    if any(o is None for o in occupied):
+        return None, total
+    return sum(o for o in occupied if o is not None), total

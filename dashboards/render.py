@@ -1,0 +1,463 @@
+"""HTML of the dashboard pages, built with f-strings in plain functions (no template engine).
+
+Every value that comes from the registry, the store or the request goes through ``esc``
+(text and attributes) or ``json_block`` (data for the scripts); the i18n strings are
+escaped too. Pages load only same-origin resources: the stylesheet, the scripts and
+plotly.js are served by ``dashboards.pages`` from this package and the installed plotly
+package, and the Content-Security-Policy set there forbids anything else.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from dashboards.figures import STATE_COLOURS, figure_json, live_occupancy_figure
+from dashboards.i18n import (
+    DEFAULT_LANG,
+    LOCALES,
+    STRINGS,
+    choose_lang,
+    fmt_ago,
+    fmt_int,
+    fmt_pct,
+    fmt_time,
+    js_strings,
+    tr,
+)
+from dashboards.live import (
+    LOW_BATTERY_CSS,
+    LOW_BATTERY_ICON,
+    STATE_STYLE,
+    STATES,
+    DeskTile,
+    LiveCounts,
+    ZoneTiles,
+    browser_styles,
+)
+from dashboards.overview import HubCard, MunicipalityGroup, region_totals
+
+POLL_MS = 2000
+"""How often the live hub page asks the API for the hub's state."""
+OVERVIEW_POLL_MS = 15000
+"""How often the overview refreshes its cards."""
+
+
+def esc(value: object) -> str:
+    """Text or attribute value, HTML-escaped (quotes too)."""
+    return html.escape(str(value), quote=True)
+
+
+def json_block(element_id: str, value: object) -> str:
+    """A ``<script type="application/json">`` data block; ``<``, ``>`` and ``&`` are escaped
+    inside the JSON so no value can end the element."""
+    text = (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    return f'<script type="application/json" id="{esc(element_id)}">{text}</script>'
+
+
+def tr_html(lang: str, key: str, **fields: str) -> str:
+    """``tr`` with the text escaped and each ``{name}`` replaced by ready HTML ``fields``."""
+    out: list[str] = []
+    for literal, name, _spec, _conv in string.Formatter().parse(STRINGS[choose_lang(lang)][key]):
+        out.append(esc(literal))
+        if name is not None:
+            out.append(fields[name])
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    """What every page needs: its language and where the app is mounted."""
+
+    lang: str
+    root: str = ""  # the ASGI root_path (behind a proxy under a prefix)
+
+    def href(self, path: str, lang: str | None = None) -> str:
+        """Link to one of our paths; the language rides along unless it is the default."""
+        chosen = lang or self.lang
+        suffix = "" if chosen == DEFAULT_LANG and lang is None else f"?lang={chosen}"
+        return esc(f"{self.root}{path}{suffix}")
+
+    def static(self, name: str) -> str:
+        return esc(f"{self.root}/dashboards/static/{name}")
+
+
+def hub_path(hub_id: str) -> str:
+    return f"/hubs/{quote(hub_id, safe='')}"
+
+
+# --- page frame ---------------------------------------------------------------------------
+
+
+def page(
+    ctx: Ctx,
+    *,
+    title: str,
+    path: str,
+    body: str,
+    scripts: Iterable[str] = (),
+    body_class: str = "",
+) -> str:
+    """A whole HTML document. ``title`` is plain text; ``body`` is HTML; ``path`` is this
+    page's path (for the language switch); ``scripts`` are names under /dashboards/static."""
+    other = "en" if ctx.lang == "sv" else "sv"
+    script_tags = "".join(f'<script src="{ctx.static(s)}" defer></script>' for s in scripts)
+    return f"""<!doctype html>
+<html lang="{esc(ctx.lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} · {esc(tr(ctx.lang, "app_name"))}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{ctx.static("dashboard.css")}">
+{script_tags}
+</head>
+<body class="{esc(body_class)}">
+<header class="topbar">
+<a class="brand" href="{ctx.href("/")}">{esc(tr(ctx.lang, "app_name"))}</a>
+<nav class="topnav">
+<a href="{ctx.href("/")}">{esc(tr(ctx.lang, "overview"))}</a>
+<a class="lang-switch" id="lang-switch" href="{ctx.href(path, other)}" hreflang="{other}" \
+lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, "switch_to"))}</a>
+</nav>
+</header>
+<main id="main">
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+# --- region overview -----------------------------------------------------------------------
+
+
+def _analytics_placeholder(ctx: Ctx) -> str:
+    # ANALYTICS PLACEHOLDER: utilisation over the last 30 days and today's peak come from the
+    # analytics API, which does not exist yet. Fill these <dd data-analytics=...> from it;
+    # never show made-up numbers here.
+    return (
+        "<!-- ANALYTICS PLACEHOLDER: filled from the analytics API once it exists -->\n"
+        '<div class="analytics-pending" data-pending="analytics"><dl class="card-stats">'
+        f"<div><dt>{esc(tr(ctx.lang, 'utilisation_30d'))}</dt>"
+        '<dd data-analytics="utilisation_30d">–</dd></div>'
+        f"<div><dt>{esc(tr(ctx.lang, 'peak_today'))}</dt>"
+        '<dd data-analytics="peak_today">–</dd></div></dl>'
+        f'<p class="pending-note">{esc(tr(ctx.lang, "pending_analytics"))}</p></div>'
+    )
+
+
+def _num(value: int | None, lang: str, field: str) -> str:
+    text = "–" if value is None else fmt_int(value, lang)
+    return f'<span class="num" data-field="{esc(field)}">{esc(text)}</span>'
+
+
+def hub_card_html(ctx: Ctx, card: HubCard, live_url: str) -> str:
+    counts = card.counts
+    minutes = round((card.offline_after_s or 0) / 60)
+    stale_note = esc(tr(ctx.lang, "no_recent_data", minutes=fmt_int(minutes, ctx.lang)))
+    occupancy = tr_html(
+        ctx.lang,
+        "desks_occupied_of_total",
+        occupied=_num(counts.occupied if counts else None, ctx.lang, "occupied"),
+        total=_num(card.total, ctx.lang, "total"),
+    )
+    return f"""<li class="card{" card-nodata" if counts is None else ""}" \
+data-hub="{esc(card.hub)}" data-live-url="{esc(live_url)}">
+<h3 class="card-title"><a href="{ctx.href(hub_path(card.hub))}">{esc(card.name)}</a></h3>
+<p class="card-occupancy">{occupancy}</p>
+<p class="card-stale badge-stale" data-field="stale"{"" if card.stale else " hidden"}>\
+<span aria-hidden="true">!</span> {stale_note}</p>
+<dl class="card-stats">
+<div><dt>{esc(tr(ctx.lang, "sensors_offline"))}</dt>\
+<dd>{_num(counts.offline if counts else None, ctx.lang, "offline")}</dd></div>
+<div><dt>{esc(tr(ctx.lang, "low_battery_count"))}</dt>\
+<dd>{_num(counts.low_battery if counts else None, ctx.lang, "low_battery")}</dd></div>
+</dl>
+{_analytics_placeholder(ctx)}
+<p class="card-link"><a href="{ctx.href(hub_path(card.hub))}">\
+{esc(tr(ctx.lang, "open_live_view"))} →</a></p>
+</li>"""
+
+
+def overview_page(
+    ctx: Ctx,
+    *,
+    region: str,
+    groups: list[MunicipalityGroup],
+    live_urls: Mapping[str, str],
+    store_error: bool,
+) -> str:
+    lang = ctx.lang
+    occupied, total = region_totals(groups)
+    region_now = tr_html(
+        lang,
+        "region_now",
+        occupied=_num(occupied, lang, "region-occupied"),
+        total=_num(total, lang, "region-total"),
+    )
+    index_items = []
+    sections = []
+    for group in groups:
+        links = (
+            "".join(
+                f'<li><a href="{ctx.href(hub_path(c.hub))}">{esc(c.name)}</a></li>'
+                for c in group.cards
+            )
+            or f'<li class="muted">{esc(tr(lang, "no_hub_yet"))}</li>'
+        )
+        index_items.append(
+            f'<li><span class="index-muni">{esc(group.name)}</span><ol>{links}</ol></li>'
+        )
+        cards = "\n".join(hub_card_html(ctx, c, live_urls[c.hub]) for c in group.cards)
+        if not group.cards:
+            cards = f'<li class="card card-empty">{esc(tr(lang, "no_hub_yet"))}</li>'
+        muni_now = tr_html(
+            lang,
+            "municipality_now",
+            occupied=_num(group.occupied, lang, "muni-occupied"),
+            total=_num(group.total, lang, "muni-total"),
+        )
+        sections.append(
+            f"""<section class="municipality" data-municipality="{esc(group.id)}" \
+aria-labelledby="muni-{esc(group.id)}">
+<h2 id="muni-{esc(group.id)}">{esc(group.name)} \
+<small class="muni-code">{esc(tr(lang, "municipality_code", code=group.code))}</small></h2>
+<p class="muni-now">{muni_now}</p>
+<ol class="cards">
+{cards}
+</ol>
+</section>"""
+        )
+    banner = (
+        f'<div id="stale-banner" class="banner" role="alert"'
+        f"{'' if store_error else ' hidden'}>{esc(tr(lang, 'store_unavailable'))}</div>"
+    )
+    config = {
+        "pollMs": OVERVIEW_POLL_MS,
+        "locale": LOCALES[lang],
+        "strings": js_strings(lang),
+        "storeUnavailable": tr(lang, "store_unavailable"),
+    }
+    body = f"""<h1>{esc(tr(lang, "overview_title", region=region))}</h1>
+<p class="region-now">{region_now}</p>
+{banner}
+<div class="overview-layout">
+<nav class="hub-index" aria-labelledby="hub-index-title">
+<h2 id="hub-index-title">{esc(tr(lang, "hubs_by_municipality"))}</h2>
+<ol>{"".join(index_items)}</ol>
+</nav>
+<div class="municipalities">
+{"".join(sections)}
+</div>
+</div>
+{json_block("overview-config", config)}"""
+    return page(
+        ctx,
+        title=tr(lang, "overview"),
+        path="/",
+        body=body,
+        scripts=["overview.js"],
+        body_class="page-overview",
+    )
+
+
+# --- live hub view -------------------------------------------------------------------------
+
+
+def seen_text(tile: DeskTile, lang: str, tz: ZoneInfo, as_of: datetime | None) -> str:
+    """``10:59 · 1 min sedan`` (or ``aldrig hörd``) for a tile."""
+    if tile.last_seen is None:
+        return tr(lang, "never_seen")
+    when = fmt_time(tile.last_seen, tz, lang, ref=as_of)
+    return f"{when} · {fmt_ago(tile.seconds_since_seen, lang)}"
+
+
+def battery_text(tile: DeskTile, lang: str) -> str:
+    if tile.battery is None:
+        return tr(lang, "low_battery")
+    return f"{tr(lang, 'low_battery')} ({fmt_pct(tile.battery, lang)})"
+
+
+def tile_html(tile: DeskTile, lang: str, tz: ZoneInfo, as_of: datetime | None) -> str:
+    state_label = tr(lang, f"state_{tile.state}")
+    seen = seen_text(tile, lang, tz, as_of)
+    battery = battery_text(tile, lang)
+    label = f"{tile.desk}: {state_label}" + (f", {battery}" if tile.low_battery else "")
+    return f"""<li class="{esc(tile.css_classes)}" data-desk="{esc(tile.desk)}" \
+data-state="{esc(tile.state)}" data-low-battery="{"true" if tile.low_battery else "false"}" \
+title="{esc(label + " · " + tr(lang, "last_seen") + ": " + seen)}">
+<span class="desk-head"><span class="desk-id">{esc(tile.desk)}</span>\
+<span class="desk-icon" aria-hidden="true">{esc(tile.icon)}</span></span>
+<span class="desk-state">{esc(state_label)}</span>
+<span class="desk-battery"{"" if tile.low_battery else " hidden"}>\
+<span aria-hidden="true">{LOW_BATTERY_ICON}</span> \
+<span class="desk-battery-text">{esc(battery)}</span></span>
+<span class="desk-seen">{esc(seen)}</span>
+</li>"""
+
+
+def _count_box(lang: str, key: str, value: int, icon: str, css: str, extra: str = "") -> str:
+    return (
+        f'<div class="count {esc(css)}"><span class="count-label">'
+        f'<span class="count-icon" aria-hidden="true">{esc(icon)}</span> '
+        f'{esc(tr(lang, "count_" + key))}</span><span class="count-value-row">'
+        f'<span class="count-value" data-count="{esc(key)}">{esc(fmt_int(value, lang))}</span>'
+        f"{extra}</span></div>"
+    )
+
+
+def legend_html(lang: str) -> str:
+    items = [
+        f'<li><span class="swatch desk {esc(STATE_STYLE[s].css)}" aria-hidden="true">'
+        f"{esc(STATE_STYLE[s].icon)}</span> {esc(tr(lang, 'state_' + s))}</li>"
+        for s in STATES
+    ]
+    items.append(
+        f'<li><span class="swatch desk state-free {LOW_BATTERY_CSS}" aria-hidden="true">'
+        f"{LOW_BATTERY_ICON}</span> {esc(tr(lang, 'low_battery'))}</li>"
+    )
+    return f'<ul class="legend" aria-label="{esc(tr(lang, "legend"))}">{"".join(items)}</ul>'
+
+
+def hub_page(
+    ctx: Ctx,
+    *,
+    hub_id: str,
+    hub_name: str,
+    municipality_name: str,
+    timezone: str,
+    zones: list[ZoneTiles],
+    counts: LiveCounts,
+    as_of: datetime | None,
+    stale: bool,
+    fetch_failed: bool,
+    offline_after_s: float,
+    live_url: str,
+) -> str:
+    """The live hub view. ``fetch_failed``: the live state could not be read now (the page
+    still renders, every desk unknown, with the banner shown; the script retries)."""
+    lang = ctx.lang
+    tz = ZoneInfo(timezone)
+    minutes = fmt_int(round(offline_after_s / 60), lang)
+    if fetch_failed:
+        banner_text = tr(lang, "stale_fetch", reason=tr(lang, "store_unavailable"))
+    else:
+        banner_text = tr(lang, "stale_api", minutes=minutes)
+    banner = (
+        f'<div id="stale-banner" class="banner" role="alert" '
+        f'data-reason="{"fetch" if fetch_failed else "api"}"'
+        f"{'' if stale or fetch_failed else ' hidden'}>{esc(banner_text)}</div>"
+    )
+    counts_html = "".join(
+        [
+            _count_box(
+                lang,
+                "occupied",
+                counts.occupied,
+                STATE_STYLE["occupied"].icon,
+                "count-occupied",
+                f'<span class="count-of">/ {esc(fmt_int(counts.total, lang))}</span>',
+            ),
+            _count_box(lang, "free", counts.free, STATE_STYLE["free"].icon, "count-free"),
+            _count_box(
+                lang, "offline", counts.offline, STATE_STYLE["offline"].icon, "count-offline"
+            ),
+            _count_box(
+                lang, "unknown", counts.unknown, STATE_STYLE["unknown"].icon, "count-unknown"
+            ),
+            _count_box(
+                lang, "low_battery", counts.low_battery, LOW_BATTERY_ICON, "count-low-battery"
+            ),
+        ]
+    )
+    zones_html = "\n".join(
+        f"""<section class="zone" data-zone="{esc(z.zone)}" aria-labelledby="zone-{esc(z.zone)}">
+<h2 id="zone-{esc(z.zone)}">{esc(tr(lang, "zone", zone=z.zone.upper()))}</h2>
+<ol class="desk-grid">
+{"".join(tile_html(t, lang, tz, as_of) for t in z.tiles)}
+</ol>
+</section>"""
+        for z in zones
+    )
+    as_of_text = as_of.astimezone(tz).strftime("%H:%M:%S") if as_of is not None else "–"
+    config = {
+        "hub": hub_id,
+        "liveUrl": live_url,
+        "pollMs": POLL_MS,
+        "lang": lang,
+        "locale": LOCALES[lang],
+        "timeZone": timezone,
+        "strings": js_strings(lang),
+        "styles": browser_styles(),
+        "states": list(STATES),
+        "lowBatteryIcon": LOW_BATTERY_ICON,
+        "lowBatteryCss": LOW_BATTERY_CSS,
+        "colours": STATE_COLOURS,
+    }
+    figure = figure_json(live_occupancy_figure(counts, lang))
+    body = f"""<h1>{esc(hub_name)}</h1>
+<p class="subtitle">{esc(municipality_name)} · {esc(tr(lang, "live_view"))} · \
+{esc(tr(lang, "desks_total", total=fmt_int(counts.total, lang)))} · \
+{esc(tr(lang, "updated"))} <time id="as-of" datetime="{esc(as_of.isoformat() if as_of else "")}">\
+{esc(as_of_text)}</time></p>
+{banner}
+<section class="counts" aria-label="{esc(tr(lang, "occupancy_now"))}" aria-live="polite">
+{counts_html}
+</section>
+<div class="live-layout">
+<div class="floor">
+{zones_html}
+</div>
+<aside class="side">
+<h2>{esc(tr(lang, "occupancy_now"))}</h2>
+<div id="occupancy-figure" class="figure"></div>
+<h2>{esc(tr(lang, "legend"))}</h2>
+{legend_html(lang)}
+</aside>
+</div>
+{json_block("live-config", config)}
+{json_block("live-figure", figure)}"""
+    return page(
+        ctx,
+        title=hub_name,
+        path=hub_path(hub_id),
+        body=body,
+        scripts=[f"plotly.min.js?v={_plotly_version()}", "live.js"],
+        body_class="page-hub",
+    )
+
+
+_MAX_ID_ECHO = 64
+
+
+def not_found_page(ctx: Ctx, hub: str) -> str:
+    """The HTML 404 of ``/hubs/{hub}``; the id is echoed escaped and cut to 64 characters."""
+    shown = repr(hub[:_MAX_ID_ECHO]) + ("…" if len(hub) > _MAX_ID_ECHO else "")
+    body = f"""<h1>{esc(tr(ctx.lang, "not_found_title"))}</h1>
+<p class="not-found">{esc(tr(ctx.lang, "not_found_hub", hub=shown))}</p>
+<p><a href="{ctx.href("/")}">{esc(tr(ctx.lang, "back_to_overview"))}</a></p>"""
+    return page(
+        ctx,
+        title=tr(ctx.lang, "not_found_title"),
+        path=hub_path(hub) if len(hub) <= _MAX_ID_ECHO else "/",
+        body=body,
+        body_class="page-not-found",
+    )
+
+
+def _plotly_version() -> str:
+    import plotly
+
+    return quote(str(plotly.__version__), safe="")

@@ -1,0 +1,82 @@
+// Region overview: every cfg.pollMs, refresh each hub card from its live endpoint
+// (data-live-url) and recompute the municipality and region totals. The page is complete
+// without this script; it only keeps the numbers current on a wall display.
+(function () {
+  "use strict";
+
+  var cfg = JSON.parse(document.getElementById("overview-config").textContent);
+
+  function fmtInt(n) {
+    return Number(n).toLocaleString(cfg.locale, { maximumFractionDigits: 0 });
+  }
+
+  function setField(root, field, value) {
+    var el = root.querySelector('[data-field="' + field + '"]');
+    if (el) {
+      el.textContent = value === null ? "–" : fmtInt(value);
+      el.dataset.value = value === null ? "" : String(value);
+    }
+  }
+
+  function valueOf(el) {
+    var text = el ? el.dataset.value : undefined;
+    if (text === undefined) { // server-rendered number: digits only
+      text = el ? el.textContent.replace(/\D/g, "") : "";
+    }
+    return text === "" ? null : Number(text);
+  }
+
+  function sumFields(root, field) {
+    var total = 0;
+    var missing = false;
+    root.querySelectorAll('.card [data-field="' + field + '"]').forEach(function (el) {
+      var v = valueOf(el);
+      if (v === null) { missing = true; } else { total += v; }
+    });
+    return missing ? null : total;
+  }
+
+  function refreshTotals() {
+    document.querySelectorAll(".municipality").forEach(function (section) {
+      setField(section, "muni-occupied", sumFields(section, "occupied"));
+    });
+    setField(document, "region-occupied", sumFields(document, "occupied"));
+  }
+
+  function refreshCard(card) {
+    return fetch(card.dataset.liveUrl, { cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (data) {
+        var c = data.counts || {};
+        setField(card, "occupied", c.occupied);
+        setField(card, "offline", c.offline);
+        setField(card, "low_battery", c.low_battery);
+        card.classList.remove("card-nodata");
+        var stale = card.querySelector('[data-field="stale"]');
+        if (stale) { stale.hidden = !data.stale; }
+        return true;
+      }, function () {
+        setField(card, "occupied", null);
+        setField(card, "offline", null);
+        setField(card, "low_battery", null);
+        card.classList.add("card-nodata");
+        return false;
+      });
+  }
+
+  function refresh() {
+    var cards = Array.prototype.slice.call(document.querySelectorAll(".card[data-live-url]"));
+    Promise.all(cards.map(refreshCard)).then(function (results) {
+      refreshTotals();
+      var banner = document.getElementById("stale-banner");
+      banner.hidden = results.every(Boolean);
+      document.body.dataset.lastPoll = banner.hidden ? "ok" : "error";
+      window.setTimeout(refresh, cfg.pollMs);
+    });
+  }
+
+  window.setTimeout(refresh, cfg.pollMs);
+})();
