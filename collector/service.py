@@ -22,12 +22,13 @@ from collector.adapters.native import NativeAdapter
 from collector.dedup import Deduplicator
 from collector.parser import MessageParser
 from collector.sink import BatchSink, Stopped
+from collector.spool import Spool, SpoolFull
 from collector.state import DeskStates
 from collector.transport import Inbound, MqttTransport
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection
 from hubsense.registry import Registry
-from hubsense.store.base import Store
+from hubsense.store.base import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,10 @@ class Collector:
             now_ns=clock_ns,
             monotonic=time.monotonic,
         )
+        self.spool = (
+            Spool(settings.spool_path, settings.spool_max_bytes) if settings.spool_path else None
+        )
+        self.spooled = 0
         self.received = 0
         self.accepted = 0
         self.duplicates = 0
@@ -90,11 +95,15 @@ class Collector:
         self.rejected: Counter[str] = Counter()
         self.pending = 0
         self._worker: threading.Thread | None = None
+        self._drainer: threading.Thread | None = None
 
     # --- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
         self._worker = threading.Thread(target=self._run, name="collector", daemon=True)
         self._worker.start()
+        if self.spool is not None:
+            self._drainer = threading.Thread(target=self._drain, name="spool", daemon=True)
+            self._drainer.start()
         self.transport.start()
 
     def stop(self, grace_s: float = 10.0) -> bool:
@@ -107,7 +116,12 @@ class Collector:
                 flushed = False
                 self._halt.set()  # the store is still failing: leave the rest unacked
                 self._worker.join()
+        self._halt.set()  # what is left in the spool is on disk and drained on next start
+        if self._drainer is not None:
+            self._drainer.join()
         self.transport.stop()
+        if self.spool is not None:
+            self.spool.close()
         return flushed and self.pending == 0
 
     def wait_until_subscribed(self, timeout: float) -> bool:
@@ -171,9 +185,41 @@ class Collector:
     def _flush(
         self, batch: list[Inbound], events: list[PresenceEvent], rejections: list[Rejection]
     ) -> None:
-        self.sink.write(events, rejections)
+        """Store the batch (or spool it to disk), then acknowledge it."""
+        if self.spool is None:
+            self.sink.write(events, rejections)
+        elif len(self.spool) == 0:
+            try:
+                self.sink.write(events, rejections, attempts=1)
+            except StoreUnavailable:
+                self._spool(events, rejections)
+        else:
+            self._spool(events, rejections)  # keep the store's catch-up to the drainer
         self.states.update(events)
         self.acked += self.transport.ack(batch)
+
+    def _spool(self, events: list[PresenceEvent], rejections: list[Rejection]) -> None:
+        assert self.spool is not None
+        try:
+            self.spool.append(events, rejections)
+            self.spooled += len(events) + len(rejections)
+        except SpoolFull as exc:
+            log.warning("%s: holding messages unacknowledged until the store is back", exc)
+            self.sink.write(events, rejections)
+
+    def _drain(self) -> None:
+        """Write the spool to the store, oldest first, until stopped."""
+        assert self.spool is not None
+        while not self._halt.is_set():
+            if len(self.spool) == 0:
+                self._halt.wait(0.1)
+                continue
+            last_id, events, rejections = self.spool.peek(self.settings.batch_size)
+            try:
+                self.sink.write(events, rejections)
+            except Stopped:
+                return
+            self.spool.remove_upto(last_id)
 
     # --- observability --------------------------------------------------------------
     def stats(self) -> dict[str, object]:
@@ -197,4 +243,7 @@ class Collector:
             "sequence_gaps": self.dedup.seq.gaps,
             "sequence_restarts": self.dedup.seq.restarts,
             "desks_seen": len(self.states),
+            "spooled": self.spooled,
+            "spool_items": len(self.spool) if self.spool is not None else 0,
+            "spool_bytes": self.spool.bytes if self.spool is not None else 0,
         }

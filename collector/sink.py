@@ -61,16 +61,28 @@ class BatchSink:
         self.rng = rng or random.Random()
         self.stats = SinkStats()
 
-    def write(self, events: Sequence[PresenceEvent], rejections: Sequence[Rejection]) -> None:
-        """Return once everything is stored; raise Stopped if asked to stop first."""
+    def write(
+        self,
+        events: Sequence[PresenceEvent],
+        rejections: Sequence[Rejection],
+        *,
+        attempts: int | None = None,
+    ) -> None:
+        """Return once everything is stored; raise Stopped if asked to stop first.
+
+        With ``attempts``, give up after that many tries of an unavailable store and raise
+        StoreUnavailable (parts of the batch may be stored already: writes are idempotent).
+        """
         started = self.monotonic()
-        self._write(list(events), list(rejections))
+        self._write(list(events), list(rejections), attempts)
         self.stats.batches += 1
         self.stats.last_write_s = self.monotonic() - started
 
-    def _write(self, events: list[PresenceEvent], rejections: list[Rejection]) -> None:
+    def _write(
+        self, events: list[PresenceEvent], rejections: list[Rejection], attempts: int | None
+    ) -> None:
         try:
-            self._with_retry(events, rejections)
+            self._with_retry(events, rejections, attempts)
         except BatchTooLarge:
             if len(events) + len(rejections) <= 1:
                 # One point too large for the store: refused, not retried forever.
@@ -78,27 +90,36 @@ class BatchSink:
                 return
             self.stats.splits += 1
             for part_e, part_r in _halves(events, rejections):
-                self._write(part_e, part_r)
+                self._write(part_e, part_r, attempts)
         except StoreRejected as exc:
             if len(events) + len(rejections) <= 1:
                 self._refuse(events, rejections, str(exc))
                 return
             for part_e, part_r in _halves(events, rejections):
-                self._write(part_e, part_r)
+                self._write(part_e, part_r, attempts)
             return
         else:
             self.stats.events_written += len(events)
             self.stats.rejections_written += len(rejections)
 
-    def _with_retry(self, events: list[PresenceEvent], rejections: list[Rejection]) -> None:
+    def _with_retry(
+        self,
+        events: list[PresenceEvent],
+        rejections: list[Rejection],
+        attempts: int | None = None,
+    ) -> None:
         delay = self.retry_initial_s
+        tries = 0
         while True:
             try:
                 self.store.write(events, rejections)
                 return
             except StoreUnavailable as exc:
-                self.stats.retries += 1
+                tries += 1
                 self.stats.last_error = str(exc)
+                if attempts is not None and tries >= attempts:
+                    raise
+                self.stats.retries += 1
                 wait = self.rng.uniform(0, delay)
                 if exc.retry_after_s is not None:
                     wait = max(wait, min(exc.retry_after_s, self.retry_max_s))

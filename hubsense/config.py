@@ -103,6 +103,16 @@ class Settings(BaseSettings):
     dedup_window: int = Field(
         256, ge=1, description="Recent sequence numbers remembered per sensor for dedup."
     )
+    spool_path: Path | None = Field(
+        Path("hubsense-spool.sqlite3"),
+        description="Disk buffer for batches written while the store is down (empty: none; "
+        "then messages wait unacknowledged at the broker).",
+    )
+    spool_max_bytes: int = Field(
+        1024**3,
+        ge=1024,
+        description="Size bound of the disk buffer; when full, messages wait at the broker.",
+    )
     retry_initial_s: float = Field(0.5, gt=0, description="First retry delay after a failed write.")
     retry_max_s: float = Field(30.0, gt=0, description="Longest retry delay (with jitter).")
 

@@ -63,6 +63,7 @@ def paced_to(collector: Collector, messages: Iterable[T], stop: threading.Event)
 def demo_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
     overrides: dict[str, object] = {
         "sqlite_path": data_dir / "hubsense-demo.sqlite3",
+        "spool_path": data_dir / "hubsense-spool.sqlite3",
         "api_port": args.port,
         "mqtt_client_id": "hubsense-demo-collector",
     }

@@ -77,6 +77,12 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
 
 
 @pytest.fixture(autouse=True)
+def _spool_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The collector's default disk spool lives in the working directory: not in tests."""
+    monkeypatch.setenv("HUBSENSE_SPOOL_PATH", str(tmp_path / "spool.sqlite3"))
+
+
+@pytest.fixture(autouse=True)
 def _fail_on_thread_exceptions() -> Iterator[None]:
     """A test fails when any thread (e.g. a paho callback) died with an exception."""
     errors: list[threading.ExceptHookArgs] = []

@@ -119,15 +119,17 @@ class DownStore(SqliteStore):
         raise StoreUnavailable("database is down")
 
 
-def test_nothing_is_acknowledged_until_stored(running, mosquitto, sqlite_store, tmp_path):
+def test_without_spool_nothing_is_acknowledged_until_stored(
+    running, mosquitto, sqlite_store, tmp_path
+):
     down = DownStore(tmp_path / "down.sqlite3")
     down.open()
-    failing = running(store=down)
+    failing = running(store=down, spool_path=None)
     publish(mosquitto.url, series(now() - timedelta(minutes=5), 25))
     wait_for(lambda: failing.received == 25 and failing.sink.stats.retries >= 2)
     assert failing.acked == 0
     assert failing.stop(grace_s=0.5) is False  # could not flush: left unacknowledged
-    recovered = running()
+    recovered = running(spool_path=None)
     wait_for(lambda: sqlite_store.count_events() == 25, what="redelivery after restart")
     wait_for(lambda: recovered.acked == 25)
     down.close()
@@ -190,3 +192,44 @@ def test_mosquitto_pub_message_is_stored_within_two_seconds(running, mosquitto, 
     wait_for(lambda: sqlite_store.latest("svenstavik", 0).get("b02") is not None, timeout=2.0)
     wait_for(lambda: collector.rejected.get("bad_json") == 1, timeout=2.0)
     assert collector.transport.connected.is_set()
+
+
+class FlakyStore(SqliteStore):
+    """A SQLite store that is 'down' while ``down`` is set."""
+
+    down = False
+
+    def write(self, events, rejections):
+        if self.down:
+            raise StoreUnavailable("database is down")
+        super().write(events, rejections)
+
+
+def test_store_outage_is_spooled_to_disk_acknowledged_and_drained(running, mosquitto, tmp_path):
+    store = FlakyStore(tmp_path / "flaky.sqlite3")
+    store.open()
+    store.down = True
+    collector = running(store=store, spool_path=tmp_path / "spool.sqlite3")
+    publish(mosquitto.url, series(now() - timedelta(minutes=30), 300, desks=["a01", "a02"]))
+    wait_for(lambda: collector.acked == 600, what="acknowledged once spooled")
+    assert store.count_events() == 0
+    assert collector.stats()["spool_items"] == 600
+    store.down = False
+    wait_for(lambda: collector.stats()["spool_items"] == 0, what="spool drained")
+    assert store.count_events() == 600
+    store.close()
+
+
+def test_spool_survives_a_restart(running, mosquitto, tmp_path):
+    spool = tmp_path / "spool.sqlite3"
+    store = FlakyStore(tmp_path / "flaky.sqlite3")
+    store.open()
+    store.down = True
+    first = running(store=store, spool_path=spool)
+    publish(mosquitto.url, series(now() - timedelta(minutes=30), 40))
+    wait_for(lambda: first.acked == 40)
+    first.stop(grace_s=1)
+    store.down = False
+    running(store=store, spool_path=spool)
+    wait_for(lambda: store.count_events() == 40, what="spool drained after restart")
+    store.close()
