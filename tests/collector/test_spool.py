@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from collector.spool import Spool, SpoolFull
-from hubsense.events import PresenceEvent, RejectReason, Rejection
+from hubsense.events import PresenceEvent, Rejection, RejectReason
 
 EVENTS = [
     PresenceEvent("berg", "svenstavik", "a01", "svenstavik-a01", i, 10**18 + i, i % 2 == 0,
