@@ -6,6 +6,7 @@ server. Each server is a context manager that stops it (and removes its files) o
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import signal
@@ -109,6 +110,9 @@ class Mosquitto(_Server):
         conf = self.workdir / "mosquitto.conf"
         conf.write_text(
             f"listener {self.port} 127.0.0.1\n"
+            # started as root, mosquitto would switch to user "mosquitto", who cannot write
+            # the persistence file in our temp dir: stay who we are
+            f"user {getpass.getuser()}\n"
             "allow_anonymous true\n"
             "persistence true\n"
             f"persistence_location {self.workdir}/\n"

@@ -80,10 +80,16 @@ def publish(
     return len(infos)
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+def wait_for(
+    predicate: Callable[[], bool],
+    timeout: float = 10.0,
+    what: str | Callable[[], str] = "",
+) -> None:
+    """Poll until ``predicate`` holds; ``what`` (or what it returns) explains a time-out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+    explained = what() if callable(what) else what
+    raise AssertionError(f"timed out after {timeout}s waiting for {explained or predicate}")
