@@ -29,7 +29,7 @@ class PresencePayload(BaseModel):
     v: Literal[1]
     sensor: Annotated[str, StringConstraints(pattern=ID_PATTERN)]
     seq: Annotated[int, Field(strict=True, ge=0, lt=SEQ_MODULUS)]
-    ts: AwareDatetime
+    ts: Annotated[AwareDatetime, Field(strict=True)]  # an ISO 8601 string, not a number
     occupied: Annotated[bool, Field(strict=True)]
     kind: Literal["change", "heartbeat"]
     battery: Annotated[int, Field(strict=True, ge=0, le=100)] | None = None
@@ -47,7 +47,7 @@ def subscription(root: str) -> str:
 def parse_topic(topic: str, root: str) -> tuple[str, str, str] | None:
     """(municipality, hub, desk) of a presence topic, or None if it is not one."""
     parts = topic.split("/")
-    if len(parts) != 5 or parts[0] != root or parts[4] != TOPIC_SUFFIX:
+    if len(parts) != 5 or parts[0] != root or parts[4] != TOPIC_SUFFIX or not all(parts):
         return None
     return parts[1], parts[2], parts[3]
 
