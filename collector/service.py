@@ -11,7 +11,6 @@ more unacknowledged messages than that, and everything else waits in its session
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections import Counter
@@ -139,10 +138,7 @@ class Collector:
             stopping = self._stopping.is_set()
             # Short waits so a stop request is seen within 0.1 s.
             wait = min(0.1, max(0.0, deadline - time.monotonic())) if batch else 0.1
-            try:
-                item = inbox.get(timeout=0 if stopping else wait)
-            except queue.Empty:
-                item = None
+            item = inbox.get(timeout=0 if stopping else wait)
             while item is not None:
                 if not batch:
                     deadline = time.monotonic() + self.settings.flush_interval_s
@@ -150,10 +146,7 @@ class Collector:
                 batch.append(item)
                 if len(batch) >= size:
                     break
-                try:
-                    item = inbox.get_nowait()
-                except queue.Empty:
-                    item = None
+                item = inbox.get(timeout=0)
             self.pending = len(batch)
             if batch and (len(batch) >= size or time.monotonic() >= deadline or stopping):
                 try:
@@ -164,7 +157,7 @@ class Collector:
                 batch, events, rejections = [], [], []
                 self.pending = 0
                 continue
-            if stopping and not batch and inbox.empty():
+            if stopping and not batch and not inbox:
                 return
 
     def _take(
@@ -231,7 +224,7 @@ class Collector:
             "duplicates": self.duplicates,
             "rejected": dict(self.rejected),
             "pending": self.pending,
-            "queued": self.transport.inbox.qsize(),
+            "queued": len(self.transport.inbox),
             "acked": self.acked,
             "written_events": sink.events_written,
             "written_rejections": sink.rejections_written,

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from collector.fastclient import FastReadClient
+from collector.inbox import Inbox
 from hubsense.mqtt import new_client, parse_mqtt_url
 
 log = logging.getLogger(__name__)
@@ -58,19 +59,20 @@ class MqttTransport:
         self.session_expiry_s = session_expiry_s
         self.receive_maximum = receive_maximum
         self.clock_ns = clock_ns
-        self.inbox: queue.Queue[Inbound] = queue.Queue()
+        self.inbox: Inbox[Inbound] = Inbox()
         self.generation = 0
         self.connected = threading.Event()
         self.subscribed = threading.Event()
         self.last_error = ""
         self._lock = threading.Lock()
-        self._client = new_client(
+        self._client: FastReadClient = new_client(  # type: ignore[assignment]
             self.address,
             client_id,
             protocol=protocol,
             persistent=True,
             manual_ack=True,
             ca_file=ca_file,
+            client_class=FastReadClient,
         )
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
@@ -148,14 +150,11 @@ class MqttTransport:
     # --- acknowledgement ------------------------------------------------------------
     def ack(self, messages: list[Inbound]) -> int:
         """PUBACK messages of the current connection, in arrival order. Returns how many."""
-        sent = 0
         generation = self.generation
-        for m in messages:
-            if m.qos == 0 or m.generation != generation or not self.connected.is_set():
-                continue
-            self._client.ack(m.mid, m.qos)
-            sent += 1
-        return sent
+        if not self.connected.is_set():
+            return 0
+        mids = [m.mid for m in messages if m.qos == 1 and m.generation == generation]
+        return self._client.ack_many(mids)
 
     def check(self) -> None:
         """Raise if not connected (readiness check)."""

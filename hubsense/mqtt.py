@@ -48,9 +48,10 @@ def new_client(
     persistent: bool = False,
     manual_ack: bool = False,
     ca_file: Path | None = None,
+    client_class: type[mqtt.Client] = mqtt.Client,
 ) -> mqtt.Client:
     version = mqtt.MQTTv5 if protocol == "5" else mqtt.MQTTv311
-    client = mqtt.Client(
+    client = client_class(
         callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
         client_id=client_id,
         # MQTT 3.1.1 keeps the session through clean_session; MQTT 5 through clean_start
