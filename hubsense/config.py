@@ -116,6 +116,54 @@ class Settings(BaseSettings):
     retry_initial_s: float = Field(0.5, gt=0, description="First retry delay after a failed write.")
     retry_max_s: float = Field(30.0, gt=0, description="Longest retry delay (with jitter).")
 
+    # --- API security (api/security.py) -------------------------------------------------
+    auth_enabled: bool = Field(
+        True,
+        description="Require an API key or a login session for everything except "
+        "/api/health. Off only for the demo and trusted test setups.",
+    )
+    api_keys_file: Path | None = Field(
+        None,
+        description="API keys file (TOML, SHA-256 digests only; never commit it). "
+        "Manage it with `hubsense keys` (add, list, revoke).",
+    )
+    session_max_age_s: int = Field(
+        8 * 3600, ge=60, description="A browser login (session cookie) lasts this long."
+    )
+    cors_origins: list[str] = Field(
+        [],
+        description="Other origins allowed to call the API from a browser, e.g. "
+        '`["https://intra.example.se"]`; empty: none.',
+    )
+    max_request_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Request bodies larger than this are refused (413)."
+    )
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_exact(cls, value: list[str]) -> list[str]:
+        from urllib.parse import urlsplit  # only needed here
+
+        for origin in value:
+            try:
+                parts = urlsplit(origin)
+                exact = (
+                    parts.scheme in ("http", "https")
+                    and bool(parts.hostname)
+                    and origin == f"{parts.scheme}://{parts.netloc}"
+                    and origin == origin.lower()
+                    and not any(c in parts.netloc for c in "@*/ ")
+                    and (parts.port is None or parts.port > 0)
+                )
+            except ValueError:  # a bad port
+                exact = False
+            if not exact:
+                raise ValueError(
+                    f"{origin!r} is not an origin like https://host or https://host:8443 "
+                    "(lower case, no path, no trailing slash, no wildcard)"
+                )
+        return value
+
     # --- Sensors and API ----------------------------------------------------------------
     heartbeat_s: float = Field(
         300.0, gt=0, description="Sensors repeat their state at least this often."
