@@ -17,6 +17,7 @@ import dashboards.pages
 from api.deps import HTTP_422, Clock, ReadinessCheck
 from api.routers import health, hubs, live, rejections, timeline
 from api.routers import registry as registry_routes
+from api.security import KeySource, install_security
 from hubsense.config import Settings
 from hubsense.registry import Registry
 from hubsense.store.base import Store, StoreError
@@ -63,16 +64,20 @@ def create_app(
     store: Store,
     clock: Clock | None = None,
     readiness_checks: Mapping[str, Callable[[], object]] | None = None,
+    keys: KeySource | None = None,
 ) -> FastAPI:
     """The API app. ``clock`` returns UTC nanoseconds (default ``time.time_ns``; the demo
     passes a simulated one). ``readiness_checks`` are extra name → callable checks for
-    ``/api/ready`` (each raises when not ready); the store's ``ping`` is always one."""
+    ``/api/ready`` (each raises when not ready); the store's ``ping`` is always one.
+    ``keys``: the API keys accepted (default: ``settings.api_keys_file``; ConfigError if
+    ``settings.auth_enabled`` and there is none). Access rules: ``api.security.POLICY``."""
     app = FastAPI(
         title="hubsense",
         summary="Desk occupancy of shared workspace hubs: registry, live state, timelines.",
         version="0.1.0",
         docs_url="/docs",
         openapi_url="/openapi.json",
+        redoc_url=None,  # one docs page; Redoc would need third-party fonts and workers
     )
     checks: dict[str, ReadinessCheck] = {"store": store.ping}
     checks.update(readiness_checks or {})
@@ -88,4 +93,5 @@ def create_app(
     for module in (health, registry_routes, hubs, live, timeline, rejections):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(dashboards.pages.router)  # HTML dashboards: /, /hubs/{hub}
+    install_security(app, settings, keys)  # covers every route, also those added above
     return app

@@ -9,11 +9,13 @@ import sys
 import threading
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hubsense.config import ConfigError, Settings, load_settings, settings_table
+from hubsense.keys import ROLE_NAMES, key_file_for
 from hubsense.registry import Registry, RegistryError, load_registry
 from hubsense.store import Store, StoreError, open_store
 
@@ -88,8 +90,14 @@ def cmd_api(args: argparse.Namespace) -> int:
 
     settings = _settings(args, api_port=args.port, api_host=args.host)
     registry = load_registry(settings.registry)
+    keys = key_file_for(settings) if settings.auth_enabled else None  # refuse to start unkeyed
+    if keys is None:
+        log.warning(
+            "authentication is OFF (auth_enabled=false): anyone who reaches the API "
+            "sees everything, desk-level histories included"
+        )
     store = open_store(settings)
-    app = create_app(settings, registry, store)
+    app = create_app(settings, registry, store, keys=keys)
     uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="warning")
     store.close()
     return 0
@@ -189,6 +197,38 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    from hubsense import keys
+
+    path = Path(args.file) if args.file else _settings(args).api_keys_file
+    if path is None:
+        raise UsageError("no keys file: pass --file FILE or set HUBSENSE_API_KEYS_FILE")
+    if args.keys_command == "add":
+        key = keys.add_key(path, args.name, args.role)
+        print(
+            f"added {args.role} key {args.name!r} to {path} (only its SHA-256 is stored).\n"
+            "The key follows; it is shown this once, so store it now:",
+            file=sys.stderr,
+        )
+        print(key)
+    elif args.keys_command == "list":
+        entries = keys.load_keys(path)
+        for e in entries:
+            print(
+                f"{e.name:<24} {e.role!s:<8} created {e.created:%Y-%m-%d %H:%M %Z}  "
+                f"sha256 {e.sha256[:12]}…"
+            )
+        print(f"{len(entries)} key(s) in {path}", file=sys.stderr)
+    else:
+        revoked = keys.revoke_key(path, args.name)
+        print(
+            f"revoked {revoked.role} key {revoked.name!r} in {path}; a running API stops "
+            "accepting it (and its sessions) on its next request",
+            file=sys.stderr,
+        )
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------
 
 
@@ -248,6 +288,21 @@ def build_parser() -> argparse.ArgumentParser:
     reg = common(sub.add_parser("registry", help="validate and summarise a registry file"))
     reg.add_argument("file", nargs="?", help="registry TOML (default: configured registry)")
     reg.set_defaults(func=cmd_registry)
+
+    keys = sub.add_parser("keys", help="API keys: add (printed once), list, revoke")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    for name, text in (
+        ("add", "create a key; prints it once, stores only its SHA-256"),
+        ("list", "names, roles and creation times (never keys)"),
+        ("revoke", "remove a key; the API stops accepting it at once"),
+    ):
+        p = keys_sub.add_parser(name, help=text)
+        if name != "list":
+            p.add_argument("name", help="who or what holds the key, e.g. wall-display-sveg")
+        if name == "add":
+            p.add_argument("--role", required=True, choices=ROLE_NAMES)
+        p.add_argument("--file", help="keys file (default: HUBSENSE_API_KEYS_FILE)")
+        p.set_defaults(func=cmd_keys)
 
     cfg = common(sub.add_parser("config", help="show the effective configuration"))
     cfg.add_argument("--markdown", action="store_true", help="print the settings table")

@@ -66,6 +66,7 @@ def demo_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
         "spool_path": data_dir / "hubsense-spool.sqlite3",
         "api_port": args.port,
         "mqtt_client_id": "hubsense-demo-collector",
+        "auth_enabled": False,  # usable in a browser at once; the banner says so
     }
     if args.registry:
         overrides["registry"] = args.registry
@@ -146,6 +147,7 @@ def run_demo(args: argparse.Namespace) -> int:
         f"  simulated clock starts {start:%Y-%m-%d %H:%M %Z} at {args.speed:g}x; "
         f"{args.backfill_days} days of history are being published first\n"
         f"  broker {settings.mqtt_url}, store {store.name} ({data_dir})\n"
+        f"  WARNING auth off: demo only — anyone who can reach {base} sees everything\n"
         "  Ctrl-C stops.\n",
         flush=True,
     )

@@ -47,7 +47,9 @@ def influx_store(influxd_server, influx_db_name):
 
 
 def test_simulated_morning_arrives_exactly(registry, mosquitto, influx_store):
-    settings = Settings(mqtt_url=mosquitto.url, store="influxdb", flush_interval_s=0.05)
+    settings = Settings(
+        mqtt_url=mosquitto.url, store="influxdb", flush_interval_s=0.05, auth_enabled=False
+    )
     collector = Collector(settings, registry, influx_store)
     collector.start()
     try:

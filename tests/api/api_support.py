@@ -25,14 +25,19 @@ HOSTILE_IDS = [
 ]
 
 
-def settings() -> Settings:
-    return Settings(
-        offline_after_s=900,
-        low_battery_pct=20,
-        live_lookback_s=14 * 24 * 3600,
-        timeline_max_days=92,
-        heartbeat_s=300,
-    )
+def settings(**overrides: object) -> Settings:
+    """Test settings; authentication is off here (tests/api/test_security.py turns it on
+    and checks every route against the policy)."""
+    values: dict[str, object] = {
+        "offline_after_s": 900,
+        "low_battery_pct": 20,
+        "live_lookback_s": 14 * 24 * 3600,
+        "timeline_max_days": 92,
+        "heartbeat_s": 300,
+        "auth_enabled": False,
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 class BrokenStore:
