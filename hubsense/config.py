@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -187,12 +187,75 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", description="Address the API listens on.")
     api_port: int = Field(8000, ge=1, le=65535, description="Port the API listens on.")
 
+    # --- Utilisation analytics (definitions: docs/metrics.md) ----------------------------
+    flicker_min_s: int = Field(
+        120,
+        ge=0,
+        le=3600,
+        description="Occupied spells shorter than this are sensor noise (flickers) and count "
+        "as free.",
+    )
+    stuck_occupied_s: int = Field(
+        12 * 3600,
+        ge=3600,
+        description="A desk reported occupied without a break for longer than this is "
+        "flagged stuck; the whole spell counts as unknown.",
+    )
+    stuck_unchanged_open_days: int = Field(
+        10,
+        ge=0,
+        description="A desk reporting free, without a single change, for at least this many "
+        "consecutive open days is flagged stuck; that time counts as unknown (0: off).",
+    )
+    daily_use_min_s: int = Field(
+        30 * 60,
+        ge=1,
+        description="A desk counts as used on a day when it was occupied at least this long.",
+    )
+    capacity_service_level: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description="Share of evidence days on which demand must fit: the recommendation is "
+        "this nearest-rank percentile of daily peak concurrency.",
+    )
+    capacity_buffer_desks: int = Field(
+        1, ge=0, description="Desks added to the percentile peak in the capacity recommendation."
+    )
+    capacity_min_days: int = Field(
+        20,
+        ge=1,
+        description="A capacity recommendation built on fewer evidence days is flagged.",
+    )
+    evidence_min_coverage: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="An open day is evidence for capacity when at least this share of its open "
+        "desk-time has a known state.",
+    )
+    analytics_max_days: int = Field(
+        400, ge=1, description="Longest date range one analytics request or report may cover."
+    )
+    rollup_refresh_s: int = Field(
+        60,
+        ge=1,
+        description="Rollups of a day computed before its data was complete are recomputed on "
+        "read when older than this.",
+    )
+
     @field_validator("mqtt_topic_root")
     @classmethod
     def _topic_root_is_plain(cls, value: str) -> str:
         if not value or any(c in value for c in "/#+$") or value != value.strip():
             raise ValueError("must be one plain topic level without / # + $")
         return value
+
+    @model_validator(mode="after")
+    def _flicker_shorter_than_stuck(self) -> Settings:
+        if self.flicker_min_s >= self.stuck_occupied_s:
+            raise ValueError("flicker_min_s must be shorter than stuck_occupied_s")
+        return self
 
     @classmethod
     def settings_customise_sources(
