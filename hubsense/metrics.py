@@ -1,0 +1,756 @@
+"""Utilisation metrics: the definitions of docs/metrics.md as pure functions (no I/O).
+
+Instants are ``int`` UTC epoch nanoseconds, intervals half-open ``[start_ns, end_ns)``,
+durations ``int`` nanoseconds, so sums are exact and any two ways of adding the same time
+give the same number. Local dates, opening windows and holidays come from
+``hubsense.calendar`` (the hub's zone, Europe/Stockholm: DST days have 23 or 25 hours).
+
+Pipeline, per desk:
+
+1. ``hubsense.timeline.desk_intervals``: the step function of reported states
+   (occupied / free / unknown; a message is trusted for ``offline_after``).
+2. ``clean``: occupied spells shorter than ``flicker_ns`` become free (flickers); occupied
+   spells longer than ``stuck_ns`` become ``stuck``; ``unknown`` is called ``offline``.
+   Both rules look at whole spells, so they need context around a day: ``context_ns``.
+3. ``desk_day``: per local day, seconds in each state within the opening window, plus the
+   whole-day numbers the "unchanged for days" rule needs. ``group_day_and_slots``: per
+   local day and group of desks (the hub, or one zone), the peak concurrency and, per
+   15-minute slot, occupied desk-time and the highest concurrency.
+
+These per-day records are the rollups (``hubsense.rollups`` stores them). Everything a
+report shows is a sum or a maximum of them (``DeskTime``, ``DailyUse``, ``day_rows``,
+``capacity``, ``profile``), after the "unchanged for days" rule (``unchanged_runs``) that
+needs several days side by side and is therefore applied when rollups are read.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+from typing import Literal, NamedTuple
+from zoneinfo import ZoneInfo
+
+from hubsense.calendar import day_bounds, opening_window
+from hubsense.registry import Hub
+from hubsense.timeline import Interval
+
+NS = 1_000_000_000
+SLOT_NS = 15 * 60 * NS
+"""Slots are the UTC quarter hours (every real time zone offset is a multiple of 15 min, so
+they are local quarter hours too)."""
+HUB_GROUP = "*"
+"""Group id of "all desks of the hub" (zone ids are registry ids and never contain ``*``)."""
+ROLLUP_VERSION = 1
+
+SpanState = Literal["occupied", "free", "offline", "stuck"]
+Band = Literal["low", "medium", "high"]
+BANDS: tuple[Band, ...] = ("low", "medium", "high")
+BAND_LIMITS = (Fraction(1, 5), Fraction(3, 5))
+"""low: utilisation < 20 %; medium: 20 % ≤ u < 60 %; high: 60 % ≤ u ≤ 100 %."""
+Use = Literal["used", "unused", "undecided"]
+
+
+class Span(NamedTuple):
+    """``state`` held over ``[start_ns, end_ns)``."""
+
+    start_ns: int
+    end_ns: int
+    state: SpanState
+
+
+@dataclass(frozen=True, slots=True)
+class CleanParams:
+    """The thresholds that shape a desk's cleaned step function (rollup time)."""
+
+    offline_after_ns: int
+    flicker_ns: int
+    stuck_ns: int
+
+    def __post_init__(self) -> None:
+        if self.offline_after_ns <= 0 or self.stuck_ns <= 0 or self.flicker_ns < 0:
+            raise ValueError("offline_after_ns and stuck_ns must be > 0, flicker_ns >= 0")
+        if self.flicker_ns >= self.stuck_ns:
+            raise ValueError("flicker_ns must be shorter than stuck_ns")
+
+    @property
+    def context_ns(self) -> int:
+        """How far beyond a day the step function must be known to classify every spell
+        touching the day: a spell cut off at the context edge is longer than ``stuck_ns``."""
+        return self.stuck_ns + NS
+
+    def fingerprint(self) -> str:
+        """Stored with every desk-day rollup: rollups made with other thresholds are stale."""
+        return f"v{ROLLUP_VERSION}:o{self.offline_after_ns}:f{self.flicker_ns}:s{self.stuck_ns}"
+
+
+# --- step function ------------------------------------------------------------------------
+
+
+def _merged(spans: Iterable[tuple[int, int, str]]) -> list[list]:
+    out: list[list] = []
+    for s, e, st in spans:
+        if e <= s:
+            continue
+        if out and out[-1][2] == st and out[-1][1] == s:
+            out[-1][1] = e
+        else:
+            out.append([s, e, st])
+    return out
+
+
+def clean(
+    intervals: Sequence[Interval], *, flicker_ns: int, stuck_ns: int
+) -> tuple[list[Span], list[int]]:
+    """The cleaned step function and the start times of the flickers it removed.
+
+    ``intervals`` cover a window without gaps (``desk_intervals``' output). An occupied
+    spell (a maximal run of occupied time) shorter than ``flicker_ns`` becomes free; then
+    an occupied spell longer than ``stuck_ns`` becomes ``stuck``; ``unknown`` becomes
+    ``offline``. An offline gap ends a spell. Spells cut off by the window's ends are
+    judged by the part inside the window: callers give enough context (``context_ns``).
+    """
+    raw = _merged(
+        (i.start_ns, i.end_ns, "offline" if i.state == "unknown" else i.state) for i in intervals
+    )
+    flickers: list[int] = []
+    for span in raw:
+        if span[2] == "occupied" and span[1] - span[0] < flicker_ns:
+            span[2] = "free"
+            flickers.append(span[0])
+    out: list[Span] = []
+    for s, e, st in _merged((s, e, st) for s, e, st in raw):
+        if st == "occupied" and e - s > stuck_ns:
+            st = "stuck"
+        out.append(Span(s, e, st))
+    return out, flickers
+
+
+def intervals_from_occupied(
+    occupied: Iterable[tuple[int, int]], known_lo: int, known_hi: int, lo: int, hi: int
+) -> list[Interval]:
+    """A step function over ``[lo, hi)`` from occupied intervals: occupied inside them, free
+    elsewhere within ``[known_lo, known_hi)``, unknown outside it (e.g. ground truth)."""
+    points: list[tuple[int, str]] = [(lo, "unknown")]
+    k_lo, k_hi = max(lo, known_lo), min(hi, known_hi)
+    if k_lo < k_hi:
+        points.append((k_lo, "free"))
+        for s, e in sorted(occupied):
+            s, e = max(s, k_lo), min(e, k_hi)
+            if s < e:
+                points.append((s, "occupied"))
+                points.append((e, "free"))
+        points.append((k_hi, "unknown"))
+    steps: list[tuple[int, str]] = []
+    for at, st in points:
+        if steps and steps[-1][0] == at:
+            steps.pop()
+        if steps and steps[-1][1] == st:
+            continue
+        steps.append((at, st))
+    ends = [at for at, _ in steps[1:]] + [hi]
+    return [
+        Interval(at, until, st)  # type: ignore[arg-type]
+        for (at, st), until in zip(steps, ends, strict=True)
+        if at < until
+    ]
+
+
+def _first_overlapping(spans: Sequence[Span], lo: int) -> int:
+    """Index of the first span that ends after ``lo`` (spans sorted and contiguous)."""
+    i = bisect_right([s.start_ns for s in spans], lo) - 1
+    return max(i, 0)
+
+
+def overlaps(spans: Sequence[Span], lo: int, hi: int) -> Iterable[Span]:
+    """The spans clipped to ``[lo, hi)``."""
+    if lo >= hi:
+        return
+    for k in range(_first_overlapping(spans, lo), len(spans)):
+        s, e, st = spans[k]
+        if s >= hi:
+            break
+        s, e = max(s, lo), min(e, hi)
+        if s < e:
+            yield Span(s, e, st)
+
+
+# --- rollup records -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeskDayRollup:
+    """One desk on one local day. Times in ns; ``open_ns`` is the opening window (0 when
+    closed) and occupied/free/offline/stuck split it. The ``day_*`` fields, ``changes``
+    and ``flickers`` cover the whole local day (for the unchanged rule and sensor health).
+    """
+
+    hub: str
+    desk: str
+    day: date
+    day_start_ns: int
+    open_ns: int
+    occupied_ns: int
+    free_ns: int
+    offline_ns: int
+    stuck_ns: int
+    reported_ns: int  # whole day: occupied, free or stuck (the sensor was reporting)
+    day_occupied_ns: int  # whole day: occupied or stuck
+    day_stuck_ns: int  # whole day: stuck (occupied spells longer than stuck_ns)
+    changes: int  # whole day: direct switches between occupied/stuck and free
+    flickers: int  # whole day: occupied blips removed as flickers (by start time)
+    params: str  # CleanParams.fingerprint() they were computed with
+    computed_ns: int = field(default=0, compare=False)  # when (store clock)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDayRollup:
+    """A group of desks (``HUB_GROUP`` or a zone) on one open local day."""
+
+    hub: str
+    group: str
+    day: date
+    day_start_ns: int
+    open_ns: int
+    desks: int
+    peak: int  # highest number of desks occupied at one moment within opening hours
+    peak_at_ns: int  # the first moment it was reached
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRollup:
+    """A group of desks in one 15-minute slot (UTC-aligned), within opening hours."""
+
+    hub: str
+    group: str
+    start_ns: int  # slot start
+    open_ns: int  # part of the slot within the opening window
+    occupied_ns: int  # occupied desk-time (desk-ns) within it
+    peak: int  # highest concurrency within it
+
+
+def desk_day(
+    hub: str,
+    desk: str,
+    day: date,
+    bounds: tuple[int, int],
+    window: tuple[int, int] | None,
+    spans: Sequence[Span],
+    flickers: Sequence[int],
+    params: str,
+    computed_ns: int = 0,
+) -> DeskDayRollup:
+    """The rollup of one desk-day from its cleaned spans (which must cover the day)."""
+    lo, hi = bounds
+    inside = {"occupied": 0, "free": 0, "offline": 0, "stuck": 0}
+    if window is not None:
+        for s, e, st in overlaps(spans, *window):
+            inside[st] += e - s
+    whole = {"occupied": 0, "free": 0, "offline": 0, "stuck": 0}
+    changes = 0
+    prev: str | None = None
+    first = _first_overlapping(spans, lo)
+    if first > 0:
+        prev = spans[first - 1].state
+    for k in range(first, len(spans)):
+        s, e, st = spans[k]
+        if s >= hi:
+            break
+        whole[st] += min(e, hi) - max(s, lo)
+        if s >= lo and prev is not None and _switch(prev, st):
+            changes += 1
+        prev = st
+    return DeskDayRollup(
+        hub=hub,
+        desk=desk,
+        day=day,
+        day_start_ns=lo,
+        open_ns=0 if window is None else window[1] - window[0],
+        occupied_ns=inside["occupied"],
+        free_ns=inside["free"],
+        offline_ns=inside["offline"],
+        stuck_ns=inside["stuck"],
+        reported_ns=whole["occupied"] + whole["free"] + whole["stuck"],
+        day_occupied_ns=whole["occupied"] + whole["stuck"],
+        day_stuck_ns=whole["stuck"],
+        changes=changes,
+        flickers=sum(1 for t in flickers if lo <= t < hi),
+        params=params,
+        computed_ns=computed_ns,
+    )
+
+
+def _switch(a: str, b: str) -> bool:
+    busy = ("occupied", "stuck")
+    return (a in busy and b == "free") or (a == "free" and b in busy)
+
+
+def concurrency_steps(
+    desk_spans: Iterable[Sequence[Span]], lo: int, hi: int
+) -> list[tuple[int, int]]:
+    """Number of desks occupied, as change points ``(t, count)`` over ``[lo, hi)``; the
+    first is at ``lo``. Stuck and offline desks are not counted as occupied."""
+    deltas: dict[int, int] = {}
+    for spans in desk_spans:
+        for s, e, st in overlaps(spans, lo, hi):
+            if st == "occupied":
+                deltas[s] = deltas.get(s, 0) + 1
+                deltas[e] = deltas.get(e, 0) - 1
+    steps = [(lo, 0)]
+    count = 0
+    for t in sorted(deltas):
+        count += deltas[t]
+        if t >= hi:
+            break
+        if t == steps[-1][0]:
+            steps[-1] = (t, count)
+        elif count != steps[-1][1]:
+            steps.append((t, count))
+    return steps
+
+
+def peak_of(steps: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """(highest count, first time it is reached) of ``concurrency_steps``."""
+    best, at = steps[0][1], steps[0][0]
+    for t, c in steps:
+        if c > best:
+            best, at = c, t
+    return best, at
+
+
+def slot_stats(
+    steps: Sequence[tuple[int, int]], lo: int, hi: int
+) -> list[tuple[int, int, int, int]]:
+    """Per 15-minute slot overlapping ``[lo, hi)``: ``(slot_start, open_ns, desk_ns,
+    peak)`` where ``desk_ns`` is the integral of the count over the slot's overlap."""
+    out: list[tuple[int, int, int, int]] = []
+    k = 0
+    slot = lo - lo % SLOT_NS
+    while slot < hi:
+        a, b = max(slot, lo), min(slot + SLOT_NS, hi)
+        while k + 1 < len(steps) and steps[k + 1][0] <= a:
+            k += 1
+        area = 0
+        peak = 0
+        j = k
+        while j < len(steps) and steps[j][0] < b:
+            s = max(steps[j][0], a)
+            e = min(steps[j + 1][0] if j + 1 < len(steps) else hi, b)
+            if s < e:
+                area += steps[j][1] * (e - s)
+                peak = max(peak, steps[j][1])
+            j += 1
+        out.append((slot, b - a, area, peak))
+        slot += SLOT_NS
+    return out
+
+
+def hub_days(
+    hub: Hub,
+    first: date,
+    end: date,
+    spans: Mapping[str, Sequence[Span]],
+    flickers: Mapping[str, Sequence[int]],
+    params: str,
+    computed_ns: int = 0,
+) -> tuple[list[DeskDayRollup], list[GroupDayRollup], list[SlotRollup]]:
+    """Every rollup of ``hub`` for local days ``first`` ≤ day < ``end`` from each desk's
+    cleaned spans (covering those days plus context). Desks missing from ``spans`` are
+    treated as never heard from (offline)."""
+    groups: dict[str, list[str]] = {HUB_GROUP: [d.id for d in hub.desks]}
+    for d in hub.desks:
+        groups.setdefault(d.zone, []).append(d.id)
+    desk_rows: list[DeskDayRollup] = []
+    group_rows: list[GroupDayRollup] = []
+    slot_rows: list[SlotRollup] = []
+    day = first
+    while day < end:
+        bounds = day_bounds(hub, day)
+        window = opening_window(hub, day)
+        desk_spans = {
+            d.id: spans.get(d.id) or [Span(bounds[0], bounds[1], "offline")] for d in hub.desks
+        }
+        for d in hub.desks:
+            desk_rows.append(
+                desk_day(
+                    hub.id,
+                    d.id,
+                    day,
+                    bounds,
+                    window,
+                    desk_spans[d.id],
+                    flickers.get(d.id, ()),
+                    params,
+                    computed_ns,
+                )
+            )
+        if window is not None:
+            for group, members in groups.items():
+                steps = concurrency_steps((desk_spans[m] for m in members), *window)
+                peak, at = peak_of(steps)
+                group_rows.append(
+                    GroupDayRollup(
+                        hub.id,
+                        group,
+                        day,
+                        bounds[0],
+                        window[1] - window[0],
+                        len(members),
+                        peak,
+                        at,
+                    )
+                )
+                slot_rows.extend(
+                    SlotRollup(hub.id, group, s, open_ns, area, p)
+                    for s, open_ns, area, p in slot_stats(steps, *window)
+                )
+        day += timedelta(days=1)
+    return desk_rows, group_rows, slot_rows
+
+
+# --- the "unchanged for days" rule --------------------------------------------------------
+
+
+def is_idle(row: DeskDayRollup | None) -> bool:
+    """A desk-day on which the sensor reported, only ever free, without a change."""
+    return row is not None and row.reported_ns > 0 and row.day_occupied_ns == 0 and row.changes == 0
+
+
+@dataclass(frozen=True, slots=True)
+class StuckRun:
+    """Consecutive days on which a desk's sensor is suspect."""
+
+    hub: str
+    desk: str
+    kind: Literal["occupied", "unchanged"]
+    first_day: date
+    last_day: date
+    open_days: int  # open days among them
+    stuck_ns: int  # opening-hours time counted as unknown because of it (within the range)
+
+
+def unchanged_runs(
+    rows: Mapping[date, DeskDayRollup],
+    first: date,
+    end: date,
+    is_open: Callable[[date], bool],
+    min_open_days: int,
+) -> list[tuple[date, date, int]]:
+    """Runs ``(first_day, last_day, open_days)`` of consecutive idle days (``is_idle``)
+    within ``[first, end)`` that span at least ``min_open_days`` open days (0: none).
+
+    Closed days in a run neither count nor break it, but a closed day on which the desk
+    was occupied, silent or switching is not idle and does break it. Callers pass rows
+    for enough days around their range to see whole runs (``margin_days``).
+    """
+    if min_open_days <= 0:
+        return []
+    out: list[tuple[date, date, int]] = []
+    day = first
+    run_start: date | None = None
+    open_days = 0
+    while True:
+        idle = day < end and is_idle(rows.get(day))
+        if idle:
+            if run_start is None:
+                run_start, open_days = day, 0
+            open_days += is_open(day)
+        elif run_start is not None:
+            if open_days >= min_open_days:
+                out.append((run_start, day - timedelta(days=1), open_days))
+            run_start = None
+        if day >= end:
+            return out
+        day += timedelta(days=1)
+
+
+def margin_days(is_open: Callable[[date], bool], start: date, step: int, open_days: int) -> date:
+    """The day ``open_days`` open days away from ``start`` (exclusive) in direction
+    ``step`` (±1), at most 400 days: rows from there on decide runs crossing ``start``."""
+    day, seen = start, 0
+    for _ in range(400):
+        if seen >= open_days:
+            break
+        day += timedelta(days=step)
+        seen += is_open(day)
+    return day
+
+
+def apply_unchanged(row: DeskDayRollup) -> DeskDayRollup:
+    """The desk-day with its reported opening-hours time moved to ``stuck``."""
+    return replace(
+        row,
+        stuck_ns=row.stuck_ns + row.free_ns + row.occupied_ns,
+        free_ns=0,
+        occupied_ns=0,
+    )
+
+
+# --- aggregates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeskTime:
+    """Desk-time within opening hours (ns), summed over desks and days."""
+
+    open_ns: int = 0
+    occupied_ns: int = 0
+    free_ns: int = 0
+    offline_ns: int = 0
+    stuck_ns: int = 0
+
+    @classmethod
+    def of(cls, row: DeskDayRollup) -> DeskTime:
+        return cls(row.open_ns, row.occupied_ns, row.free_ns, row.offline_ns, row.stuck_ns)
+
+    @classmethod
+    def total(cls, rows: Iterable[DeskDayRollup | DeskTime]) -> DeskTime:
+        o = oc = f = off = st = 0
+        for r in rows:
+            o += r.open_ns
+            oc += r.occupied_ns
+            f += r.free_ns
+            off += r.offline_ns
+            st += r.stuck_ns
+        return cls(o, oc, f, off, st)
+
+    def __add__(self, other: DeskTime) -> DeskTime:
+        return DeskTime.total((self, other))
+
+    @property
+    def unknown_ns(self) -> int:
+        return self.offline_ns + self.stuck_ns
+
+    @property
+    def known_ns(self) -> int:
+        return self.occupied_ns + self.free_ns
+
+    @property
+    def utilisation(self) -> float | None:
+        """occupied ÷ (open − unknown); None without known time."""
+        return self.occupied_ns / self.known_ns if self.known_ns else None
+
+    @property
+    def coverage(self) -> float | None:
+        """(open − unknown) ÷ open; None without open time."""
+        return self.known_ns / self.open_ns if self.open_ns else None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyUse:
+    """Open desk-days that were used (occupied ≥ the minimum), unused (could not have
+    reached it even if all unknown time had been occupied) or undecided."""
+
+    used: int = 0
+    unused: int = 0
+    undecided: int = 0
+
+    @classmethod
+    def of(cls, row: DeskDayRollup, min_use_ns: int) -> DailyUse:
+        verdict = use_of(row, min_use_ns)
+        if verdict is None:
+            return cls()
+        return cls(
+            used=verdict == "used", unused=verdict == "unused", undecided=verdict == "undecided"
+        )
+
+    @classmethod
+    def total(cls, parts: Iterable[DailyUse]) -> DailyUse:
+        u = n = x = 0
+        for p in parts:
+            u += p.used
+            n += p.unused
+            x += p.undecided
+        return cls(u, n, x)
+
+    def __add__(self, other: DailyUse) -> DailyUse:
+        return DailyUse.total((self, other))
+
+    @property
+    def rate(self) -> float | None:
+        """used ÷ (used + unused); None when nothing is decided."""
+        decided = self.used + self.unused
+        return self.used / decided if decided else None
+
+
+def use_of(row: DeskDayRollup, min_use_ns: int) -> Use | None:
+    """Daily use of one desk-day; None on a closed day."""
+    if row.open_ns == 0:
+        return None
+    if row.occupied_ns >= min_use_ns:
+        return "used"
+    if row.occupied_ns + row.offline_ns + row.stuck_ns < min_use_ns:
+        return "unused"
+    return "undecided"
+
+
+def band(time: DeskTime) -> Band | None:
+    """Usage band of the utilisation of ``time``, compared exactly (None: no known time)."""
+    if time.known_ns == 0:
+        return None
+    u = Fraction(time.occupied_ns, time.known_ns)
+    if u < BAND_LIMITS[0]:
+        return "low"
+    if u < BAND_LIMITS[1]:
+        return "medium"
+    return "high"
+
+
+# --- capacity -----------------------------------------------------------------------------
+
+
+def nearest_rank(values: Sequence[int], p: float) -> int:
+    """The nearest-rank ``p``-percentile: the ``ceil(p × n)``-th smallest value (1-based),
+    with ``p`` taken as the exact decimal it is written as (0.9 is 9/10)."""
+    if not values:
+        raise ValueError("no values")
+    if not 0 < p <= 1:
+        raise ValueError("p must be in (0, 1]")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(Fraction(str(p)) * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    capacity: int  # k desks
+    days_exceeding: int  # evidence days with peak > k
+    share_exceeding: float  # ÷ evidence days
+
+
+@dataclass(frozen=True, slots=True)
+class Capacity:
+    desks: int  # the hub's desks now
+    open_days: int
+    evidence_days: int  # open days with coverage ≥ evidence_min_coverage
+    service_level: float
+    peak_at_service_level: int | None  # nearest-rank percentile of daily peaks
+    buffer_desks: int
+    recommended_desks: int | None  # peak_at_service_level + buffer_desks
+    min_days: int
+    too_few_days: bool  # evidence_days < min_days
+    days_at_capacity: int  # evidence days on which every desk was taken at once
+    max_peak: int | None
+    curve: tuple[CurvePoint, ...]
+
+
+def service_curve(peaks: Sequence[int], up_to: int) -> tuple[CurvePoint, ...]:
+    """For each capacity k = 0 … up_to, the days on which demand (the daily peak) would
+    have exceeded k."""
+    n = len(peaks)
+    return tuple(
+        CurvePoint(k, ex, ex / n if n else 0.0)
+        for k in range(up_to + 1)
+        for ex in [sum(1 for p in peaks if p > k)]
+    )
+
+
+def capacity(
+    peaks: Sequence[int],
+    *,
+    desks: int,
+    open_days: int,
+    service_level: float,
+    buffer_desks: int,
+    min_days: int,
+) -> Capacity:
+    """Capacity recommendation from the daily peaks of the evidence days."""
+    p = nearest_rank(peaks, service_level) if peaks else None
+    return Capacity(
+        desks=desks,
+        open_days=open_days,
+        evidence_days=len(peaks),
+        service_level=service_level,
+        peak_at_service_level=p,
+        buffer_desks=buffer_desks,
+        recommended_desks=None if p is None else p + buffer_desks,
+        min_days=min_days,
+        too_few_days=len(peaks) < min_days,
+        days_at_capacity=sum(1 for x in peaks if x >= desks),
+        max_peak=max(peaks) if peaks else None,
+        curve=service_curve(peaks, max([desks, *peaks])),
+    )
+
+
+# --- per-day rows and the hour × weekday profile -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DayRow:
+    """One open day of a hub or zone."""
+
+    day: date
+    open_ns: int  # the opening window
+    desks: int
+    time: DeskTime
+    use: DailyUse
+    peak: int
+    peak_at_ns: int
+    evidence: bool  # coverage ≥ the minimum: used for capacity
+
+    @property
+    def peak_share(self) -> float:
+        return self.peak / self.desks if self.desks else 0.0
+
+
+def day_rows(
+    groups: Iterable[GroupDayRollup],
+    desk_rows: Mapping[date, Sequence[DeskDayRollup]],
+    *,
+    min_use_ns: int,
+    min_coverage: float,
+) -> list[DayRow]:
+    """Per open day of one group: its peak, desk-time and daily use (from the group's
+    desk-day rows of that day, after the unchanged rule)."""
+    out: list[DayRow] = []
+    for g in sorted(groups, key=lambda g: g.day):
+        rows = desk_rows.get(g.day, ())
+        t = DeskTime.total(rows)
+        out.append(
+            DayRow(
+                day=g.day,
+                open_ns=g.open_ns,
+                desks=g.desks,
+                time=t,
+                use=DailyUse.total(DailyUse.of(r, min_use_ns) for r in rows),
+                peak=g.peak,
+                peak_at_ns=g.peak_at_ns,
+                evidence=t.open_ns > 0
+                and Fraction(t.known_ns, t.open_ns) >= Fraction(str(min_coverage)),
+            )
+        )
+    return out
+
+
+@dataclass
+class Profile:
+    """Occupied desk-time and open time per (weekday 0 = Monday, local hour)."""
+
+    occupied_ns: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+    open_ns: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+
+    def add_slots(self, slots: Iterable[SlotRollup], tz: ZoneInfo) -> None:
+        for s in slots:
+            local = datetime.fromtimestamp(s.start_ns // NS, tz)
+            self.occupied_ns[local.weekday()][local.hour] += s.occupied_ns
+            self.open_ns[local.weekday()][local.hour] += s.open_ns
+
+    def mean(self, weekday: int, hour: int) -> float | None:
+        """Average concurrency: occupied desk-time ÷ open time (None: never open)."""
+        o = self.open_ns[weekday][hour]
+        return self.occupied_ns[weekday][hour] / o if o else None
+
+
+def sum_profiles(profiles: Sequence[Profile]) -> list[list[float | None]]:
+    """Average concurrency of several hubs: the sum of each open hub's average."""
+    out: list[list[float | None]] = []
+    for wd in range(7):
+        row: list[float | None] = []
+        for h in range(24):
+            means = [m for p in profiles if (m := p.mean(wd, h)) is not None]
+            row.append(sum(means) if means else None)
+        out.append(row)
+    return out
