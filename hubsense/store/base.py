@@ -6,6 +6,10 @@ Contract (tests/store/test_contract.py runs it against every backend):
 - Writes are idempotent: a presence event is identified by (hub, desk, time_ns); writing it
   again replaces it, so a redelivered message never counts twice.
 - Reads return plain ``PresenceEvent``/``Rejection`` records, oldest first.
+- Rollups (``hubsense.rollups``; records from ``hubsense.metrics``) are derived data kept per
+  hub: ``write_rollups`` replaces every rollup of a hub within a time range, so recomputing
+  a range twice, or a part of it, leaves exactly one row per key. Both backends return them
+  equal field for field.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from hubsense.events import PresenceEvent, Rejection
+from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
 
 
 class StoreError(Exception):
@@ -65,3 +70,47 @@ class Store(Protocol):
 
     def rejection_counts(self) -> dict[str, int]:
         """Stored rejections per reason."""
+
+    def write_rollups(
+        self,
+        hub: str,
+        start_ns: int,
+        end_ns: int,
+        desk_days: Sequence[DeskDayRollup],
+        group_days: Sequence[GroupDayRollup],
+        slots: Sequence[SlotRollup],
+    ) -> None:
+        """Replace every rollup of ``hub`` dated within [start_ns, end_ns) (a day row by its
+        ``day_start_ns``, a slot by its ``start_ns``) with these rows. A row of another hub
+        or outside the range is a ValueError."""
+
+    def desk_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[DeskDayRollup]:
+        """Desk-day rollups of ``hub`` with ``day_start_ns`` in the range, by day then desk."""
+
+    def group_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[GroupDayRollup]:
+        """Group-day rollups of ``hub`` with ``day_start_ns`` in the range, by day then group."""
+
+    def slot_rollups(
+        self, hub: str, start_ns: int, end_ns: int, group: str | None = None
+    ) -> list[SlotRollup]:
+        """Slot rollups of ``hub`` (one group, or all) starting in the range, by start then
+        group."""
+
+
+def check_rollups(
+    hub: str,
+    start_ns: int,
+    end_ns: int,
+    desk_days: Sequence[DeskDayRollup],
+    group_days: Sequence[GroupDayRollup],
+    slots: Sequence[SlotRollup],
+) -> None:
+    """Raise ValueError unless every row belongs to ``hub`` and lies in the range."""
+    rows: list[tuple[str, int]] = [(r.hub, r.day_start_ns) for r in desk_days]
+    rows += [(r.hub, r.day_start_ns) for r in group_days]
+    rows += [(r.hub, r.start_ns) for r in slots]
+    for row_hub, t in rows:
+        if row_hub != hub:
+            raise ValueError(f"rollup of hub {row_hub!r} written as hub {hub!r}")
+        if not start_ns <= t < end_ns:
+            raise ValueError(f"rollup at {t} outside [{start_ns}, {end_ns})")

@@ -15,6 +15,18 @@ Schema
                   overwrite each other). The same batch written again (a retry) gets the
                   same times, so retries do not duplicate rejections.
 
+    ``rollup_desk_day``   tags hub, desk; time = local midnight of the day; fields day
+                          (ISO date), params (string) and the integer fields of
+                          ``hubsense.metrics.DeskDayRollup``.
+    ``rollup_group_day``  tags hub, group; time = local midnight; fields day and the integer
+                          fields of ``GroupDayRollup``.
+    ``rollup_slot``       tags hub, group; time = slot start; integer fields open_ns,
+                          occupied_ns, peak.
+    ``write_rollups`` deletes the hub's rollups in the range first (1.x: InfluxQL ``DELETE``;
+    2.x: ``POST /api/v2/delete``; 3.x without the v2 management API: no delete, rows are
+    only overwritten, so a row that should vanish, e.g. after opening hours changed, stays)
+    and then writes the rows. Reads ask for at most 31 days per query.
+
     Rejection texts are stored with ``\\`` → ``\\\\``, newline → ``\\n`` and CR → ``\\r``
     (line protocol does not allow raw newlines in values) and decoded on read, so they
     round-trip exactly through this class; raw InfluxDB readers see the escaped form.
@@ -48,6 +60,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -58,12 +71,26 @@ from influxdb_client.rest import ApiException
 
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.store.base import BatchTooLarge, StoreError, StoreRejected, StoreUnavailable
+from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.store.base import (
+    BatchTooLarge,
+    StoreError,
+    StoreRejected,
+    StoreUnavailable,
+    check_rollups,
+)
 
 log = logging.getLogger(__name__)
 
 PRESENCE = "presence"
 REJECTED = "rejected"
+DESK_DAY = "rollup_desk_day"
+GROUP_DAY = "rollup_group_day"
+SLOT = "rollup_slot"
+ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT)
+_WRITE_CHUNK = 5000
+_READ_CHUNK_NS = 31 * 86400 * 1_000_000_000
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 # InfluxDB's valid time range (models.MinNanoTime / MaxNanoTime).
 MIN_TIME_NS = -9223372036854775806
@@ -300,6 +327,7 @@ class InfluxStore:
         self.version: str | None = None
         self.major: int | None = None
         self._query_db = database
+        self._org_id: str | None = None  # 2.x: set on open; enables /api/v2/delete
         self._http: httpx.Client | None = None
         self._http_lock = threading.Lock()
         self._client: InfluxDBClient | None = None
@@ -451,6 +479,7 @@ class InfluxStore:
         if not orgs:
             raise StoreRejected(f"{what}: organisation {self.org!r} not found")
         org_id = str(orgs[0]["id"])
+        self._org_id = org_id
 
         resp = self._request(
             "GET", "/api/v2/buckets", what, params={"orgID": org_id, "name": self.bucket}
@@ -502,6 +531,7 @@ class InfluxStore:
     def close(self) -> None:
         self.major = None
         self._query_db = self.database
+        self._org_id = None
         if self._write_api is not None:
             self._write_api.close()
             self._write_api = None
@@ -530,6 +560,9 @@ class InfluxStore:
         points = [presence_point(e) for e in events]
         times = self._times.assign(rejections)
         points += [rejection_point(r, t) for r, t in zip(rejections, times, strict=True)]
+        self._send(points)
+
+    def _send(self, points: list[Point]) -> None:
         if self._write_api is not None:
             self._write_v2(points)
         else:
@@ -648,3 +681,202 @@ class InfluxStore:
             if n:
                 counts[str(row["reason"])] = n
         return counts
+
+    # --- rollups ------------------------------------------------------------------------
+    def write_rollups(
+        self,
+        hub: str,
+        start_ns: int,
+        end_ns: int,
+        desk_days: Sequence[DeskDayRollup],
+        group_days: Sequence[GroupDayRollup],
+        slots: Sequence[SlotRollup],
+    ) -> None:
+        self._require_open()
+        check_rollups(hub, start_ns, end_ns, desk_days, group_days, slots)
+        self._delete_rollups(hub, start_ns, end_ns)
+        points = [desk_day_point(r) for r in desk_days]
+        points += [group_day_point(r) for r in group_days]
+        points += [slot_point(r) for r in slots]
+        for i in range(0, len(points), _WRITE_CHUNK):
+            self._send(points[i : i + _WRITE_CHUNK])
+
+    def _delete_rollups(self, hub: str, start_ns: int, end_ns: int) -> None:
+        if end_ns <= start_ns:
+            return
+        if self.major is not None and self.major >= 2:
+            if self._org_id is None:
+                log.debug("InfluxDB %s: no delete API; rollups are overwritten", self.version)
+                return
+            if not _PLAIN_ID.match(hub):
+                raise StoreRejected(
+                    f"InfluxDB delete: hub id {hub!r} cannot be used in a predicate"
+                )
+            for measurement in ROLLUPS:
+                self._request(
+                    "POST",
+                    "/api/v2/delete",
+                    "InfluxDB delete",
+                    params={"org": self.org, "bucket": self.bucket},
+                    json_body={
+                        "start": _rfc3339(start_ns),
+                        "stop": _rfc3339(end_ns - 1),
+                        "predicate": f'_measurement="{measurement}" AND hub="{hub}"',
+                    },
+                )
+            return
+        where = (
+            f"WHERE {quote_ident('hub')} = {quote_literal(hub)} AND time >= "
+            f"{_time_literal(start_ns)} AND time < {_time_literal(end_ns)}"
+        )
+        q = "; ".join(f"DELETE FROM {quote_ident(m)} {where}" for m in ROLLUPS)
+        what = "InfluxDB delete"
+        resp = self._request(
+            "POST",
+            "/query",
+            what,
+            params={"db": self._query_db, "q": q, **self._auth_params()},
+        )
+        self._results(resp, what)
+
+    def _rollup_rows(
+        self,
+        measurement: str,
+        hub: str,
+        start_ns: int,
+        end_ns: int,
+        group: str | None = None,
+    ) -> list[dict[str, Any]]:
+        where = f"{quote_ident('hub')} = {quote_literal(hub)}"
+        if group is not None:
+            where += f" AND {quote_ident('group')} = {quote_literal(group)}"
+        rows: list[dict[str, Any]] = []
+        t = start_ns
+        while t < end_ns:
+            u = min(end_ns, t + _READ_CHUNK_NS)
+            q = (
+                f"SELECT * FROM {quote_ident(measurement)} WHERE {where} "
+                f"AND time >= {_time_literal(t)} AND time < {_time_literal(u)}"
+            )
+            rows += self._rows(self._query(q)[0])
+            t = u
+        return rows
+
+    def desk_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[DeskDayRollup]:
+        out = [
+            DeskDayRollup(
+                hub=str(r["hub"]),
+                desk=str(r["desk"]),
+                day=date.fromisoformat(str(r["day"])),
+                day_start_ns=int(r["time"]),
+                open_ns=int(r["open_ns"]),
+                occupied_ns=int(r["occupied_ns"]),
+                free_ns=int(r["free_ns"]),
+                offline_ns=int(r["offline_ns"]),
+                stuck_ns=int(r["stuck_ns"]),
+                reported_ns=int(r["reported_ns"]),
+                day_occupied_ns=int(r["day_occupied_ns"]),
+                day_stuck_ns=int(r["day_stuck_ns"]),
+                changes=int(r["changes"]),
+                flickers=int(r["flickers"]),
+                params=str(r["params"]),
+                computed_ns=int(r["computed_ns"]),
+            )
+            for r in self._rollup_rows(DESK_DAY, hub, start_ns, end_ns)
+        ]
+        out.sort(key=lambda r: (r.day_start_ns, r.desk))
+        return out
+
+    def group_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[GroupDayRollup]:
+        out = [
+            GroupDayRollup(
+                hub=str(r["hub"]),
+                group=str(r["group"]),
+                day=date.fromisoformat(str(r["day"])),
+                day_start_ns=int(r["time"]),
+                open_ns=int(r["open_ns"]),
+                desks=int(r["desks"]),
+                peak=int(r["peak"]),
+                peak_at_ns=int(r["peak_at_ns"]),
+            )
+            for r in self._rollup_rows(GROUP_DAY, hub, start_ns, end_ns)
+        ]
+        out.sort(key=lambda r: (r.day_start_ns, r.group))
+        return out
+
+    def slot_rollups(
+        self,
+        hub: str,
+        start_ns: int,
+        end_ns: int,
+        group: str | None = None,
+    ) -> list[SlotRollup]:
+        out = [
+            SlotRollup(
+                hub=str(r["hub"]),
+                group=str(r["group"]),
+                start_ns=int(r["time"]),
+                open_ns=int(r["open_ns"]),
+                occupied_ns=int(r["occupied_ns"]),
+                peak=int(r["peak"]),
+            )
+            for r in self._rollup_rows(SLOT, hub, start_ns, end_ns, group)
+        ]
+        out.sort(key=lambda r: (r.start_ns, r.group))
+        return out
+
+
+# --- rollups --------------------------------------------------------------------------------
+
+
+def desk_day_point(r: DeskDayRollup) -> Point:
+    return (
+        Point(DESK_DAY)
+        .tag("hub", r.hub)
+        .tag("desk", r.desk)
+        .field("day", r.day.isoformat())
+        .field("open_ns", int(r.open_ns))
+        .field("occupied_ns", int(r.occupied_ns))
+        .field("free_ns", int(r.free_ns))
+        .field("offline_ns", int(r.offline_ns))
+        .field("stuck_ns", int(r.stuck_ns))
+        .field("reported_ns", int(r.reported_ns))
+        .field("day_occupied_ns", int(r.day_occupied_ns))
+        .field("day_stuck_ns", int(r.day_stuck_ns))
+        .field("changes", int(r.changes))
+        .field("flickers", int(r.flickers))
+        .field("params", r.params)
+        .field("computed_ns", int(r.computed_ns))
+        .time(int(r.day_start_ns), WritePrecision.NS)
+    )
+
+
+def group_day_point(r: GroupDayRollup) -> Point:
+    return (
+        Point(GROUP_DAY)
+        .tag("hub", r.hub)
+        .tag("group", r.group)
+        .field("day", r.day.isoformat())
+        .field("open_ns", int(r.open_ns))
+        .field("desks", int(r.desks))
+        .field("peak", int(r.peak))
+        .field("peak_at_ns", int(r.peak_at_ns))
+        .time(int(r.day_start_ns), WritePrecision.NS)
+    )
+
+
+def slot_point(r: SlotRollup) -> Point:
+    return (
+        Point(SLOT)
+        .tag("hub", r.hub)
+        .tag("group", r.group)
+        .field("open_ns", int(r.open_ns))
+        .field("occupied_ns", int(r.occupied_ns))
+        .field("peak", int(r.peak))
+        .time(int(r.start_ns), WritePrecision.NS)
+    )
+
+
+def _rfc3339(ns: int) -> str:
+    sec, rest = divmod(int(ns), 1_000_000_000)
+    return f"{datetime.fromtimestamp(sec, UTC):%Y-%m-%dT%H:%M:%S}.{rest:09d}Z"

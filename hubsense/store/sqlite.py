@@ -9,10 +9,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.store.base import StoreUnavailable
+from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.store.base import StoreUnavailable, check_rollups
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS presence (
@@ -37,7 +39,53 @@ CREATE TABLE IF NOT EXISTS rejected (
     payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rejected_by_time ON rejected (received_ns);
+CREATE TABLE IF NOT EXISTS rollup_desk_day (
+    hub TEXT NOT NULL,
+    desk TEXT NOT NULL,
+    day_start_ns INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    open_ns INTEGER NOT NULL,
+    occupied_ns INTEGER NOT NULL,
+    free_ns INTEGER NOT NULL,
+    offline_ns INTEGER NOT NULL,
+    stuck_ns INTEGER NOT NULL,
+    reported_ns INTEGER NOT NULL,
+    day_occupied_ns INTEGER NOT NULL,
+    day_stuck_ns INTEGER NOT NULL,
+    changes INTEGER NOT NULL,
+    flickers INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    computed_ns INTEGER NOT NULL,
+    PRIMARY KEY (hub, day_start_ns, desk)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollup_group_day (
+    hub TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    day_start_ns INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    open_ns INTEGER NOT NULL,
+    desks INTEGER NOT NULL,
+    peak INTEGER NOT NULL,
+    peak_at_ns INTEGER NOT NULL,
+    PRIMARY KEY (hub, day_start_ns, grp)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rollup_slot (
+    hub TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    open_ns INTEGER NOT NULL,
+    occupied_ns INTEGER NOT NULL,
+    peak INTEGER NOT NULL,
+    PRIMARY KEY (hub, start_ns, grp)
+) WITHOUT ROWID;
 """
+
+_DESK_DAY_COLUMNS = (
+    "hub, desk, day, day_start_ns, open_ns, occupied_ns, free_ns, offline_ns, stuck_ns, "
+    "reported_ns, day_occupied_ns, day_stuck_ns, changes, flickers, params, computed_ns"
+)
+_GROUP_DAY_COLUMNS = "hub, grp, day, day_start_ns, open_ns, desks, peak, peak_at_ns"
+_SLOT_COLUMNS = "hub, grp, start_ns, open_ns, occupied_ns, peak"
 
 _COLUMNS = "municipality, hub, desk, sensor, seq, time_ns, occupied, heartbeat, battery, rssi"
 
@@ -164,3 +212,99 @@ class SqliteStore:
     def rejection_counts(self) -> dict[str, int]:
         rows = self._query("SELECT reason, COUNT(*) FROM rejected GROUP BY reason", ())
         return {r[0]: int(r[1]) for r in rows}
+
+    # --- rollups ----------------------------------------------------------------------------
+
+    def write_rollups(
+        self,
+        hub: str,
+        start_ns: int,
+        end_ns: int,
+        desk_days: Sequence[DeskDayRollup],
+        group_days: Sequence[GroupDayRollup],
+        slots: Sequence[SlotRollup],
+    ) -> None:
+        check_rollups(hub, start_ns, end_ns, desk_days, group_days, slots)
+        dd = [
+            (r.hub, r.desk, r.day.isoformat(), r.day_start_ns, r.open_ns, r.occupied_ns,
+             r.free_ns, r.offline_ns, r.stuck_ns, r.reported_ns, r.day_occupied_ns,
+             r.day_stuck_ns, r.changes, r.flickers, r.params, r.computed_ns)
+            for r in desk_days
+        ]
+        gd = [
+            (r.hub, r.group, r.day.isoformat(), r.day_start_ns, r.open_ns, r.desks, r.peak,
+             r.peak_at_ns)
+            for r in group_days
+        ]
+        sl = [(r.hub, r.group, r.start_ns, r.open_ns, r.occupied_ns, r.peak) for r in slots]
+        with self._lock:
+            db = self._db()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                for table, column in (
+                    ("rollup_desk_day", "day_start_ns"),
+                    ("rollup_group_day", "day_start_ns"),
+                    ("rollup_slot", "start_ns"),
+                ):
+                    db.execute(
+                        f"DELETE FROM {table} WHERE hub = ? AND {column} >= ? AND {column} < ?",
+                        (hub, start_ns, end_ns),
+                    )
+                db.executemany(
+                    f"INSERT INTO rollup_desk_day ({_DESK_DAY_COLUMNS}) "
+                    f"VALUES ({','.join('?' * 16)})",
+                    dd,
+                )
+                db.executemany(
+                    f"INSERT INTO rollup_group_day ({_GROUP_DAY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                    gd,
+                )
+                db.executemany(
+                    f"INSERT INTO rollup_slot ({_SLOT_COLUMNS}) VALUES (?,?,?,?,?,?)", sl
+                )
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise StoreUnavailable(f"sqlite rollup write failed: {exc}") from exc
+
+    def desk_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[DeskDayRollup]:
+        rows = self._query(
+            f"SELECT {_DESK_DAY_COLUMNS} FROM rollup_desk_day WHERE hub = ? "
+            "AND day_start_ns >= ? AND day_start_ns < ? ORDER BY day_start_ns, desk",
+            (hub, start_ns, end_ns),
+        )
+        return [
+            DeskDayRollup(
+                hub=r[0], desk=r[1], day=date.fromisoformat(r[2]), day_start_ns=r[3],
+                open_ns=r[4], occupied_ns=r[5], free_ns=r[6], offline_ns=r[7], stuck_ns=r[8],
+                reported_ns=r[9], day_occupied_ns=r[10], day_stuck_ns=r[11], changes=r[12],
+                flickers=r[13], params=r[14], computed_ns=r[15],
+            )
+            for r in rows
+        ]
+
+    def group_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[GroupDayRollup]:
+        rows = self._query(
+            f"SELECT {_GROUP_DAY_COLUMNS} FROM rollup_group_day WHERE hub = ? "
+            "AND day_start_ns >= ? AND day_start_ns < ? ORDER BY day_start_ns, grp",
+            (hub, start_ns, end_ns),
+        )
+        return [
+            GroupDayRollup(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7])
+            for r in rows
+        ]
+
+    def slot_rollups(
+        self, hub: str, start_ns: int, end_ns: int, group: str | None = None
+    ) -> list[SlotRollup]:
+        sql = (
+            f"SELECT {_SLOT_COLUMNS} FROM rollup_slot WHERE hub = ? "
+            "AND start_ns >= ? AND start_ns < ?"
+        )
+        params: list[object] = [hub, start_ns, end_ns]
+        if group is not None:
+            sql += " AND grp = ?"
+            params.append(group)
+        rows = self._query(sql + " ORDER BY start_ns, grp", params)
+        return [SlotRollup(*r) for r in rows]

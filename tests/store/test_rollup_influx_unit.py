@@ -1,0 +1,79 @@
+"""InfluxStore rollup storage without a real server: the 1.x delete statement, the 2.x
+delete API and the 3.x fallback (no delete), against the scripted fakes of
+tests/store/test_influx_unit.py."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from hubsense.metrics import GroupDayRollup
+from hubsense.store.base import StoreRejected
+from hubsense.store.influx import InfluxStore
+from tests.store.test_influx_unit import FakeInflux, Reply, opened, v2_routes, v2_store
+
+D0 = 1_793_487_600 * 10**9  # 2026-11-01T00:00:00+01:00
+DAY = 86_400 * 10**9
+ROW = GroupDayRollup("svenstavik", "*", date(2026, 11, 1), D0, 39_600 * 10**9, 12, 3, D0 + 5)
+ROW_LINE = (
+    'rollup_group_day,group=*,hub=svenstavik day="2026-11-01",desks=12i,open_ns=39600000000000i,'
+    f"peak=3i,peak_at_ns={D0 + 5}i {D0}"
+)
+
+
+def test_v1_deletes_with_influxql_then_writes() -> None:
+    fake = FakeInflux("1.8.10")
+    try:
+        store = opened(InfluxStore(fake.url, "d"))
+        store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
+        create, delete = fake.find("POST", "/query")
+        assert delete.params["q"] == "; ".join(
+            f"DELETE FROM \"{m}\" WHERE \"hub\" = 'svenstavik' AND time >= {D0} "
+            f"AND time < {D0 + DAY}"
+            for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot")
+        )
+        (write,) = fake.find("POST", "/write")
+        assert write.body.decode() == ROW_LINE
+        store.close()
+    finally:
+        fake.close()
+
+
+def test_v2_uses_the_delete_api_per_measurement() -> None:
+    fake = FakeInflux("2.7.1")
+    try:
+        v2_routes(fake, bucket_exists=True, dbrp_exists=True)
+        fake.routes[("POST", "/api/v2/delete")] = Reply(204)
+        store = opened(v2_store(fake))
+        store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
+        deletes = fake.find("POST", "/api/v2/delete")
+        assert [d.params for d in deletes] == [{"org": "acme", "bucket": "sensors"}] * 3
+        assert [json.loads(d.body) for d in deletes] == [
+            {"start": "2026-10-31T23:00:00.000000000Z", "stop": "2026-11-01T22:59:59.999999999Z",
+             "predicate": f'_measurement="{m}" AND hub="svenstavik"'}
+            for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot")
+        ]
+        assert deletes[0].headers["authorization"] == "Token s3cret"
+        (write,) = fake.find("POST", "/api/v2/write")
+        assert write.body.decode() == ROW_LINE
+        # an id the delete predicate cannot carry safely is refused, not interpolated
+        with pytest.raises(StoreRejected, match="predicate"):
+            store.write_rollups('x" OR hub="y', D0, D0 + DAY, [], [], [])
+        store.close()
+    finally:
+        fake.close()
+
+
+def test_v3_without_delete_api_only_overwrites() -> None:
+    fake = FakeInflux("3.1.0")
+    try:
+        fake.routes[("POST", "/api/v2/write")] = Reply(204)
+        store = opened(v2_store(fake))
+        store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
+        assert not fake.find("POST", "/api/v2/delete")
+        assert len(fake.find("POST", "/api/v2/write")) == 1
+        store.close()
+    finally:
+        fake.close()
