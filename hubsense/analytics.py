@@ -1,0 +1,513 @@
+"""Metrics per scope — desk, zone, hub, municipality, region — over a range of local dates,
+from rollups. The API and the reports both get every number from here.
+
+``analyse`` loads (and, if needed, computes) the rollups of the scope's hubs, applies the
+"unchanged for days" rule (``hubsense.metrics.unchanged_runs``, which needs rows for some
+days around the range: ``margin``) and returns an ``Analysis``. ``Analysis`` is pure: it
+can be built from rollups computed in memory too (the pipeline test builds one from the
+simulator's ground truth and compares).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from hubsense.calendar import is_open
+from hubsense.config import Settings
+from hubsense.metrics import (
+    BANDS,
+    HUB_GROUP,
+    NS,
+    Band,
+    Capacity,
+    CleanParams,
+    DailyUse,
+    DayRow,
+    DeskDayRollup,
+    DeskTime,
+    GroupDayRollup,
+    Profile,
+    SlotRollup,
+    StuckRun,
+    apply_unchanged,
+    band,
+    capacity,
+    day_rows,
+    margin_days,
+    sum_profiles,
+    unchanged_runs,
+)
+from hubsense.registry import Desk, Hub, Registry
+from hubsense.rollups import HubRollups, clean_params, load
+from hubsense.store.base import Store
+
+ScopeKind = Literal["desk", "zone", "hub", "municipality", "region"]
+SCOPE_KINDS: tuple[ScopeKind, ...] = ("desk", "zone", "hub", "municipality", "region")
+
+
+class ScopeError(ValueError):
+    """An unknown or malformed scope id; ``not_found`` tells unknown ids from bad ones."""
+
+    def __init__(self, message: str, *, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.not_found = not_found
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    kind: ScopeKind
+    id: str  # "" for the region; "hub/zone" and "hub/desk" for zones and desks
+    hub: str | None = None
+    item: str | None = None  # the zone or desk id within ``hub``
+
+
+def _known(values: Sequence[str]) -> str:
+    shown = ", ".join(sorted(values)[:20])
+    return shown + (", …" if len(values) > 20 else "")
+
+
+def resolve(registry: Registry, kind: str, ident: str | None) -> Scope:
+    """The scope for ``kind`` and ``ident``, checked against the registry."""
+    if kind not in SCOPE_KINDS:
+        raise ScopeError(f"unknown scope {kind!r} (use {', '.join(SCOPE_KINDS)})")
+    if kind == "region":
+        if ident:
+            raise ScopeError("scope=region takes no id")
+        return Scope("region", "")
+    if not ident:
+        raise ScopeError(f"scope={kind} needs an id")
+    if kind == "municipality":
+        if ident not in registry.municipalities:
+            raise ScopeError(
+                f"unknown municipality {ident!r} (known: {_known(list(registry.municipalities))})",
+                not_found=True,
+            )
+        return Scope("municipality", ident)
+    if kind == "hub":
+        if ident not in registry.hubs:
+            raise ScopeError(
+                f"unknown hub {ident!r} (known: {_known(list(registry.hubs))})", not_found=True
+            )
+        return Scope("hub", ident, hub=ident)
+    hub_id, sep, item = ident.partition("/")
+    if not sep or not item:
+        raise ScopeError(
+            f"scope={kind} needs an id like 'svenstavik/{'a' if kind == 'zone' else 'a01'}'"
+        )
+    hub = registry.hubs.get(hub_id)
+    if hub is None:
+        raise ScopeError(
+            f"unknown hub {hub_id!r} (known: {_known(list(registry.hubs))})", not_found=True
+        )
+    if kind == "zone":
+        if item not in hub.zones():
+            raise ScopeError(
+                f"unknown zone {item!r} in hub {hub.id!r} (zones: {', '.join(hub.zones())})",
+                not_found=True,
+            )
+    elif registry.desk(hub.id, item) is None:
+        raise ScopeError(f"unknown desk {item!r} in hub {hub.id!r}", not_found=True)
+    return Scope(kind, f"{hub.id}/{item}", hub=hub.id, item=item)  # type: ignore[arg-type]
+
+
+def scope_hubs(registry: Registry, scope: Scope) -> list[Hub]:
+    if scope.kind == "region":
+        return list(registry.hubs.values())
+    if scope.kind == "municipality":
+        return registry.hubs_of(scope.id)
+    assert scope.hub is not None
+    return [registry.hubs[scope.hub]]
+
+
+def scope_desks(registry: Registry, scope: Scope) -> list[Desk]:
+    desks = [d for h in scope_hubs(registry, scope) for d in h.desks]
+    if scope.kind == "zone":
+        return [d for d in desks if d.zone == scope.item]
+    if scope.kind == "desk":
+        return [d for d in desks if d.id == scope.item]
+    return desks
+
+
+def scope_name(registry: Registry, scope: Scope) -> str:
+    if scope.kind == "region":
+        return registry.region
+    if scope.kind == "municipality":
+        return registry.municipalities[scope.id].name
+    assert scope.hub is not None
+    hub = registry.hubs[scope.hub]
+    if scope.kind == "hub":
+        return hub.name
+    return f"{hub.name} {scope.kind} {scope.item}"
+
+
+def children(registry: Registry, scope: Scope) -> list[Scope]:
+    """The next level down: region → municipalities → hubs → zones → desks."""
+    if scope.kind == "region":
+        return [Scope("municipality", m) for m in registry.municipalities]
+    if scope.kind == "municipality":
+        return [Scope("hub", h.id, hub=h.id) for h in registry.hubs_of(scope.id)]
+    if scope.kind == "hub":
+        hub = registry.hubs[scope.id]
+        return [Scope("zone", f"{hub.id}/{z}", hub=hub.id, item=z) for z in hub.zones()]
+    if scope.kind == "zone":
+        return [
+            Scope("desk", f"{d.hub}/{d.id}", hub=d.hub, item=d.id)
+            for d in scope_desks(registry, scope)
+        ]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class MetricParams:
+    """Thresholds applied when rollups are read (see docs/metrics.md)."""
+
+    min_use_ns: int = 30 * 60 * NS
+    unchanged_open_days: int = 10
+    service_level: float = 0.9
+    buffer_desks: int = 1
+    min_days: int = 20
+    min_coverage: float = 0.8
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: object) -> MetricParams:
+        values: dict[str, object] = {
+            "min_use_ns": settings.daily_use_min_s * NS,
+            "unchanged_open_days": settings.stuck_unchanged_open_days,
+            "service_level": settings.capacity_service_level,
+            "buffer_desks": settings.capacity_buffer_desks,
+            "min_days": settings.capacity_min_days,
+            "min_coverage": settings.evidence_min_coverage,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Every summable metric of one scope over the range."""
+
+    scope: Scope
+    name: str
+    desks: int
+    hubs: int
+    open_days: int  # dates on which at least one hub of the scope was open
+    time: DeskTime
+    use: DailyUse
+    band: Band | None
+    peak_max: int | None  # hub and zone scopes only
+    peak_share_max: float | None
+    evidence_days: int | None  # hub and zone scopes only
+    flickers: int
+    suspect_desks: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeCapacity:
+    """Capacity of a scope: per hub, and the sums (desks are not shared between hubs)."""
+
+    hubs: tuple[tuple[str, Capacity], ...]
+    desks: int
+    peak_at_service_level: int | None  # sum over hubs
+    recommended_desks: int | None  # sum over hubs
+    too_few_days: bool  # any hub's recommendation rests on too few days
+
+
+def margin(
+    registry: Registry, hubs: Sequence[Hub], first: date, end: date, params: MetricParams
+) -> tuple[date, date]:
+    """Days before/after the range whose desk-day rows decide unchanged runs crossing it."""
+    n = params.unchanged_open_days
+    if n <= 0:
+        return first, end
+    lo, hi = first, end
+    for hub in hubs:
+        opened = lambda d, h=hub: is_open(h, d)  # noqa: E731
+        lo = min(lo, margin_days(opened, first, -1, n))
+        hi = max(hi, margin_days(opened, end - timedelta(days=1), 1, n) + timedelta(days=1))
+    return lo, hi
+
+
+class Analysis:
+    """Rollups of some hubs over ``[first, end)`` with the unchanged rule applied."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        first: date,
+        end: date,
+        params: MetricParams,
+        data: dict[str, HubRollups],
+    ) -> None:
+        """``data[hub].desk_days`` may reach beyond the range (margin rows for the unchanged
+        rule); group days and slots outside the range are ignored."""
+        self.registry = registry
+        self.first = first
+        self.end = end
+        self.params = params
+        self.hub_ids = list(data)
+        self.recomputed_days = sum(d.recomputed_days for d in data.values())
+        self.desk_days: dict[str, list[DeskDayRollup]] = {}  # adjusted, within the range
+        self.suspects: list[StuckRun] = []
+        self._groups: dict[tuple[str, str], list[GroupDayRollup]] = {}
+        self._slots: dict[str, list[SlotRollup]] = {}
+        for hr in data.values():
+            self._prepare(hr)
+
+    def _in_range(self, day: date) -> bool:
+        return self.first <= day < self.end
+
+    def _prepare(self, hr: HubRollups) -> None:
+        hub = hr.hub
+        by_desk: dict[str, dict[date, DeskDayRollup]] = {}
+        for r in hr.desk_days:
+            by_desk.setdefault(r.desk, {})[r.day] = r
+        kept: list[DeskDayRollup] = []
+        for desk in hub.desks:
+            rows = by_desk.get(desk.id, {})
+            lo = min(rows, default=self.first)
+            hi = max(rows, default=self.first) + timedelta(days=1)
+            runs = unchanged_runs(
+                rows,
+                min(lo, self.first),
+                max(hi, self.end),
+                lambda d: is_open(hub, d),
+                self.params.unchanged_open_days,
+            )
+            flagged: set[date] = set()
+            for a, b, _n in runs:
+                days = [a + timedelta(days=i) for i in range((b - a).days + 1)]
+                inside = [d for d in days if self._in_range(d)]
+                if not inside:
+                    continue
+                flagged.update(inside)
+                moved = sum(rows[d].free_ns + rows[d].occupied_ns for d in inside)
+                self.suspects.append(
+                    StuckRun(
+                        hub.id,
+                        desk.id,
+                        "unchanged",
+                        a,
+                        b,
+                        sum(1 for d in days if is_open(hub, d)),
+                        moved,
+                    )
+                )
+            stuck_run: list[DeskDayRollup] = []
+            for day in sorted(rows):
+                if not self._in_range(day):
+                    continue
+                r = rows[day]
+                if r.day_stuck_ns > 0:
+                    if stuck_run and stuck_run[-1].day + timedelta(days=1) != day:
+                        self._add_stuck(hub, stuck_run)
+                        stuck_run = []
+                    stuck_run.append(r)
+                kept.append(apply_unchanged(r) if day in flagged else r)
+            if stuck_run:
+                self._add_stuck(hub, stuck_run)
+        kept.sort(key=lambda r: (r.day, r.desk))
+        self.desk_days[hub.id] = kept
+        for g in hr.group_days:
+            if self._in_range(g.day):
+                self._groups.setdefault((hub.id, g.group), []).append(g)
+        if hr.slots is not None:
+            self._slots[hub.id] = [
+                s for s in hr.slots if self._in_range(_slot_day(hub, s.start_ns))
+            ]
+
+    def _add_stuck(self, hub: Hub, rows: list[DeskDayRollup]) -> None:
+        self.suspects.append(
+            StuckRun(
+                hub.id,
+                rows[0].desk,
+                "occupied",
+                rows[0].day,
+                rows[-1].day,
+                sum(1 for r in rows if r.open_ns > 0),
+                sum(r.stuck_ns for r in rows),
+            )
+        )
+
+    # --- queries ------------------------------------------------------------------------
+
+    def rows(self, scope: Scope) -> list[DeskDayRollup]:
+        desks = {(d.hub, d.id) for d in scope_desks(self.registry, scope)}
+        return [
+            r
+            for h in scope_hubs(self.registry, scope)
+            for r in self.desk_days.get(h.id, ())
+            if (r.hub, r.desk) in desks
+        ]
+
+    def day_rows(self, hub_id: str, group: str = HUB_GROUP) -> list[DayRow]:
+        """Per open day of a hub (or one of its zones)."""
+        hub = self.registry.hubs[hub_id]
+        members = {d.id for d in hub.desks if group == HUB_GROUP or d.zone == group}
+        by_day: dict[date, list[DeskDayRollup]] = {}
+        for r in self.desk_days.get(hub_id, ()):
+            if r.desk in members:
+                by_day.setdefault(r.day, []).append(r)
+        return day_rows(
+            self._groups.get((hub_id, group), ()),
+            by_day,
+            min_use_ns=self.params.min_use_ns,
+            min_coverage=self.params.min_coverage,
+        )
+
+    def summary(self, scope: Scope) -> Summary:
+        rows = self.rows(scope)
+        hubs = scope_hubs(self.registry, scope)
+        t = DeskTime.total(rows)
+        peak_max = share = evidence = None
+        if scope.kind in ("hub", "zone"):
+            assert scope.hub is not None
+            days = self.day_rows(scope.hub, HUB_GROUP if scope.kind == "hub" else str(scope.item))
+            peak_max = max((d.peak for d in days), default=None)
+            share = max((d.peak_share for d in days), default=None)
+            evidence = sum(1 for d in days if d.evidence)
+        open_dates = {
+            self.first + timedelta(days=i)
+            for i in range((self.end - self.first).days)
+            for h in hubs
+            if is_open(h, self.first + timedelta(days=i))
+        }
+        desks = {(r.hub, r.desk) for r in self.suspects}
+        in_scope = {(d.hub, d.id) for d in scope_desks(self.registry, scope)}
+        return Summary(
+            scope=scope,
+            name=scope_name(self.registry, scope),
+            desks=len(in_scope),
+            hubs=len(hubs),
+            open_days=len(open_dates),
+            time=t,
+            use=DailyUse.total(DailyUse.of(r, self.params.min_use_ns) for r in rows),
+            band=band(t),
+            peak_max=peak_max,
+            peak_share_max=share,
+            evidence_days=evidence,
+            flickers=sum(r.flickers for r in rows),
+            suspect_desks=len(desks & in_scope),
+        )
+
+    def desk_summaries(self, scope: Scope) -> list[Summary]:
+        return [
+            self.summary(Scope("desk", f"{d.hub}/{d.id}", hub=d.hub, item=d.id))
+            for d in scope_desks(self.registry, scope)
+        ]
+
+    def bands(self, scope: Scope) -> dict[str, dict[str, int]]:
+        """How many desks and hubs of the scope fall in each usage band."""
+        desks: Counter[str] = Counter({b: 0 for b in (*BANDS, "no_data")})
+        for s in self.desk_summaries(scope):
+            desks[s.band or "no_data"] += 1
+        hubs: Counter[str] = Counter({b: 0 for b in (*BANDS, "no_data")})
+        for h in scope_hubs(self.registry, scope):
+            hubs[self.summary(Scope("hub", h.id, hub=h.id)).band or "no_data"] += 1
+        return {"desks": dict(desks), "hubs": dict(hubs)}
+
+    def capacity(
+        self,
+        hub_id: str,
+        group: str = HUB_GROUP,
+        service_level: float | None = None,
+        buffer_desks: int | None = None,
+        min_days: int | None = None,
+    ) -> Capacity:
+        days = self.day_rows(hub_id, group)
+        hub = self.registry.hubs[hub_id]
+        desks = sum(1 for d in hub.desks if group == HUB_GROUP or d.zone == group)
+        return capacity(
+            [d.peak for d in days if d.evidence],
+            desks=desks,
+            open_days=len(days),
+            service_level=self.params.service_level if service_level is None else service_level,
+            buffer_desks=self.params.buffer_desks if buffer_desks is None else buffer_desks,
+            min_days=self.params.min_days if min_days is None else min_days,
+        )
+
+    def scope_capacity(self, scope: Scope, **overrides: object) -> ScopeCapacity:
+        if scope.kind not in ("hub", "municipality", "region"):
+            raise ScopeError("capacity is per hub, municipality or region")
+        per_hub = tuple(
+            (h.id, self.capacity(h.id, **overrides))  # type: ignore[arg-type]
+            for h in scope_hubs(self.registry, scope)
+        )
+        caps = [c for _, c in per_hub]
+        p = [c.peak_at_service_level for c in caps]
+        r = [c.recommended_desks for c in caps]
+        return ScopeCapacity(
+            hubs=per_hub,
+            desks=sum(c.desks for c in caps),
+            peak_at_service_level=None if None in p else sum(x for x in p if x is not None),
+            recommended_desks=None if None in r else sum(x for x in r if x is not None),
+            too_few_days=any(c.too_few_days for c in caps),
+        )
+
+    def profile(self, scope: Scope) -> list[list[float | None]]:
+        """Average concurrency per weekday (0 = Monday) and local hour; sums over hubs."""
+        profiles: list[Profile] = []
+        group = str(scope.item) if scope.kind == "zone" else HUB_GROUP
+        if scope.kind == "desk":
+            raise ScopeError("the hour × weekday profile is per zone, hub, municipality or region")
+        for hub in scope_hubs(self.registry, scope):
+            slots = self._slots.get(hub.id)
+            if slots is None:
+                raise RuntimeError("slots were not loaded (analyse(..., slots=True))")
+            p = Profile()
+            p.add_slots((s for s in slots if s.group == group), hub.tz)
+            profiles.append(p)
+        return sum_profiles(profiles)
+
+    def suspects_in(self, scope: Scope) -> list[StuckRun]:
+        in_scope = {(d.hub, d.id) for d in scope_desks(self.registry, scope)}
+        return sorted(
+            (r for r in self.suspects if (r.hub, r.desk) in in_scope),
+            key=lambda r: (r.hub, r.desk, r.first_day, r.kind),
+        )
+
+
+def _slot_day(hub: Hub, start_ns: int) -> date:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(start_ns // NS, hub.tz).date()
+
+
+def analyse(
+    store: Store,
+    registry: Registry,
+    scope: Scope,
+    first: date,
+    end: date,
+    settings: Settings,
+    *,
+    now_ns: int,
+    params: MetricParams | None = None,
+    slots: bool = False,
+    ensure: bool = True,
+    clean: CleanParams | None = None,
+) -> Analysis:
+    """Load the rollups of the scope's hubs (computing missing ones) and analyse them."""
+    mp = params or MetricParams.from_settings(settings)
+    cp = clean or clean_params(settings)
+    hubs = scope_hubs(registry, scope)
+    m_lo, m_hi = margin(registry, hubs, first, end, mp)
+    data: dict[str, HubRollups] = {}
+    for hub in hubs:
+        data[hub.id] = load(
+            store,
+            registry,
+            hub.id,
+            first,
+            end,
+            cp,
+            now_ns=now_ns,
+            ensure=ensure,
+            refresh_ns=settings.rollup_refresh_s * NS,
+            slots=slots,
+            desk_margin=(m_lo, m_hi),
+        )
+    return Analysis(registry, first, end, mp, data)
