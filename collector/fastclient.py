@@ -17,13 +17,15 @@ out-packet through paho's own queue, in order with everything else it sends.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import paho.mqtt.client as mqtt
 
 CHUNK = 256 * 1024
 MAX_PACKETS_PER_READ = 1000
+HOLD_WAIT_S = 0.01
 
 
 class BufferedSocket:
@@ -52,13 +54,24 @@ class BufferedSocket:
 
 
 class FastReadClient(mqtt.Client):
+    # Returns True while the application wants no more messages: reading pauses and TCP
+    # flow control holds the broker back (a broker may send more than Receive Maximum).
+    hold_reading: Callable[[], bool] = staticmethod(lambda: False)
+
     def _create_socket(self) -> Any:
         return BufferedSocket(super()._create_socket())
 
     def loop_read(self, max_packets: int = 1) -> mqtt.MQTTErrorCode:
+        if self.hold_reading():
+            time.sleep(HOLD_WAIT_S)
+            return mqtt.MQTT_ERR_SUCCESS
         rc = super().loop_read(max_packets)
         reads = 1
-        while rc == mqtt.MQTT_ERR_SUCCESS and reads < MAX_PACKETS_PER_READ:
+        while (
+            rc == mqtt.MQTT_ERR_SUCCESS
+            and reads < MAX_PACKETS_PER_READ
+            and not self.hold_reading()
+        ):
             sock = self._sock
             if not isinstance(sock, BufferedSocket) or sock.pending() <= 0:
                 break

@@ -68,6 +68,7 @@ class Collector:
             protocol=settings.mqtt_protocol,
             session_expiry_s=settings.mqtt_session_expiry_s,
             receive_maximum=settings.mqtt_receive_maximum,
+            max_buffered=settings.mqtt_max_buffered,
             ca_file=settings.mqtt_ca_file,
             clock_ns=clock_ns,
         )
@@ -215,9 +216,18 @@ class Collector:
             self.spool.remove_upto(last_id)
 
     # --- observability --------------------------------------------------------------
+    def unacked(self) -> int:
+        """Messages the broker delivered that are not acknowledged yet (never more than the
+        broker's in-flight window). Read in this order so a concurrent update can only make
+        the figure smaller than the truth, never larger."""
+        received = self.received
+        queued = len(self.transport.inbox)
+        return received + queued - self.acked
+
     def stats(self) -> dict[str, object]:
         sink = self.sink.stats
         return {
+            "unacked": self.unacked(),
             "connected": self.transport.connected.is_set(),
             "received": self.received,
             "accepted": self.accepted,

@@ -50,6 +50,7 @@ class MqttTransport:
         protocol: str = "5",
         session_expiry_s: int = 7 * 24 * 3600,
         receive_maximum: int = 2000,
+        max_buffered: int = 5000,
         ca_file: Path | None = None,
         clock_ns=time.time_ns,
     ) -> None:
@@ -74,6 +75,9 @@ class MqttTransport:
             ca_file=ca_file,
             client_class=FastReadClient,
         )
+        # Mosquitto 2.0 can send more than Receive Maximum after a PUBACK (its issue #3002 and
+        # emqx#12922 describe it): the inbox bound is enforced here, by not reading.
+        self._client.hold_reading = lambda: len(self.inbox) >= max_buffered
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_subscribe = self._on_subscribe

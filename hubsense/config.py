@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         description="Unacknowledged QoS 1 messages the broker may have in flight to the "
         "collector (MQTT 5); bounds the collector's pending buffer.",
     )
+    mqtt_max_buffered: int = Field(
+        5000,
+        ge=100,
+        description="Messages the collector reads ahead of its worker; beyond this it stops "
+        "reading the socket and TCP flow control holds the broker back.",
+    )
     mqtt_ca_file: Path | None = Field(None, description="CA certificate for mqtts:// brokers.")
 
     # --- Store ------------------------------------------------------------------------
@@ -113,6 +119,18 @@ class Settings(BaseSettings):
         ge=1024,
         description="Size bound of the disk buffer; when full, messages wait at the broker.",
     )
+    adapters_file: Path | None = Field(
+        None,
+        description="Sensor adapters (TOML): which message formats (zigbee2mqtt, The Things "
+        "Stack, Home Assistant, Haltian, Disruptive Technologies, generic JSON) to accept on "
+        "which topics; see collector/adapters/*/README.md. Empty: only hubsense's own "
+        "contract.",
+    )
+    collector_stats_file: Path | None = Field(
+        None,
+        description="The collector writes its counters here every few seconds (JSON) and "
+        "the API's /metrics reads them (empty: /metrics has no collector numbers).",
+    )
     retry_initial_s: float = Field(0.5, gt=0, description="First retry delay after a failed write.")
     retry_max_s: float = Field(30.0, gt=0, description="Longest retry delay (with jitter).")
 
@@ -137,6 +155,22 @@ class Settings(BaseSettings):
     )
     max_request_bytes: int = Field(
         1024 * 1024, ge=1024, description="Request bodies larger than this are refused (413)."
+    )
+    dt_signature_secret: str = Field(
+        "",
+        description="Signature secret of the Disruptive Technologies Data Connector; the "
+        "webhook /api/webhooks/disruptive-technologies refuses every request without it.",
+    )
+    dt_topic_root: str = Field(
+        "disruptive",
+        description="The webhook republishes verified Disruptive Technologies events under "
+        "this topic (with the API's own MQTT credentials in mqtt_url).",
+    )
+    webhook_publish_timeout_s: float = Field(
+        5.0,
+        gt=0,
+        description="How long the webhook waits for the broker's PUBACK before answering "
+        "503 (the sender retries).",
     )
 
     @field_validator("cors_origins")
@@ -244,7 +278,7 @@ class Settings(BaseSettings):
         "read when older than this.",
     )
 
-    @field_validator("mqtt_topic_root")
+    @field_validator("mqtt_topic_root", "dt_topic_root")
     @classmethod
     def _topic_root_is_plain(cls, value: str) -> str:
         if not value or any(c in value for c in "/#+$") or value != value.strip():
