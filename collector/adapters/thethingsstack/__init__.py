@@ -1,0 +1,199 @@
+"""LoRaWAN desk/PIR sensors through The Things Stack v3 MQTT uplinks (README.md).
+
+The decoded payload is whatever the device's payload formatter (the vendor's decoder)
+produced, and vendors change their decoders. So each device is pinned to one known
+decoded-payload format, named with a version (``milesight-vs34x/v1``); a payload that does
+not match its pinned format is rejected as ``bad_schema`` instead of being guessed at.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from collector.adapters.common import (
+    AdapterConfig,
+    BaseAdapter,
+    Ignore,
+    Limits,
+    Reject,
+    battery_pct,
+    json_object,
+    rssi_dbm,
+)
+from hubsense.events import PresenceEvent, RejectReason
+from hubsense.registry import Registry
+
+Meaning = Literal["occupied", "free", "ignore"]
+DEFAULT_ELSYS: dict[str, Meaning] = {"0": "free", "1": "ignore", "2": "occupied"}
+
+
+def _state(
+    decoded: Mapping[str, Any], key: str, values: Mapping[object, Meaning], fmt: str
+) -> bool:
+    if key not in decoded:
+        raise Reject(RejectReason.BAD_SCHEMA, f"decoded_payload has no {key!r} (format {fmt})")
+    value = decoded[key]
+    meaning = None
+    if not isinstance(value, bool):  # True == 1 in Python: never let a bool match 1
+        try:
+            meaning = values.get(value)
+        except TypeError:  # unhashable (a list or object)
+            meaning = None
+    if meaning is None:
+        allowed = ", ".join(repr(v) for v in values)
+        raise Reject(
+            RejectReason.BAD_SCHEMA,
+            f"decoded_payload.{key} is {value!r}, format {fmt} expects one of {allowed} "
+            "(did the device's decoder change? pin another format)",
+        )
+    if meaning == "ignore":
+        raise Ignore(f"{fmt} {key}={value!r}")
+    return meaning == "occupied"
+
+
+def _battery(decoded: Mapping[str, Any], key: str = "battery") -> int | None:
+    try:
+        return battery_pct(decoded.get(key))
+    except ValueError as exc:
+        raise Reject(RejectReason.BAD_SCHEMA, f"decoded_payload.{key}: {exc}") from None
+
+
+Decoder = Callable[[Mapping[str, Any], "TheThingsStackConfig"], tuple[bool, int | None]]
+
+
+def _milesight_vs34x(
+    decoded: Mapping[str, Any], cfg: TheThingsStackConfig
+) -> tuple[bool, int | None]:
+    values: dict[object, Meaning] = {"occupied": "occupied", "vacant": "free"}
+    return _state(decoded, "occupancy", values, "milesight-vs34x/v1"), _battery(decoded)
+
+
+def _milesight_ws202(
+    decoded: Mapping[str, Any], cfg: TheThingsStackConfig
+) -> tuple[bool, int | None]:
+    values: dict[object, Meaning] = {"trigger": "occupied", "idle": "free"}
+    return _state(decoded, "pir", values, "milesight-ws202/v1"), _battery(decoded)
+
+
+def _elsys_desk(decoded: Mapping[str, Any], cfg: TheThingsStackConfig) -> tuple[bool, int | None]:
+    values: dict[object, Meaning] = {int(k): v for k, v in cfg.elsys_occupancy.items()}
+    # Elsys reports the supply voltage (vdd, mV), not a percentage: no battery value.
+    return _state(decoded, "occupancy", values, "elsys-desk/v1"), None
+
+
+FORMATS: dict[str, Decoder] = {
+    "milesight-vs34x/v1": _milesight_vs34x,
+    "milesight-ws202/v1": _milesight_ws202,
+    "elsys-desk/v1": _elsys_desk,
+}
+
+
+class TheThingsStackConfig(AdapterConfig):
+    type: Literal["thethingsstack"]
+    formats: dict[str, str] = Field(
+        description="Device id glob → pinned decoded-payload format; the first match in "
+        f"file order wins. Formats: {', '.join(FORMATS)}.",
+    )
+    time_source: Literal["received_at", "gateway"] = Field(
+        "received_at",
+        description="received_at: when the network server received the uplink (always "
+        "present); gateway: the first gateway's own time if it has one, else received_at.",
+    )
+    elsys_occupancy: dict[str, Meaning] = Field(
+        default_factory=lambda: dict(DEFAULT_ELSYS),
+        description="Elsys occupancy value → meaning (0 unoccupied, 1 pending = someone "
+        "entering or leaving, 2 occupied).",
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("pin at least one device pattern to a format")
+        for pattern, fmt in value.items():
+            if fmt not in FORMATS:
+                raise ValueError(
+                    f"{pattern!r}: unknown format {fmt!r} (known: {', '.join(FORMATS)})"
+                )
+        return value
+
+    @field_validator("elsys_occupancy")
+    @classmethod
+    def _int_keys(cls, value: dict[str, Meaning]) -> dict[str, Meaning]:
+        for key in value:
+            if not key.lstrip("-").isdigit():
+                raise ValueError(f"{key!r}: keys are the integer values the sensor sends")
+        return value
+
+
+class TheThingsStackAdapter(BaseAdapter):
+    type_name = "thethingsstack"
+    default_topics = ("v3/+/devices/+/up",)
+    config: TheThingsStackConfig
+
+    def __init__(self, registry: Registry, limits: Limits, config: TheThingsStackConfig) -> None:
+        super().__init__(registry, limits, config)
+
+    def format_of(self, device: str) -> str:
+        for pattern, fmt in self.config.formats.items():
+            if fmt and fnmatch.fnmatchcase(device, pattern):
+                return fmt
+        raise Reject(
+            RejectReason.BAD_SCHEMA,
+            f"no decoded-payload format pinned for device {device[:80]!r}: add it to formats",
+        )
+
+    def convert(self, topic: str, payload: bytes, received_ns: int) -> list[PresenceEvent]:
+        if not topic.endswith("/up"):
+            raise Ignore("not an uplink topic")
+        doc = json_object(payload)
+        ids = doc.get("end_device_ids")
+        device = ids.get("device_id") if isinstance(ids, dict) else None
+        if not isinstance(device, str) or not device:
+            raise Reject(RejectReason.BAD_SCHEMA, "end_device_ids.device_id is missing")
+        desk = self.desk_for(device)
+        up = doc.get("uplink_message")
+        if not isinstance(up, dict):
+            raise Reject(RejectReason.BAD_SCHEMA, "uplink_message is missing")
+        decoded = up.get("decoded_payload")
+        if not isinstance(decoded, dict):
+            raise Reject(
+                RejectReason.BAD_SCHEMA,
+                "uplink_message.decoded_payload is missing: the device needs a payload "
+                "formatter (the vendor's decoder) in The Things Stack",
+            )
+        f_cnt = up.get("f_cnt", 0)  # The Things Stack omits fields that are 0
+        if isinstance(f_cnt, bool) or not isinstance(f_cnt, int) or f_cnt < 0:
+            raise Reject(RejectReason.BAD_SCHEMA, f"uplink_message.f_cnt is {f_cnt!r}")
+        occupied, battery = FORMATS[self.format_of(device)](decoded, self.config)
+        rx = [m for m in up.get("rx_metadata") or [] if isinstance(m, dict)]
+        time_ns = self._time(doc, up, rx, received_ns)
+        rssis = [
+            r for r in (rssi_dbm(m.get("rssi", m.get("channel_rssi"))) for m in rx) if r is not None
+        ]
+        return [
+            self.event(
+                desk,
+                time_ns=time_ns,
+                occupied=occupied,
+                seq=f_cnt,
+                battery=battery,
+                rssi=max(rssis) if rssis else None,
+            )
+        ]
+
+    def _time(
+        self, doc: dict[str, Any], up: dict[str, Any], rx: list[dict[str, Any]], received_ns: int
+    ) -> int:
+        if self.config.time_source == "gateway":
+            for meta in rx:
+                if meta.get("time"):
+                    return self.timestamp(meta["time"], "rx_metadata.time", received_ns)
+        stamp = up.get("received_at") or doc.get("received_at")
+        if stamp is None:
+            raise Reject(RejectReason.BAD_SCHEMA, "uplink_message.received_at is missing")
+        return self.timestamp(stamp, "received_at", received_ns)

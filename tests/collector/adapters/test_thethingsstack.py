@@ -1,0 +1,99 @@
+"""The Things Stack v3 uplinks: Milesight VS341/WS202 and Elsys ERS Desk decoded payloads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from collector.adapters.common import parse_timestamp
+from collector.adapters.loader import parse_adapters
+from hubsense.config import ConfigError
+from hubsense.events import PresenceEvent, Rejection
+from tests.collector.adapters.support import (
+    RECEIVED_NS,
+    cases,
+    check,
+    sample_adapter,
+)
+
+CASES = cases("thethingsstack")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_documented_payloads(case):
+    check(sample_adapter("thethingsstack"), case)
+
+
+def by_name(name: str):
+    return next(c for c in CASES if c.name == name)
+
+
+def test_gateway_time_when_configured():
+    adapter = sample_adapter("thethingsstack")
+    object.__setattr__(adapter.config, "time_source", "gateway")
+    case = by_name("milesight-vs341-occupied")
+    [event] = adapter.parse(case.topic, case.payload, RECEIVED_NS)
+    assert event.time_ns == parse_timestamp("2026-11-24T07:58:31.012Z")
+
+
+def test_gateway_time_falls_back_to_received_at():
+    adapter = sample_adapter("thethingsstack")
+    object.__setattr__(adapter.config, "time_source", "gateway")
+    case = by_name("milesight-vs341-occupied")
+    doc = json.loads(case.payload)
+    del doc["uplink_message"]["rx_metadata"][0]["time"]
+    [event] = adapter.parse(case.topic, json.dumps(doc).encode(), RECEIVED_NS)
+    assert event.time_ns == parse_timestamp("2026-11-24T07:58:31.268419317Z")
+
+
+def test_elsys_mapping_is_configurable():
+    adapter = sample_adapter("thethingsstack")
+    object.__setattr__(
+        adapter.config, "elsys_occupancy", {"0": "free", "1": "occupied", "2": "occupied"}
+    )
+    case = by_name("elsys-ers-desk-pending-is-ignored")
+    [event] = adapter.parse(case.topic, case.payload, RECEIVED_NS)
+    assert isinstance(event, PresenceEvent) and event.occupied is True and event.seq == 17
+
+
+def test_elsys_unmapped_value_and_bool_are_rejected():
+    adapter = sample_adapter("thethingsstack")
+    case = by_name("elsys-ers-desk-occupied-f_cnt-omitted-when-zero")
+    for bad in (3, True, "2", [2]):
+        doc = json.loads(case.payload)
+        doc["uplink_message"]["decoded_payload"]["occupancy"] = bad
+        [result] = adapter.parse(case.topic, json.dumps(doc).encode(), RECEIVED_NS)
+        assert isinstance(result, Rejection) and result.reason == "bad_schema", bad
+
+
+def test_device_without_pinned_format_is_rejected():
+    adapter = sample_adapter("thethingsstack")
+    object.__setattr__(adapter.config, "formats", {"ws202-*": "milesight-ws202/v1"})
+    [result] = adapter.parse(
+        by_name("milesight-vs341-occupied").topic,
+        by_name("milesight-vs341-occupied").payload,
+        RECEIVED_NS,
+    )
+    assert isinstance(result, Rejection) and "no decoded-payload format pinned" in result.detail
+
+
+def test_redelivered_uplink_has_the_same_time_so_the_collector_dedups_it():
+    adapter = sample_adapter("thethingsstack")
+    case = by_name("milesight-vs341-occupied")
+    [a] = adapter.parse(case.topic, case.payload, RECEIVED_NS)
+    [b] = adapter.parse(case.topic, case.payload, RECEIVED_NS + 5 * 10**9)
+    assert (a.hub, a.desk, a.time_ns) == (b.hub, b.desk, b.time_ns) and a.seq == b.seq == 1204
+
+
+def test_unknown_format_in_config():
+    with pytest.raises(
+        ConfigError,
+        match=r"adapter\[0\] \(thethingsstack\)\.formats.*unknown"
+        r" format 'milesight-vs34x/v9'",
+    ):
+        parse_adapters(
+            '[[adapter]]\ntype = "thethingsstack"\n[adapter.formats]\n'
+            '"vs341-*" = "milesight-vs34x/v9"\n',
+            "adapters.toml",
+        )
