@@ -6,7 +6,9 @@ and store (the CLI does that); tests call ``create_app`` with their own store an
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request, status
@@ -14,7 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 import dashboards.pages
+from api import webhooks
 from api.deps import HTTP_422, Clock, ReadinessCheck
+from api.metrics import MetricsSource, install_metrics
 from api.routers import health, hubs, live, rejections, timeline
 from api.routers import registry as registry_routes
 from api.security import KeySource, install_security
@@ -65,12 +69,18 @@ def create_app(
     clock: Clock | None = None,
     readiness_checks: Mapping[str, Callable[[], object]] | None = None,
     keys: KeySource | None = None,
+    metrics_source: MetricsSource | None = None,
+    webhook_publisher: webhooks.Publisher | None = None,
 ) -> FastAPI:
     """The API app. ``clock`` returns UTC nanoseconds (default ``time.time_ns``; the demo
     passes a simulated one). ``readiness_checks`` are extra name → callable checks for
     ``/api/ready`` (each raises when not ready); the store's ``ping`` is always one.
     ``keys``: the API keys accepted (default: ``settings.api_keys_file``; ConfigError if
-    ``settings.auth_enabled`` and there is none). Access rules: ``api.security.POLICY``."""
+    ``settings.auth_enabled`` and there is none). Access rules: ``api.security.POLICY``.
+    ``metrics_source`` returns the collector's stats for ``/metrics`` (default: the file
+    ``settings.collector_stats_file``). ``webhook_publisher`` hands verified webhook events
+    to the broker (default: an MQTT connection to ``settings.mqtt_url``, opened on first
+    use)."""
     app = FastAPI(
         title="hubsense",
         summary="Desk occupancy of shared workspace hubs: registry, live state, timelines.",
@@ -86,12 +96,17 @@ def create_app(
     app.state.store = store
     app.state.clock = clock if clock is not None else time.time_ns
     app.state.readiness_checks = checks
+    app.state.webhook_counts = Counter()
+    app.state.webhook_lock = threading.Lock()
+    app.state.webhook_publisher = webhook_publisher
 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreError, _store_error)
 
     for module in (health, registry_routes, hubs, live, timeline, rejections):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(webhooks.router, prefix=API_PREFIX)  # signed sensor-cloud pushes
+    install_metrics(app, settings, registry, store, app.state.clock, metrics_source)  # /metrics
     app.include_router(dashboards.pages.router)  # HTML dashboards: /, /hubs/{hub}
     install_security(app, settings, keys)  # covers every route, also those added above
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -16,10 +17,23 @@ from zoneinfo import ZoneInfo
 
 from hubsense.config import ConfigError, Settings, load_settings, settings_table
 from hubsense.keys import ROLE_NAMES, key_file_for
+from hubsense.logs import configure_logging
 from hubsense.registry import Registry, RegistryError, load_registry
 from hubsense.store import Store, StoreError, open_store
 
 log = logging.getLogger("hubsense")
+STATS_EVERY_S = 5.0  # the collector's stats file is this fresh; logged once a minute
+
+
+def _redacted(url: str) -> str:
+    """A URL without its password, for logs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -66,17 +80,34 @@ def _stop_on_signals(stop: threading.Event) -> None:
 
 def cmd_collector(args: argparse.Namespace) -> int:
     from collector import Collector
+    from collector.adapters import adapter_stats, load_adapters
+    from hubsense.statsfile import write_stats
 
     settings = _settings(args)
     registry = load_registry(settings.registry)
+    adapters = load_adapters(settings, registry)  # ConfigError before anything starts
     stop = threading.Event()
     _stop_on_signals(stop)
     store = _open_store_with_retry(settings, stop)
-    collector = Collector(settings, registry, store)
+    collector = Collector(settings, registry, store, adapters=adapters)
     collector.start()
-    log.info("collector running: %s → %s store", settings.mqtt_url, store.name)
-    while not stop.wait(60.0):
-        log.info("stats %s", collector.stats())
+    log.info(
+        "collector running: %s → %s store; adapters: %s",
+        _redacted(settings.mqtt_url),
+        store.name,
+        ", ".join(a.name for a in adapters),
+    )
+    ticks = 0
+    while not stop.wait(STATS_EVERY_S):
+        stats = {**collector.stats(), **adapter_stats(adapters)}
+        if settings.collector_stats_file is not None:
+            try:
+                write_stats(settings.collector_stats_file, stats)
+            except OSError as exc:
+                log.warning("cannot write %s: %s", settings.collector_stats_file, exc)
+        ticks += 1
+        if ticks % round(60 / STATS_EVERY_S) == 0:
+            log.info("stats %s", stats)
     flushed = collector.stop()
     store.close()
     log.info("collector stopped (%s)", "all flushed" if flushed else "some left unacknowledged")
@@ -191,7 +222,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(settings_table())
         return 0
     for name, value in _settings(args).model_dump().items():
-        if "password" in name or "token" in name:
+        if "password" in name or "token" in name or "secret" in name:
             value = "***" if value else ""
         print(f"{name} = {value}")
     return 0
@@ -237,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hubsense", description="Occupancy monitoring for shared workspace hubs."
     )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING"])
+    parser.add_argument(
+        "--log-format",
+        default=os.environ.get("HUBSENSE_LOG_FORMAT", "text"),
+        choices=["text", "json"],
+        help="json: one JSON object per line, for log collectors (env HUBSENSE_LOG_FORMAT)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -312,9 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(args.log_level, args.log_format)
     try:
         return int(args.func(args))
     except (ConfigError, RegistryError, UsageError) as exc:

@@ -1,0 +1,229 @@
+"""``/metrics``: Prometheus text exposition of the collector's and the API's numbers.
+
+Collector numbers come from a ``metrics_source`` callable returning the collector's stats
+dict (``Collector.stats()`` plus adapter counters): in one process (tests, demo) pass
+``collector.stats``; in production the API reads the file the collector writes
+(``collector_stats_file``, see ``hubsense.statsfile``). Desk states are computed from the
+store as the live view does, so "offline" means the same thing on dashboards and in
+alerts. Rendering uses ``prometheus_client`` (its own registry per app, never the global
+one) for the exposition format and its escaping.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, cast
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from hubsense.config import Settings
+from hubsense.registry import Registry
+from hubsense.statsfile import read_stats
+from hubsense.store.base import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+MetricsSource = Callable[[], Mapping[str, object]]
+
+router = APIRouter(tags=["operations"])
+
+# stats key → (metric name, help); counters are cumulative since the collector started.
+COUNTERS = {
+    "received": ("hubsense_messages_received", "MQTT messages the collector received."),
+    "accepted": ("hubsense_messages_accepted", "Messages accepted as presence events."),
+    "duplicates": ("hubsense_messages_duplicate", "Redelivered or repeated messages dropped."),
+    "acked": ("hubsense_messages_acked", "Messages acknowledged to the broker after storing."),
+    "written_events": ("hubsense_events_written", "Presence events written to the store."),
+    "written_rejections": ("hubsense_rejections_written", "Rejection records written."),
+    "refused_events": ("hubsense_events_refused", "Events the store refused (store_refused)."),
+    "write_retries": ("hubsense_store_write_retries", "Store writes retried."),
+    "spooled": ("hubsense_messages_spooled", "Messages put in the disk spool."),
+    "sequence_gaps": ("hubsense_sequence_gaps", "Messages missing by sensor sequence numbers."),
+}
+
+
+def _num(value: object) -> float | None:
+    if isinstance(value, bool):
+        return float(value)
+    return float(value) if isinstance(value, int | float) else None
+
+
+class HubsenseCollector(Collector):
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        store: Store,
+        clock: Callable[[], int],
+        source: MetricsSource | None,
+        webhook_counts: Counter[str],
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+        self.source = source
+        self.webhook_counts = webhook_counts
+
+    def _stats(self) -> Mapping[str, object]:
+        if self.source is not None:
+            try:
+                return self.source()
+            except Exception:  # noqa: BLE001 - a broken source must not break the scrape
+                log.exception("metrics source failed")
+                return {}
+        if self.settings.collector_stats_file is not None:
+            return read_stats(self.settings.collector_stats_file)
+        return {}
+
+    def collect(self) -> Iterator[Metric]:
+        stats = self._stats()
+        up = GaugeMetricFamily(
+            "hubsense_collector_stats_available",
+            "1 if the collector's numbers are available to this API.",
+        )
+        up.add_metric([], 1.0 if stats else 0.0)
+        yield up
+        if stats:
+            yield from self._collector_metrics(stats)
+        yield from self._desk_metrics()
+        hooks = CounterMetricFamily(
+            "hubsense_webhook_requests",
+            "Sensor-cloud webhook requests by outcome.",
+            labels=["source", "result"],
+        )
+        for result, count in sorted(self.webhook_counts.items()):
+            hooks.add_metric(["disruptive-technologies", result], count)
+        yield hooks
+
+    def _collector_metrics(self, stats: Mapping[str, object]) -> Iterator[Metric]:
+        age = _num(stats.get("stats_age_s"))
+        if age is not None:
+            g = GaugeMetricFamily(
+                "hubsense_collector_stats_age_seconds", "Age of the collector's stats file."
+            )
+            g.add_metric([], age)
+            yield g
+        connected = GaugeMetricFamily(
+            "hubsense_collector_connected", "1 while the collector is connected to the broker."
+        )
+        connected.add_metric([], _num(stats.get("connected")) or 0.0)
+        yield connected
+        for key, (name, text) in COUNTERS.items():
+            value = _num(stats.get(key))
+            if value is not None:
+                c = CounterMetricFamily(name, text)
+                c.add_metric([], value)
+                yield c
+        rejected = CounterMetricFamily(
+            "hubsense_messages_rejected", "Messages rejected, by reason.", labels=["reason"]
+        )
+        for reason, count in sorted(cast(Mapping[str, Any], stats.get("rejected") or {}).items()):
+            if _num(count) is not None:
+                rejected.add_metric([str(reason)], float(count))
+        yield rejected
+        buffered = GaugeMetricFamily(
+            "hubsense_messages_buffered",
+            "Messages held by the collector, not yet acknowledged or not yet in the store: "
+            "in the batch being written, in the inbox, in the disk spool.",
+            labels=["where"],
+        )
+        for where, key in (("batch", "pending"), ("inbox", "queued"), ("spool", "spool_items")):
+            value = _num(stats.get(key))
+            if value is not None:
+                buffered.add_metric([where], value)
+        yield buffered
+        for key, name, text in (
+            ("spool_bytes", "hubsense_spool_bytes", "Size of the disk spool."),
+            (
+                "last_write_s",
+                "hubsense_store_last_write_seconds",
+                "Duration of the last store write (write latency).",
+            ),
+        ):
+            value = _num(stats.get(key))
+            if value is not None:
+                g = GaugeMetricFamily(name, text)
+                g.add_metric([], value)
+                yield g
+        unavailable = stats.get("sensors_unavailable")
+        if isinstance(unavailable, list):
+            g = GaugeMetricFamily(
+                "hubsense_sensors_unavailable",
+                "Sensors their own network (e.g. zigbee2mqtt availability) reports offline.",
+            )
+            g.add_metric([], float(len(unavailable)))
+            yield g
+        ignored = CounterMetricFamily(
+            "hubsense_adapter_messages_ignored",
+            "Messages an adapter read but that carry no presence (availability, battery "
+            "reports, other device types).",
+            labels=["adapter"],
+        )
+        for name, adapter in sorted(cast(Mapping[str, Any], stats.get("adapters") or {}).items()):
+            counts = adapter.get("ignored", {}) if isinstance(adapter, Mapping) else {}
+            ignored.add_metric(
+                [str(name)], float(sum(v for v in counts.values() if _num(v) is not None))
+            )
+        yield ignored
+
+    def _desk_metrics(self) -> Iterator[Metric]:
+        now = self.clock()
+        offline_ns = int(self.settings.offline_after_s * 1e9)
+        since = now - int(self.settings.live_lookback_s * 1e9)
+        desks = GaugeMetricFamily(
+            "hubsense_desks",
+            "Desks by state as the live view shows them (offline: silent longer than "
+            "offline_after_s; unknown: never heard from within live_lookback_s).",
+            labels=["hub", "state"],
+        )
+        store_up = GaugeMetricFamily("hubsense_store_up", "1 if the store answered.")
+        try:
+            for hub in self.registry.hubs.values():
+                latest = self.store.latest(hub.id, since)
+                counts: Counter[str] = Counter()
+                for desk in hub.desks:
+                    event = latest.get(desk.id)
+                    if event is None:
+                        counts["unknown"] += 1
+                    elif now - event.time_ns > offline_ns:
+                        counts["offline"] += 1
+                    else:
+                        counts["occupied" if event.occupied else "free"] += 1
+                for state in ("occupied", "free", "offline", "unknown"):
+                    desks.add_metric([hub.id, state], float(counts[state]))
+        except StoreError as exc:
+            log.warning("metrics: store unavailable: %s", exc)
+            store_up.add_metric([], 0.0)
+            yield store_up
+            return
+        store_up.add_metric([], 1.0)
+        yield store_up
+        yield desks
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    registry = cast(CollectorRegistry, request.app.state.metrics_registry)
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def install_metrics(
+    app: Any,
+    settings: Settings,
+    registry: Registry,
+    store: Store,
+    clock: Callable[[], int],
+    source: MetricsSource | None,
+) -> None:
+    prom = CollectorRegistry(auto_describe=False)
+    prom.register(
+        HubsenseCollector(settings, registry, store, clock, source, app.state.webhook_counts)
+    )
+    app.state.metrics_registry = prom
+    app.include_router(router)

@@ -1,0 +1,111 @@
+"""/metrics: the collector's numbers (from a source or the stats file) and desk states."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from api.app import create_app
+from hubsense.config import Settings
+from hubsense.events import PresenceEvent
+from hubsense.statsfile import read_stats, write_stats
+
+NOW_NS = int(datetime(2026, 11, 25, 9, 0, tzinfo=UTC).timestamp()) * 10**9
+STATS = {
+    "connected": True,
+    "received": 120,
+    "accepted": 100,
+    "duplicates": 5,
+    "acked": 120,
+    "rejected": {"unknown_desk": 10, "bad_json": 5},
+    "pending": 3,
+    "queued": 7,
+    "spool_items": 0,
+    "spool_bytes": 0,
+    "written_events": 100,
+    "written_rejections": 15,
+    "last_write_s": 0.0123,
+    "sensors_unavailable": ["0x00158d0001e4e5f6"],
+    "adapters": {"z2m": {"ignored": {"availability offline": 2, "bridge topic": 1}}},
+}
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out
+
+
+def test_metrics_from_a_source_and_the_store(registry, sqlite_store):
+    sqlite_store.write(
+        [
+            PresenceEvent(
+                "berg", "svenstavik", "a01", "svenstavik-a01", 1, NOW_NS - 60 * 10**9, True, False
+            ),
+            PresenceEvent(
+                "berg",
+                "svenstavik",
+                "a02",
+                "svenstavik-a02",
+                1,
+                NOW_NS - 3600 * 10**9,
+                False,
+                False,
+            ),
+        ],
+        [],
+    )
+    app = create_app(
+        Settings(auth_enabled=False),
+        registry,
+        sqlite_store,
+        clock=lambda: NOW_NS,
+        metrics_source=lambda: STATS,
+    )
+    resp = TestClient(app).get("/metrics")
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/plain")
+    got = samples(resp.text)
+    assert got[("hubsense_messages_received_total", ())] == 120
+    assert got[("hubsense_messages_rejected_total", (("reason", "unknown_desk"),))] == 10
+    assert got[("hubsense_messages_buffered", (("where", "inbox"),))] == 7
+    assert got[("hubsense_store_last_write_seconds", ())] == 0.0123
+    assert got[("hubsense_sensors_unavailable", ())] == 1
+    assert got[("hubsense_adapter_messages_ignored_total", (("adapter", "z2m"),))] == 3
+    assert got[("hubsense_collector_connected", ())] == 1
+    desks = len(registry.hubs["svenstavik"].desks)
+    assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "occupied")))] == 1
+    assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "offline")))] == 1
+    assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "unknown")))] == desks - 2
+    assert got[("hubsense_store_up", ())] == 1
+
+
+def test_metrics_from_the_stats_file(registry, sqlite_store, tmp_path):
+    path = tmp_path / "collector-stats.json"
+    write_stats(path, STATS, now_s=1000.0)
+    assert read_stats(path, now_s=1012.5)["stats_age_s"] == 12.5
+    app = create_app(
+        Settings(auth_enabled=False, collector_stats_file=path),
+        registry,
+        sqlite_store,
+        clock=lambda: NOW_NS,
+    )
+    got = samples(TestClient(app).get("/metrics").text)
+    assert got[("hubsense_collector_stats_available", ())] == 1
+    assert got[("hubsense_messages_accepted_total", ())] == 100
+    assert got[("hubsense_collector_stats_age_seconds", ())] > 0
+
+
+def test_without_collector_numbers_metrics_still_answer(registry, sqlite_store, tmp_path):
+    app = create_app(
+        Settings(auth_enabled=False, collector_stats_file=tmp_path / "missing.json"),
+        registry,
+        sqlite_store,
+        clock=lambda: NOW_NS,
+    )
+    got = samples(TestClient(app).get("/metrics").text)
+    assert got[("hubsense_collector_stats_available", ())] == 0
+    assert ("hubsense_messages_received_total", ()) not in got
