@@ -27,7 +27,8 @@ from collector.transport import Inbound, MqttTransport
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection
 from hubsense.registry import Registry
-from hubsense.store.base import Store, StoreUnavailable
+from hubsense.rollups import RollupUpdater
+from hubsense.store.base import Store, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Collector:
         clock_ns: Callable[[], int] = time.time_ns,
         adapters: Sequence[Adapter] | None = None,
         transport: MqttTransport | None = None,
+        rollups: RollupUpdater | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -88,6 +90,16 @@ class Collector:
             Spool(settings.spool_path, settings.spool_max_bytes) if settings.spool_path else None
         )
         self.spooled = 0
+        # Utilisation rollups of the days that stored events touch are recomputed every
+        # rollup_refresh_s; reports also recompute stale days when they read.
+        self.rollups = rollups or RollupUpdater.from_settings(
+            store,
+            registry,
+            settings,
+            clock_ns=clock_ns,
+            flush_interval_s=settings.rollup_refresh_s,
+        )
+        self.rollup_errors = 0
         self.received = 0
         self.accepted = 0
         self.duplicates = 0
@@ -96,6 +108,7 @@ class Collector:
         self.pending = 0
         self._worker: threading.Thread | None = None
         self._drainer: threading.Thread | None = None
+        self._roller: threading.Thread | None = None
 
     # --- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -104,6 +117,8 @@ class Collector:
         if self.spool is not None:
             self._drainer = threading.Thread(target=self._drain, name="spool", daemon=True)
             self._drainer.start()
+        self._roller = threading.Thread(target=self._roll, name="rollups", daemon=True)
+        self._roller.start()
         self.transport.start()
 
     def stop(self, grace_s: float = 10.0) -> bool:
@@ -119,6 +134,8 @@ class Collector:
         self._halt.set()  # what is left in the spool is on disk and drained on next start
         if self._drainer is not None:
             self._drainer.join()
+        if self._roller is not None:
+            self._roller.join()
         self.transport.stop()
         if self.spool is not None:
             self.spool.close()
@@ -182,11 +199,14 @@ class Collector:
         """Store the batch (or spool it to disk), then acknowledge it."""
         if self.spool is None:
             self.sink.write(events, rejections)
+            self.rollups.mark(events)
         elif len(self.spool) == 0:
             try:
                 self.sink.write(events, rejections, attempts=1)
             except StoreUnavailable:
                 self._spool(events, rejections)
+            else:
+                self.rollups.mark(events)
         else:
             self._spool(events, rejections)  # keep the store's catch-up to the drainer
         self.states.update(events)
@@ -200,6 +220,7 @@ class Collector:
         except SpoolFull as exc:
             log.warning("%s: holding messages unacknowledged until the store is back", exc)
             self.sink.write(events, rejections)
+            self.rollups.mark(events)
 
     def _drain(self) -> None:
         """Write the spool to the store, oldest first, until stopped."""
@@ -214,6 +235,16 @@ class Collector:
             except Stopped:
                 return
             self.spool.remove_upto(last_id)
+            self.rollups.mark(events)
+
+    def _roll(self) -> None:
+        """Recompute the rollups of touched days every rollup_refresh_s, until stopped."""
+        while not self._halt.wait(1.0):
+            try:
+                self.rollups.flush_if_due()
+            except StoreError as exc:  # the days stay marked and are tried again
+                self.rollup_errors += 1
+                log.warning("rollups not recomputed: %s", exc)
 
     # --- observability --------------------------------------------------------------
     def unacked(self) -> int:
@@ -246,6 +277,8 @@ class Collector:
             "sequence_gaps": self.dedup.seq.gaps,
             "sequence_restarts": self.dedup.seq.restarts,
             "desks_seen": len(self.states),
+            "rollup_flushes": self.rollups.flushes,
+            "rollup_errors": self.rollup_errors,
             "spooled": self.spooled,
             "spool_items": len(self.spool) if self.spool is not None else 0,
             "spool_bytes": self.spool.bytes if self.spool is not None else 0,

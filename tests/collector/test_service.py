@@ -233,3 +233,20 @@ def test_spool_survives_a_restart(running, mosquitto, tmp_path):
     running(store=store, spool_path=spool)
     wait_for(lambda: store.count_events() == 40, what="spool drained after restart")
     store.close()
+
+
+def test_rollups_of_touched_days_are_recomputed(running, mosquitto, sqlite_store):
+    collector = running(rollup_refresh_s=1)
+    t0 = now() - timedelta(days=2)
+    publish(mosquitto.url, series(t0, 20, step_s=60, desks=["a01", "a02"]))
+    wait_for(lambda: collector.acked == 40)
+    start_ns = int((t0 - timedelta(days=1)).timestamp()) * 10**9
+    end_ns = int((t0 + timedelta(days=2)).timestamp()) * 10**9
+    wait_for(
+        lambda: {r.desk for r in sqlite_store.desk_day_rollups("svenstavik", start_ns, end_ns)}
+        >= {"a01", "a02"},
+        timeout=15,
+        what="desk-day rollups written by the collector",
+    )
+    assert collector.stats()["rollup_flushes"] >= 1
+    assert collector.stats()["rollup_errors"] == 0
