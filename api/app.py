@@ -19,7 +19,7 @@ import dashboards.pages
 from api import webhooks
 from api.deps import HTTP_422, Clock, ReadinessCheck
 from api.metrics import MetricsSource, install_metrics
-from api.routers import health, hubs, live, rejections, timeline
+from api.routers import health, hubs, live, rejections, reports, timeline, utilisation
 from api.routers import registry as registry_routes
 from api.security import KeySource, install_security
 from hubsense.config import Settings
@@ -103,7 +103,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreError, _store_error)
 
-    for module in (health, registry_routes, hubs, live, timeline, rejections):
+    for module in (health, registry_routes, hubs, live, timeline, rejections, utilisation, reports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)  # signed sensor-cloud pushes
     install_metrics(app, settings, registry, store, app.state.clock, metrics_source)  # /metrics

@@ -65,6 +65,13 @@ class Scope:
     item: str | None = None  # the zone or desk id within ``hub``
 
 
+def _show(value: str) -> str:
+    """An id as it may appear in an error message: quoted, escaped, at most 64 characters."""
+    if len(value) > 64:
+        return repr(value[:64]) + f"... ({len(value)} characters)"
+    return repr(value)
+
+
 def _known(values: Sequence[str]) -> str:
     shown = ", ".join(sorted(values)[:20])
     return shown + (", …" if len(values) > 20 else "")
@@ -73,7 +80,7 @@ def _known(values: Sequence[str]) -> str:
 def resolve(registry: Registry, kind: str, ident: str | None) -> Scope:
     """The scope for ``kind`` and ``ident``, checked against the registry."""
     if kind not in SCOPE_KINDS:
-        raise ScopeError(f"unknown scope {kind!r} (use {', '.join(SCOPE_KINDS)})")
+        raise ScopeError(f"unknown scope {_show(kind)} (use {', '.join(SCOPE_KINDS)})")
     if kind == "region":
         if ident:
             raise ScopeError("scope=region takes no id")
@@ -83,14 +90,15 @@ def resolve(registry: Registry, kind: str, ident: str | None) -> Scope:
     if kind == "municipality":
         if ident not in registry.municipalities:
             raise ScopeError(
-                f"unknown municipality {ident!r} (known: {_known(list(registry.municipalities))})",
+                f"unknown municipality {_show(ident)} "
+                f"(known: {_known(list(registry.municipalities))})",
                 not_found=True,
             )
         return Scope("municipality", ident)
     if kind == "hub":
         if ident not in registry.hubs:
             raise ScopeError(
-                f"unknown hub {ident!r} (known: {_known(list(registry.hubs))})", not_found=True
+                f"unknown hub {_show(ident)} (known: {_known(list(registry.hubs))})", not_found=True
             )
         return Scope("hub", ident, hub=ident)
     hub_id, sep, item = ident.partition("/")
@@ -101,16 +109,16 @@ def resolve(registry: Registry, kind: str, ident: str | None) -> Scope:
     hub = registry.hubs.get(hub_id)
     if hub is None:
         raise ScopeError(
-            f"unknown hub {hub_id!r} (known: {_known(list(registry.hubs))})", not_found=True
+            f"unknown hub {_show(hub_id)} (known: {_known(list(registry.hubs))})", not_found=True
         )
     if kind == "zone":
         if item not in hub.zones():
             raise ScopeError(
-                f"unknown zone {item!r} in hub {hub.id!r} (zones: {', '.join(hub.zones())})",
+                f"unknown zone {_show(item)} in hub {hub.id!r} (zones: {', '.join(hub.zones())})",
                 not_found=True,
             )
     elif registry.desk(hub.id, item) is None:
-        raise ScopeError(f"unknown desk {item!r} in hub {hub.id!r}", not_found=True)
+        raise ScopeError(f"unknown desk {_show(item)} in hub {hub.id!r}", not_found=True)
     return Scope(kind, f"{hub.id}/{item}", hub=hub.id, item=item)  # type: ignore[arg-type]
 
 

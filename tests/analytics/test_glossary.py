@@ -1,0 +1,45 @@
+"""docs/metrics.md and hubsense.glossary agree: every term is defined in the glossary table
+with the same Swedish and English names and unit, and the API uses the same field names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.analytics_models import CapacityOut, DayOut, HubCapacityOut, SummaryOut
+from hubsense.glossary import GLOSSARY, UNITS
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
+
+
+def table_rows() -> dict[str, list[str]]:
+    rows = {}
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            rows[cells[0].strip("`")] = cells
+    return rows
+
+
+def test_every_term_is_defined_with_the_same_names() -> None:
+    rows = table_rows()
+    assert set(rows) == set(GLOSSARY)
+    for key, term in GLOSSARY.items():
+        _, sv, en, unit, definition = rows[key]
+        assert (sv, en, unit) == (term.sv, term.en, term.unit), key
+        assert definition, key
+        assert not term.unit or term.unit in UNITS
+
+
+def test_the_api_uses_the_glossary_names() -> None:
+    fields = set(SummaryOut.model_fields) | set(DayOut.model_fields) | set(
+        CapacityOut.model_fields) | set(HubCapacityOut.model_fields)
+    metric_fields = {
+        "desks", "open_days", "open_desk_hours", "occupied_hours", "free_hours", "unknown_hours",
+        "offline_hours", "stuck_hours", "utilisation", "coverage", "daily_usage_rate",
+        "used_desk_days", "unused_desk_days", "undecided_desk_days", "usage_band",
+        "peak_concurrency", "peak_share", "evidence_days", "service_level",
+        "peak_at_service_level", "buffer_desks", "recommended_desks", "too_few_days",
+        "days_at_capacity", "flickers", "suspect_desks",
+    }
+    assert metric_fields <= fields
+    assert metric_fields <= set(GLOSSARY)
