@@ -217,6 +217,85 @@ def cmd_registry(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Planner report of a municipality (or the region) from rollups; rollups missing for
+    the period are computed first (``--refresh``: all of them, from the raw events)."""
+    import time as _time
+
+    from hubsense import analytics
+    from hubsense.calendar import from_ns
+    from hubsense.report_xlsx import xlsx_bytes
+    from hubsense.reports import build_report, csv_bytes, memo
+    from hubsense.rollups import clean_params, recompute
+
+    settings = _settings(args)
+    registry = load_registry(settings.registry)
+    if args.municipality is None:
+        scope = analytics.Scope("region", "")
+    elif args.municipality in registry.municipalities:
+        scope = analytics.Scope("municipality", args.municipality)
+    else:
+        raise UsageError(
+            f"unknown municipality {args.municipality!r}; known: "
+            f"{', '.join(sorted(registry.municipalities))}"
+        )
+    first, end = _parse_day(args.from_date), _parse_day(args.to_date)
+    if end <= first:
+        raise UsageError("--to must be after --from (--to is exclusive)")
+    if (end - first).days > settings.analytics_max_days:
+        raise UsageError(
+            f"period too long: {(end - first).days} days; at most {settings.analytics_max_days} "
+            "(HUBSENSE_ANALYTICS_MAX_DAYS)"
+        )
+    if args.format == "xlsx" and not args.out:
+        raise UsageError("--format xlsx needs --out FILE")
+    now_ns = _time.time_ns()
+    store = open_store(settings)
+    try:
+        if args.refresh:
+            params = clean_params(settings)
+            for hub in analytics.scope_hubs(registry, scope):
+                n = recompute(store, registry, hub.id, first, end, params, now_ns=now_ns)
+                log.info("recomputed %d desk-days of %s", n, hub.id)
+        a = analytics.analyse(
+            store, registry, scope, first, end, settings, now_ns=now_ns, slots=True
+        )
+        if a.recomputed_days:
+            log.info("computed %d missing hub-days of rollups", a.recomputed_days)
+    finally:
+        store.close()
+    if args.format == "text":
+        munis = [scope.id] if scope.kind == "municipality" else list(registry.municipalities)
+        body = (
+            "\n\n".join(
+                memo(a, m, args.lang, flicker_s=settings.flicker_min_s) for m in munis
+            ).encode("utf-8")
+            + b"\n"
+        )
+    else:
+        report = build_report(
+            a,
+            scope,
+            args.lang,
+            generated=from_ns(now_ns, STOCKHOLM),
+            offline_after_s=settings.offline_after_s,
+            flicker_s=settings.flicker_min_s,
+            stuck_s=settings.stuck_occupied_s,
+        )
+        body = xlsx_bytes(report) if args.format == "xlsx" else csv_bytes(report)
+    if args.out:
+        Path(args.out).write_bytes(body)
+        print(
+            f"wrote {args.out}: {analytics.scope_name(registry, scope)}, "
+            f"{first.isoformat()} – {date.fromordinal(end.toordinal() - 1)} ({args.format})",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    return 0
+
+
 def cmd_config(args: argparse.Namespace) -> int:
     if args.markdown:
         print(settings_table())
@@ -340,6 +419,30 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--role", required=True, choices=ROLE_NAMES)
         p.add_argument("--file", help="keys file (default: HUBSENSE_API_KEYS_FILE)")
         p.set_defaults(func=cmd_keys)
+
+    rep = common(
+        sub.add_parser("report", help="planner report: utilisation and capacity per municipality")
+    )
+    rep.add_argument("--municipality", help="municipality id, e.g. berg (default: the region)")
+    rep.add_argument("--from", dest="from_date", required=True, help="first date, YYYY-MM-DD")
+    rep.add_argument(
+        "--to", dest="to_date", required=True, help="date after the last one (exclusive)"
+    )
+    rep.add_argument(
+        "--format",
+        choices=["xlsx", "csv", "text"],
+        default="xlsx",
+        help="xlsx (one sheet per view), csv (all views in one file) or text (decision memo)",
+    )
+    rep.add_argument("--out", help="output file (csv and text: default standard output)")
+    rep.add_argument("--lang", choices=["sv", "en"], default="sv", help="language (default sv)")
+    rep.add_argument(
+        "--refresh",
+        action="store_true",
+        help="recompute the period's rollups from the raw events first",
+    )
+    rep.add_argument("--influx-url", help="read this InfluxDB instead of the configured store")
+    rep.set_defaults(func=cmd_report)
 
     cfg = common(sub.add_parser("config", help="show the effective configuration"))
     cfg.add_argument("--markdown", action="store_true", help="print the settings table")

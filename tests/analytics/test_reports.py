@@ -1,0 +1,201 @@
+"""Planner reports: the workbook written and read back with openpyxl, the CSV, the decision
+memo, and ``hubsense report`` on the command line."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from hubsense import analytics
+from hubsense.cli import main
+from hubsense.glossary import GLOSSARY
+from hubsense.report_xlsx import xlsx_bytes
+from hubsense.reports import build_report, csv_bytes, memo, sections
+from hubsense.store.sqlite import SqliteStore
+from tests.analytics.support import REGISTRY, REGISTRY_TOML, all_desks, at, settings
+
+FIRST, END = date(2026, 11, 2), date(2026, 11, 16)  # two weeks
+NOW = at(2026, 11, 25, 12)
+
+
+def fill(store: SqliteStore) -> None:
+    events = []
+    for d in range(1, 17):
+        day = (2026, 11, d)
+        events += all_desks("dag", at(*day), at(*day) + 24 * 3600 * 10**9, {
+            "a01": [(at(*day, 8), at(*day, 12))],
+            "a02": [(at(*day, 9), at(*day, 9, 20))],  # 20 min: used less than 30
+            "b01": [(at(*day, 9, 30), at(*day, 11))] if d % 2 else [],
+        })
+        events += all_desks("dygn", at(*day), at(*day) + 24 * 3600 * 10**9,
+                            {"a01": [(at(*day, 22), at(*day, 23))]})
+    store.write(events, [])
+
+
+@pytest.fixture
+def analysis(sqlite_store: SqliteStore) -> analytics.Analysis:
+    fill(sqlite_store)
+    return analytics.analyse(sqlite_store, REGISTRY,
+                             analytics.resolve(REGISTRY, "municipality", "berg"), FIRST, END,
+                             settings(), now_ns=NOW, slots=True)
+
+
+def report(a: analytics.Analysis, lang: str = "sv"):  # noqa: ANN201
+    return build_report(a, analytics.resolve(REGISTRY, "municipality", "berg"), lang,  # type: ignore[arg-type]
+                        generated=datetime(2026, 11, 25, 12, tzinfo=UTC), offline_after_s=900,
+                        flicker_s=120, stuck_s=43200)
+
+
+def close(value: object) -> object:
+    """Workbook floats carry 16 significant digits (Excel keeps 15): compare to 1e-12."""
+    return pytest.approx(value, rel=1e-12, abs=1e-12)
+
+
+def table(ws, first_header: str) -> tuple[list[str], list[list[object]]]:  # noqa: ANN001
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
+    body = []
+    for r in rows[start + 1:]:
+        if not r or r[0] is None:
+            break
+        body.append(r)
+    return [str(c) for c in rows[start]], body
+
+
+def test_workbook_read_back(analysis: analytics.Analysis) -> None:
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(analysis))))
+    assert wb.sheetnames == ["Sammanfattning", "Hubbar", "Platser", "Timme × veckodag", "Dagar",
+                             "Kapacitetskurva", "Sensorhälsa", "Definitioner"]
+    for ws in wb.worksheets:  # every sheet states the title, period and units
+        assert ws["A1"].value == "Nyttjande av arbetshubbar – Berg"
+        assert ws["A2"].value == ("Period: 2026-11-02 – 2026-11-15 (14 dagar; lokal tid "
+                                  "Europe/Stockholm)")
+        texts = [c.value for c in ws["A"][:8]]
+        assert any(str(t).startswith("Enheter: tider i timmar (h)") for t in texts)
+
+    hdr, rows = table(wb["Sammanfattning"], "Kommun")
+    assert hdr[:5] == ["Kommun", "Hubbar", "Platser i dag (platser)", "Öppetdagar (dagar)",
+                       "Underlagsdagar (dagar)"]
+    assert "Nyttjandegrad (%)" in hdr and "Rekommenderat antal platser (platser)" in hdr
+    (berg,) = rows
+    s = analysis.summary(analytics.resolve(REGISTRY, "municipality", "berg"))
+    cap = analysis.scope_capacity(analytics.resolve(REGISTRY, "municipality", "berg"))
+    assert berg[hdr.index("Nyttjandegrad (%)")] == close(s.time.utilisation)
+    assert berg[hdr.index("Rekommenderat antal platser (platser)")] == cap.recommended_desks
+    assert berg[hdr.index("Öppen platstid (h)")] == close(s.time.open_ns / 3.6e12)
+    memo_cells = [c.value for c in wb["Sammanfattning"]["A"] if c.value]
+    assert any(str(v).startswith("Daghubben har i dag 3 platser") for v in memo_cells)
+    assert any(str(v).startswith("Daghubben has 3 desks now") for v in memo_cells)
+    ws = wb["Sammanfattning"]
+    util_cell = ws.cell(row=next(c.row for c in ws["A"] if c.value == "Berg"),
+                        column=hdr.index("Nyttjandegrad (%)") + 1)
+    assert util_cell.number_format == "0.0%"
+
+    hdr, rows = table(wb["Hubbar"], "Kommun")
+    by_hub = {r[1]: r for r in rows}
+    dag = analysis.capacity("dag")
+    assert by_hub["dag"][hdr.index("Rekommenderat antal platser (platser)")] == \
+        dag.recommended_desks
+    assert by_hub["dag"][hdr.index("Underlagsdagar (dagar)")] == 14
+
+    hdr, rows = table(wb["Platser"], "Hubb")
+    assert [(r[0], r[2]) for r in rows] == [("dag", "a01"), ("dag", "a02"), ("dag", "b01"),
+                                            ("dygn", "a01"), ("dygn", "a02")]
+    assert rows[0][hdr.index("Nyttjandegrad (%)")] == close(4 / 11)
+    assert rows[1][hdr.index("Använda platsdagar (dagar)")] == 0  # 20 min a day
+    assert rows[1][hdr.index("Oanvända platsdagar (dagar)")] == 14
+
+    hdr, rows = table(wb["Timme × veckodag"], "Hubb")
+    assert hdr[2].startswith("måndag (Genomsnittlig samtidighet")
+    dag_rows = {r[1]: r for r in rows if r[0] == "dag"}
+    assert set(dag_rows) == {f"{h:02d}:00–{h + 1:02d}:00" for h in range(7, 18)}
+    grid = analysis.profile(analytics.resolve(REGISTRY, "hub", "dag"))
+    assert dag_rows["09:00–10:00"][2:] == [close(grid[w][9]) for w in range(7)]
+
+    hdr, rows = table(wb["Dagar"], "Hubb")
+    assert len([r for r in rows if r[0] == "dag"]) == 14
+    assert isinstance(rows[0][1], datetime)  # a date cell
+    hdr, rows = table(wb["Kapacitetskurva"], "Hubb")
+    assert [r[1] for r in rows if r[0] == "dag"] == [0, 1, 2, 3]
+    hdr, rows = table(wb["Definitioner"], "Fält i API:t")
+    assert {r[0] for r in rows} == set(GLOSSARY)
+
+
+def test_csv_holds_the_same_views(analysis: analytics.Analysis) -> None:
+    raw = csv_bytes(report(analysis, "en"))
+    assert raw.startswith(b"\xef\xbb\xbf")
+    parts = sections(raw.decode("utf-8-sig"))
+    assert list(parts) == ["Summary", "Hubs", "Desks", "Hour × weekday", "Days",
+                           "Capacity curve", "Sensor health", "Definitions"]
+    hdr, berg = parts["Summary"][0], parts["Summary"][1]
+    s = analysis.summary(analytics.resolve(REGISTRY, "municipality", "berg"))
+    assert berg[hdr.index("Utilisation (%)")] == f"{s.time.utilisation * 100:.2f}"
+    assert berg[hdr.index("Open desk-time (h)")] == f"{s.time.open_ns / 3.6e12:.3f}"
+    desks = parts["Desks"]
+    assert desks[0][:3] == ["Hub", "Zone", "Desk"] and len(desks) == 1 + 5
+
+
+def test_memo(analysis: analytics.Analysis) -> None:
+    sv = memo(analysis, "berg", "sv", flicker_s=120)
+    lines = sv.split("\n")
+    assert lines[0] == "Berg kommun, 2 november 2026 – 15 november 2026 (14 dagar, 14 öppetdagar)."
+    cap = analysis.capacity("dag")
+    # a02 leaves at 09:20, before b01 arrives at 09:30: the peak is 2 every day
+    assert (cap.peak_at_service_level, cap.recommended_desks, cap.evidence_days) == (2, 3, 14)
+    assert lines[1].startswith("Daghubben har i dag 3 platser. Nyttjandegraden var ")
+    assert "Den samtidiga toppen var högst 2 platser på 90 % av underlagsdagarna (P90" in lines[1]
+    assert "Med 1 plats i buffert rekommenderas 3 platser. Underlaget är 14 av 14 öppetdagar." \
+        in lines[1]
+    assert "Underlaget för Daghubben är 14 dagar, färre än 20" in sv
+    assert "Totalt för kommunen: 5 platser i dag" in sv
+    en = memo(analysis, "berg", "en", flicker_s=120)
+    assert "With a buffer of 1 desk, 3 desks are recommended. The evidence is 14 of 14 open " \
+        "days." in en
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    reg = tmp_path / "registry.toml"
+    reg.write_text(REGISTRY_TOML, encoding="utf-8")
+    db = tmp_path / "cli.sqlite3"
+    store = SqliteStore(db)
+    store.open()
+    fill(store)
+    store.close()
+    monkeypatch.setenv("HUBSENSE_REGISTRY", str(reg))
+    monkeypatch.setenv("HUBSENSE_SQLITE_PATH", str(db))
+    monkeypatch.setenv("HUBSENSE_STORE", "sqlite")
+    yield tmp_path
+
+
+def test_cli_report(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = cli_env / "berg.xlsx"
+    args = ["report", "--municipality", "berg", "--from", "2026-11-02", "--to", "2026-11-16"]
+    assert main([*args, "--format", "xlsx", "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().err
+    wb = load_workbook(out)
+    hdr, rows = table(wb["Hubbar"], "Kommun")
+    # dygn/a02 reports free for 16 days without a change: flagged stuck, its time unknown,
+    # so the two-desk hub has 50 % coverage and no evidence days
+    assert {r[1]: r[hdr.index("Rekommenderat antal platser (platser)")] for r in rows} == {
+        "dag": 3, "dygn": None}
+    hdr, rows = table(wb["Sensorhälsa"], "Hubb")
+    assert [(r[0], r[1], r[2]) for r in rows] == [("dygn", "a02", "oförändrad i flera dagar")]
+    assert main([*args, "--format", "text", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Berg municipality, 2 November 2026")
+    assert main([*args, "--format", "csv", "--refresh"]) == 0
+    assert "## Summary" not in capsys.readouterr().out  # Swedish by default
+    for bad, says in [
+        (["--municipality", "atlantis"], "unknown municipality 'atlantis'"),
+        (["--to", "2026-11-01"], "--to must be after --from"),
+        (["--from", "2020-01-01"], "period too long"),
+        (["--from", "2026-02-30"], "not a date"),
+        (["--format", "xlsx"], "needs --out"),
+    ]:
+        assert main([*args, *bad]) == 2
+        assert says in capsys.readouterr().err
