@@ -157,6 +157,8 @@
       cache: "no-store", headers: { Accept: "application/json" }, signal: controller.signal
     })
       .then(function (response) {
+        // An expired login session: reload, so the server sends the login page.
+        if (response.status === 401) { window.location.reload(); }
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })

@@ -46,6 +46,8 @@
   function refreshCard(card) {
     return fetch(card.dataset.liveUrl, { cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
+        // An expired login session: reload, so the server sends the login page.
+        if (response.status === 401) { window.location.reload(); }
         if (!response.ok) { throw new Error("HTTP " + response.status); }
         return response.json();
       })
