@@ -90,3 +90,9 @@ def test_sample_adapters_file_of_the_deployment_loads():
 
     configs = parse_adapters((DEPLOY / "config" / "adapters.toml").read_text(), "adapters.toml")
     assert [c.type for c in configs] == ["native", "disruptive", "zigbee2mqtt"]
+
+
+def test_influx_test_override_matches_the_specification():
+    override = yaml.safe_load((DEPLOY / "compose.influx-test.yaml").read_text())
+    assert not list(jsonschema.Draft201909Validator(SCHEMA).iter_errors(override))
+    assert override["services"]["influxdb"]["ports"] == ["127.0.0.1:8086:8086"]
