@@ -1,0 +1,4 @@
+"""Benchmarks against real servers: ``python -m benchmarks.run [--quick] [--only ...]``.
+
+Not tests: they measure, repeat, and write ``benchmarks/results/latest.{json,md}``.
+"""
