@@ -174,7 +174,7 @@ class MetricParams:
     """Thresholds applied when rollups are read (see docs/metrics.md)."""
 
     min_use_ns: int = 30 * 60 * NS
-    unchanged_open_days: int = 10
+    unchanged_open_days: int = 20
     service_level: float = 0.9
     buffer_desks: int = 1
     min_days: int = 20

@@ -236,7 +236,7 @@ class Settings(BaseSettings):
         "flagged stuck; the whole spell counts as unknown.",
     )
     stuck_unchanged_open_days: int = Field(
-        10,
+        20,
         ge=0,
         description="A desk reporting free, without a single change, for at least this many "
         "consecutive open days is flagged stuck; that time counts as unknown (0: off).",

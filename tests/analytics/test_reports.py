@@ -170,6 +170,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("HUBSENSE_REGISTRY", str(reg))
     monkeypatch.setenv("HUBSENSE_SQLITE_PATH", str(db))
     monkeypatch.setenv("HUBSENSE_STORE", "sqlite")
+    monkeypatch.setenv("HUBSENSE_STUCK_UNCHANGED_OPEN_DAYS", "10")
     yield tmp_path
 
 

@@ -240,9 +240,9 @@ def test_desk_occupied_longer_than_twelve_hours_is_stuck(store: Store) -> None:
 
 
 def test_desk_never_changing_for_days_is_stuck(store: Store) -> None:
-    # Three weeks, Mon 2 Nov to Sun 22 Nov (14 open days: 11 Nov is closed). a01 reports
-    # free throughout; a02 is used every open day; b01 only on Friday 13 Nov, so its idle
-    # runs have 8 and 5 open days: under the 10-day limit.
+    # Three weeks, Mon 2 Nov to Sun 22 Nov (14 open days: 11 Nov is closed), with the limit
+    # at 10 open days (default 20). a01 reports free throughout; a02 is used every open
+    # day; b01 only on Friday 13 Nov, so its idle runs have 8 and 5 open days.
     first, end = date(2026, 11, 2), date(2026, 11, 23)
     sessions: dict[str, list[tuple[int, int]]] = {"a02": [], "b01": [
         (at(2026, 11, 13, 9), at(2026, 11, 13, 10))]}
@@ -251,18 +251,20 @@ def test_desk_never_changing_for_days_is_stuck(store: Store) -> None:
         y, m, d = day.year, day.month, day.day
         sessions["a02"].append((at(y, m, d, 9), at(y, m, d, 10)))  # weekends too
     store.write(all_desks("kontor", at(2026, 11, 2), at(2026, 11, 22, 12), sessions), [])
-    a = analyse(store, "hub", "kontor", first, end)
+    a = analyse(store, "hub", "kontor", first, end, stuck_unchanged_open_days=10)
     run = StuckRun("kontor", "a01", "unchanged", first, date(2026, 11, 22), 14, 140 * H)
     assert a.suspects_in(analytics.resolve(REGISTRY, "hub", "kontor")) == [run]
     assert desk_time(a, "desk", "kontor/a01") == DeskTime(140 * H, 0, 0, 0, 140 * H)
     hub = a.summary(analytics.resolve(REGISTRY, "hub", "kontor"))
     assert hub.time.utilisation == 15 / 280 and hub.suspect_desks == 1
     # a week inside the run still sees the whole run
-    week = analyse(store, "hub", "kontor", date(2026, 11, 9), date(2026, 11, 16))
+    week = analyse(store, "hub", "kontor", date(2026, 11, 9), date(2026, 11, 16),
+                   stuck_unchanged_open_days=10)
     (wrun,) = week.suspects
     assert (wrun.first_day, wrun.last_day, wrun.open_days, wrun.stuck_ns) == (
         first, date(2026, 11, 22), 14, 40 * H)
-    # the limit is configurable; 0 turns the rule off
+    # the default limit (20 open days) is not reached; 15 neither; 0 turns the rule off
+    assert analyse(store, "hub", "kontor", first, end).suspects == []
     assert analyse(store, "hub", "kontor", first, end, stuck_unchanged_open_days=15).suspects == []
     off = analyse(store, "hub", "kontor", first, end, stuck_unchanged_open_days=0)
     assert off.suspects == [] and desk_time(off, "desk", "kontor/a01").free_ns == 140 * H
