@@ -159,6 +159,16 @@ class HubsenseCollector(Collector):
             )
             g.add_metric([], float(len(unavailable)))
             yield g
+        available = GaugeMetricFamily(
+            "hubsense_sensor_available",
+            "Latest availability a sensor's network reported (1 online, 0 offline).",
+            labels=["adapter", "sensor"],
+        )
+        for name, adapter in sorted(cast(Mapping[str, Any], stats.get("adapters") or {}).items()):
+            states = adapter.get("availability", {}) if isinstance(adapter, Mapping) else {}
+            for sensor, state in sorted(states.items()):
+                available.add_metric([str(name), str(sensor)], 1.0 if state == "online" else 0.0)
+        yield available
         ignored = CounterMetricFamily(
             "hubsense_adapter_messages_ignored",
             "Messages an adapter read but that carry no presence (availability, battery "

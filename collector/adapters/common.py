@@ -376,6 +376,10 @@ class BaseAdapter:
             "ignored": dict(self.ignored),
             "availability_reports": dict(self.availability.reports),
             "sensors_unavailable": self.availability.offline(),
+            "availability": {
+                sensor: "online" if online else "offline"
+                for sensor, (online, _) in self.availability.latest().items()
+            },
         }
 
 

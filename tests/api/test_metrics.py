@@ -28,7 +28,12 @@ STATS = {
     "written_rejections": 15,
     "last_write_s": 0.0123,
     "sensors_unavailable": ["0x00158d0001e4e5f6"],
-    "adapters": {"z2m": {"ignored": {"availability offline": 2, "bridge topic": 1}}},
+    "adapters": {
+        "z2m": {
+            "ignored": {"availability offline": 2, "bridge topic": 1},
+            "availability": {"0x00158d0001e4e5f6": "offline", "0x00158d0001e4e5f7": "online"},
+        }
+    },
 }
 
 
@@ -76,6 +81,12 @@ def test_metrics_from_a_source_and_the_store(registry, sqlite_store):
     assert got[("hubsense_sensors_unavailable", ())] == 1
     assert got[("hubsense_adapter_messages_ignored_total", (("adapter", "z2m"),))] == 3
     assert got[("hubsense_collector_connected", ())] == 1
+    offline = (("adapter", "z2m"), ("sensor", "0x00158d0001e4e5f6"))
+    assert got[("hubsense_sensor_available", offline)] == 0
+    assert (
+        got[("hubsense_sensor_available", (("adapter", "z2m"), ("sensor", "0x00158d0001e4e5f7")))]
+        == 1
+    )
     desks = len(registry.hubs["svenstavik"].desks)
     assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "occupied")))] == 1
     assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "offline")))] == 1

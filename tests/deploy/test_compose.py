@@ -96,3 +96,33 @@ def test_influx_test_override_matches_the_specification():
     override = yaml.safe_load((DEPLOY / "compose.influx-test.yaml").read_text())
     assert not list(jsonschema.Draft201909Validator(SCHEMA).iter_errors(override))
     assert override["services"]["influxdb"]["ports"] == ["127.0.0.1:8086:8086"]
+
+
+def _env_example() -> dict[str, str]:
+    text = (DEPLOY / ".env.example").read_text()
+    return dict(re.findall(r"^([A-Z_][A-Z0-9_]*)=(.*)$", text, flags=re.MULTILINE))
+
+
+def _interpolate(value: str, env: dict[str, str]) -> str:
+    return re.sub(
+        r"\$\{([A-Z_][A-Z0-9_]*)(?::?[-?][^}]*)?\}", lambda m: env.get(m.group(1), ""), value
+    )
+
+
+@pytest.mark.parametrize("service", ["collector", "api"])
+def test_service_environment_is_real_settings_for_influxdb_2(compose, service, monkeypatch):
+    from hubsense.config import Settings, load_settings
+    from hubsense.store.influx import InfluxStore
+
+    env = _env_example()
+    for key, value in compose["services"][service]["environment"].items():
+        assert key.startswith("HUBSENSE_"), key
+        name = key.removeprefix("HUBSENSE_").lower()
+        assert name in Settings.model_fields or name == "log_format", key
+        if name != "log_format":
+            monkeypatch.setenv(key, _interpolate(str(value), env))
+    settings = load_settings()
+    store = InfluxStore.from_settings(settings)
+    assert (settings.store, settings.influx_url) == ("influxdb", "http://influxdb:8086")
+    assert (store.org, store.bucket) == (env["INFLUXDB_ORG"], env["INFLUXDB_BUCKET"])
+    assert settings.influx_token == env["INFLUXDB_ADMIN_TOKEN"]

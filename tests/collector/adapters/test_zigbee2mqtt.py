@@ -37,6 +37,7 @@ def test_availability_is_tracked_per_sensor_not_turned_into_presence():
     assert adapter.availability.reports == {"offline": 2, "online": 1}
     stats = adapter.stats()
     assert stats["sensors_unavailable"] == ["z2m-desk-z02"]
+    assert stats["availability"] == {"0x00158d0001e4e5f6": "online", "z2m-desk-z02": "offline"}
     assert stats["ignored"]["bridge topic"] == 1 and stats["ignored"]["ignored device"] == 1
 
 
