@@ -46,8 +46,8 @@ class Deduplicator:
     def _track_sequence(self, event: PresenceEvent) -> None:
         last = self._last_seq.get(event.sensor)
         self._last_seq[event.sensor] = event.seq
-        if last is None:
-            return
+        if last is None or (last == 0 and event.seq == 0):
+            return  # adapters for sensors that keep no sequence send 0 every time
         step = (event.seq - last) % SEQ_MODULUS
         if step == 0 or step > SEQ_MODULUS // 2:
             self.seq.restarts += 1

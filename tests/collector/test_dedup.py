@@ -45,3 +45,10 @@ def test_sequence_gaps_and_wrap():
     d.is_duplicate(replace(BASE, seq=0, time_ns=5))  # reboot
     assert d.seq.gaps == 3
     assert d.seq.restarts == 1
+
+
+def test_sensors_without_a_sequence_count_no_restarts():
+    d = Deduplicator(window=16)
+    for t in range(5):
+        d.is_duplicate(replace(BASE, seq=0, time_ns=t))
+    assert d.seq.restarts == 0 and d.seq.gaps == 0
