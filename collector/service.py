@@ -27,10 +27,12 @@ from collector.transport import Inbound, MqttTransport
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection
 from hubsense.registry import Registry
+from hubsense.retention import apply_retention
 from hubsense.rollups import RollupUpdater
-from hubsense.store.base import Store, StoreError, StoreUnavailable
+from hubsense.store.base import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
+RETENTION_EVERY_S = 3600.0
 
 
 def shared(settings: Settings, topic_filter: str) -> str:
@@ -238,13 +240,19 @@ class Collector:
             self.rollups.mark(events)
 
     def _roll(self) -> None:
-        """Recompute the rollups of touched days every rollup_refresh_s, until stopped."""
+        """Recompute the rollups of touched days every rollup_refresh_s, and apply the
+        retention settings once an hour, until stopped."""
+        next_retention = time.monotonic()
         while not self._halt.wait(1.0):
             try:
                 self.rollups.flush_if_due()
-            except StoreError as exc:  # the days stay marked and are tried again
+                if time.monotonic() >= next_retention:
+                    apply_retention(self.store, self.settings, self.clock_ns())
+                    next_retention = time.monotonic() + RETENTION_EVERY_S
+            except Exception as exc:  # noqa: BLE001 - this thread must outlive any failure
+                # the days stay marked and are tried again on the next round
                 self.rollup_errors += 1
-                log.warning("rollups not recomputed: %s", exc)
+                log.warning("rollups or retention not applied: %s", exc)
 
     # --- observability --------------------------------------------------------------
     def unacked(self) -> int:

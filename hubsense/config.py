@@ -218,6 +218,15 @@ class Settings(BaseSettings):
     timeline_max_days: int = Field(
         92, ge=1, description="Longest time range one timeline request may ask for."
     )
+    retention_raw_days: int = Field(
+        400,
+        ge=0,
+        description="Raw presence events older than this are deleted (privacy; 0 keeps them). "
+        "Rollups are kept, and days beyond it are never recomputed.",
+    )
+    retention_rejected_days: int = Field(
+        30, ge=0, description="Rejected-message records older than this are deleted (0 keeps)."
+    )
     api_host: str = Field("127.0.0.1", description="Address the API listens on.")
     api_port: int = Field(8000, ge=1, le=65535, description="Port the API listens on.")
 

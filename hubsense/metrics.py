@@ -69,6 +69,9 @@ class CleanParams:
     offline_after_ns: int
     flicker_ns: int
     stuck_ns: int
+    # Raw events are deleted after this long (privacy retention; None: kept). Rollups of
+    # days whose raw events may be gone are never recomputed: they would come out empty.
+    raw_retention_ns: int | None = None
 
     def __post_init__(self) -> None:
         if self.offline_after_ns <= 0 or self.stuck_ns <= 0 or self.flicker_ns < 0:

@@ -63,6 +63,9 @@ def clean_params(settings: Settings) -> CleanParams:
         offline_after_ns=round(settings.offline_after_s * NS),
         flicker_ns=settings.flicker_min_s * NS,
         stuck_ns=settings.stuck_occupied_s * NS,
+        raw_retention_ns=settings.retention_raw_days * 86400 * NS
+        if settings.retention_raw_days
+        else None,
     )
 
 
@@ -114,6 +117,11 @@ def recompute(
     hub = registry.hubs[hub_id]
     written = 0
     day = first
+    if params.raw_retention_ns is not None:
+        # a day whose raw events (with their context) may be deleted keeps its rollups
+        kept_from = (time.time_ns() if now_ns is None else now_ns) - params.raw_retention_ns
+        while day < end and day_bounds(hub, day)[0] - params.context_ns - NS < kept_from:
+            day += timedelta(days=1)
     while day < end:
         stop = min(end, day + timedelta(days=max(1, chunk_days)))
         stamp = time.time_ns() if now_ns is None else now_ns

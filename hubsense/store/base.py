@@ -65,6 +65,10 @@ class Store(Protocol):
     def count_events(self, hub: str | None = None) -> int:
         """Number of distinct stored presence events (all hubs, or one)."""
 
+    def delete_before(self, presence_ns: int | None, rejected_ns: int | None) -> None:
+        """Retention: delete presence events before ``presence_ns`` and rejection records
+        before ``rejected_ns`` (None: keep). Rollups are not touched."""
+
     def rejections(self, limit: int = 100) -> list[Rejection]:
         """The most recent rejected messages, newest first."""
 

@@ -739,6 +739,38 @@ class InfluxStore:
         )
         self._results(resp, what)
 
+    def delete_before(self, presence_ns: int | None, rejected_ns: int | None) -> None:
+        """Retention: drop raw events and rejection records older than the cutoffs."""
+        self._require_open()
+        cutoffs = [(m, c) for m, c in ((PRESENCE, presence_ns), (REJECTED, rejected_ns)) if c]
+        if self.major is not None and self.major >= 2:
+            if self._org_id is None:
+                log.warning("InfluxDB %s: no delete API; use the bucket's retention", self.version)
+                return
+            for measurement, cutoff in cutoffs:
+                self._request(
+                    "POST",
+                    "/api/v2/delete",
+                    "InfluxDB delete",
+                    params={"org": self.org, "bucket": self.bucket},
+                    json_body={
+                        "start": _rfc3339(0),
+                        "stop": _rfc3339(cutoff - 1),
+                        "predicate": f'_measurement="{measurement}"',
+                    },
+                )
+            return
+        if not cutoffs:
+            return
+        q = "; ".join(
+            f"DELETE FROM {quote_ident(m)} WHERE time < {_time_literal(c)}" for m, c in cutoffs
+        )
+        what = "InfluxDB delete"
+        resp = self._request(
+            "POST", "/query", what, params={"db": self._query_db, "q": q, **self._auth_params()}
+        )
+        self._results(resp, what)
+
     def _rollup_rows(
         self,
         measurement: str,

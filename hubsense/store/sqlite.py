@@ -201,6 +201,22 @@ class SqliteStore:
             return int(self._query("SELECT COUNT(*) FROM presence", ())[0][0])
         return int(self._query("SELECT COUNT(*) FROM presence WHERE hub = ?", (hub,))[0][0])
 
+    def delete_before(self, presence_ns: int | None, rejected_ns: int | None) -> None:
+        """Retention: drop raw events and rejection records older than the cutoffs."""
+        with self._lock:
+            db = self._db()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                if presence_ns:
+                    db.execute("DELETE FROM presence WHERE time_ns < ?", (presence_ns,))
+                if rejected_ns:
+                    db.execute("DELETE FROM rejected WHERE received_ns < ?", (rejected_ns,))
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise StoreUnavailable(f"sqlite delete failed: {exc}") from exc
+
     def rejections(self, limit: int = 100) -> list[Rejection]:
         rows = self._query(
             "SELECT reason, detail, topic, payload, received_ns FROM rejected "

@@ -251,3 +251,18 @@ def test_open_store_builds_influx_from_settings(influxd_server, influx_db_name: 
         assert store.count_events() == 1
     finally:
         store.close()
+
+
+def test_retention_deletes_old_raw_events_and_rejections_only(store: Store) -> None:
+    store.write(
+        [ev("a01", T0), ev("a01", T0 + 10 * S), ev("a02", T0 + 20 * S)],
+        [rej(RejectReason.BAD_JSON, T0 + 1), rej(RejectReason.BAD_JSON, T0 + 30 * S)],
+    )
+    store.delete_before(T0 + 10 * S, T0 + 30 * S)
+    assert store.count_events() == 2
+    assert [e.time_ns for e in store.timeline("svenstavik", "a01", 0, T0 + 99 * S)] == [
+        T0 + 10 * S
+    ]
+    assert [r.received_ns for r in store.rejections()] == [T0 + 30 * S]
+    store.delete_before(None, None)  # retention off: nothing happens
+    assert store.count_events() == 2
