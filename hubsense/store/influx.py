@@ -52,6 +52,7 @@ Setup on ``open``
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import json
 import logging
@@ -235,6 +236,27 @@ class _RejectionTimes:
                     self._by_key.move_to_end(key)
                 times.append(t)
         return times
+
+
+@functools.lru_cache(maxsize=65536)
+def _presence_parts(municipality: str, hub: str, desk: str, sensor: str) -> tuple[str, str]:
+    """(measurement and tags, the sensor field) of a desk, escaped by influxdb-client's
+    Point; computed once per desk, since escaping is most of the cost of a line."""
+    key = Point(PRESENCE).tag("municipality", municipality).tag("hub", hub).tag("desk", desk)
+    key_line = key.field("x", 0).to_line_protocol()
+    sensor_line = Point("m").field("sensor", sensor).to_line_protocol()
+    return key_line.removesuffix(" x=0i"), sensor_line.removeprefix("m ")
+
+
+def presence_line(e: PresenceEvent) -> str:
+    """Exactly ``presence_point(e).to_line_protocol()`` (fields in Point's sorted order),
+    without building a Point per event."""
+    key, sensor = _presence_parts(e.municipality, e.hub, e.desk, e.sensor)
+    fields = f"battery={int(e.battery)}i," if e.battery is not None else ""
+    fields += f"heartbeat={'true' if e.heartbeat else 'false'},occupied={int(bool(e.occupied))}i,"
+    if e.rssi is not None:
+        fields += f"rssi={int(e.rssi)}i,"
+    return f"{key} {fields}{sensor},seq={int(e.seq)}i {int(e.time_ns)}"
 
 
 def presence_point(e: PresenceEvent) -> Point:
@@ -557,16 +579,18 @@ class InfluxStore:
         self._require_open()
         if not events and not rejections:
             return
-        points = [presence_point(e) for e in events]
+        points: list[Point | str] = [presence_line(e) for e in events]
         times = self._times.assign(rejections)
         points += [rejection_point(r, t) for r, t in zip(rejections, times, strict=True)]
         self._send(points)
 
-    def _send(self, points: list[Point]) -> None:
+    def _send(self, points: Sequence[Point | str]) -> None:
         if self._write_api is not None:
             self._write_v2(points)
         else:
-            body = "\n".join(p.to_line_protocol() for p in points).encode("utf-8")
+            body = "\n".join(
+                p if isinstance(p, str) else p.to_line_protocol() for p in points
+            ).encode("utf-8")
             self._request(
                 "POST",
                 "/write",
@@ -575,7 +599,7 @@ class InfluxStore:
                 content=body,
             )
 
-    def _write_v2(self, points: list[Point]) -> None:
+    def _write_v2(self, points: Sequence[Point | str]) -> None:
         assert self._write_api is not None
         what = "InfluxDB write"
         try:
