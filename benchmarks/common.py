@@ -159,6 +159,31 @@ class Servers:
         raise TimeoutError(f"{needle!r} not in Mosquitto's log after {timeout}s")
 
 
+def drop_session(mqtt_url: str, client_id: str, protocol: str = "5") -> None:
+    """Discard the broker's persistent session of ``client_id`` (connect with a clean start
+    and no session expiry, then disconnect), so later benchmark messages are not also
+    queued for a client that will never come back."""
+    import threading
+
+    from hubsense.mqtt import new_client, parse_mqtt_url
+
+    addr = parse_mqtt_url(mqtt_url)
+    client = new_client(addr, client_id, protocol=protocol, persistent=False)
+    done = threading.Event()
+    client.on_connect = lambda *a: done.set()
+    if protocol == "5":
+        client.connect(addr.host, addr.port, keepalive=10, clean_start=True)
+    else:
+        client.connect(addr.host, addr.port, keepalive=10)
+    client.loop_start()
+    try:
+        if not done.wait(10):
+            raise TimeoutError(f"could not connect as {client_id} to drop its session")
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
 def server_pids(servers: Servers) -> dict[str, int]:
     out = {}
     for name, srv in (("mosquitto", servers.mosquitto), ("influxd", servers.influxd)):

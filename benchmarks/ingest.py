@@ -43,6 +43,7 @@ from benchmarks.common import (
     Servers,
     collector_env,
     cpu_seconds,
+    drop_session,
     log,
     peak_rss_mb,
     profile_lines,
@@ -178,6 +179,8 @@ def drain_once(
             "startup_s": round(t_conn - t_start, 2),
             "cpu_s": round(cpu, 1),
             "cpu_pct": round(100 * cpu / (t_done - t_start)),
+            # messages per second of collector CPU: the drain rate with a core to itself
+            "msg_per_cpu_s": round(n / cpu) if cpu else None,
             "peak_rss_mb": round(rss, 1),
             "server_cpu_s": srv_cpu,
             "exit_code": rc,
@@ -187,6 +190,7 @@ def drain_once(
         return out
     finally:
         store.close()
+        drop_session(servers.mosquitto.url, cid, "5" if kind == "collector" else "3.1.1")
 
 
 def _log_drain(kind: str, i: int, r: dict[str, Any]) -> None:
@@ -238,6 +242,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             "rate_incl_startup": summary([r["rate_incl_startup"] for r in drains], 0),
             "cpu_s": summary([r["cpu_s"] for r in drains]),
             "cpu_pct": summary([r["cpu_pct"] for r in drains], 0),
+            "msg_per_cpu_s": summary([r["messages"] / r["cpu_s"] for r in drains], 0),
             "peak_rss_mb": summary([r["peak_rss_mb"] for r in drains]),
             "publish_rate": summary([r["publish_rate"] for r in drains], 0),
         }
@@ -397,6 +402,7 @@ def _live_once(
         rss = peak_rss_mb(proc.pid)
     finally:
         stop_process(proc)
+        drop_session(servers.mosquitto.url, cid)
     exact = store.count_events()
     store.close()
     if exact != published:

@@ -25,6 +25,7 @@ from benchmarks.common import (
     Servers,
     collector_env,
     cpu_seconds,
+    drop_session,
     log,
     peak_rss_mb,
     percentile,
@@ -157,6 +158,7 @@ def _run_once(
         if api is not None:
             stop_process(api.proc)
         stop_process(collector)
+        drop_session(servers.mosquitto.url, cid)
     missing = sum(1 for x in latencies if x is None)
     got = [x for x in latencies if x is not None]
     store = servers.store(db)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchmarks import apiload, ingest, latency, reports
-from benchmarks.common import REPO, RESULTS, fmt, loadavg, log, machine
+from benchmarks.common import REPO, RESULTS, fmt, loadavg, log, machine, summary
 
 BENCHMARKS = {
     "ingest": ingest.run,
@@ -140,6 +140,17 @@ def headline(doc: dict[str, Any]) -> list[list[str]]:
             ]
         )
         rows.append(["Collector CPU during drain (% of one core)", fmt(d["cpu_pct"]), "—", ""])
+        per_cpu = d.get("msg_per_cpu_s") or summary(
+            [x["messages"] / x["cpu_s"] for x in d["runs"]], 0
+        )
+        rows.append(
+            [
+                "Drain messages per collector CPU-second (rate if it had a core to itself)",
+                fmt(per_cpu),
+                "—",
+                "",
+            ]
+        )
         rows.append(
             [
                 "Naive one-write-per-message bridge (msg/s)",
@@ -304,6 +315,7 @@ def _ingest_md(r: dict[str, Any]) -> list[str]:
                     x["startup_s"],
                     x["cpu_s"],
                     x["cpu_pct"],
+                    f"{x['messages'] / x['cpu_s']:,.0f}",
                     x["peak_rss_mb"],
                     ", ".join(f"{k} {v}" for k, v in x["server_cpu_s"].items()),
                     f"{x['publish_rate']:,}",
@@ -318,6 +330,7 @@ def _ingest_md(r: dict[str, Any]) -> list[str]:
                 "start-up s",
                 "collector CPU s",
                 "CPU %",
+                "msg per CPU-s",
                 "peak RSS MB",
                 "server CPU s",
                 "backlog published at msg/s",
