@@ -287,6 +287,22 @@ class Settings(BaseSettings):
         "read when older than this.",
     )
 
+    # --- Privacy and planning evidence (docs/planning.md) --------------------------------
+    min_group_size: int = Field(
+        5,
+        ge=1,
+        le=1000,
+        description="Privacy: a published figure built on fewer people than this is "
+        'suppressed and shown as "<N>", never its value (planning facts, and what is '
+        "derived from them).",
+    )
+    planning_facts_file: Path | None = Field(
+        None,
+        description="Planning facts per municipality and period (CSV or XLSX, aggregated "
+        "figures only; schema in docs/planning.md; check it with `hubsense planning import "
+        "FILE`). Empty: the planning page shows measured figures only.",
+    )
+
     @field_validator("mqtt_topic_root", "dt_topic_root")
     @classmethod
     def _topic_root_is_plain(cls, value: str) -> str:
