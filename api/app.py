@@ -20,6 +20,7 @@ from api import webhooks
 from api.deps import HTTP_422, Clock, ReadinessCheck
 from api.metrics import MetricsSource, install_metrics
 from api.routers import health, hubs, live, rejections, reports, timeline, utilisation
+from api.routers import planning as planning_routes
 from api.routers import registry as registry_routes
 from api.security import KeySource, install_security
 from hubsense.config import Settings
@@ -106,6 +107,7 @@ def create_app(
     for module in (health, registry_routes, hubs, live, timeline, rejections, utilisation, reports):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)  # signed sensor-cloud pushes
+    app.include_router(planning_routes.router, prefix=API_PREFIX)  # planning evidence
     install_metrics(app, settings, registry, store, app.state.clock, metrics_source)  # /metrics
     app.include_router(dashboards.pages.router)  # HTML dashboards: /, /hubs/{hub}
     install_security(app, settings, keys)  # covers every route, also those added above

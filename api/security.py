@@ -114,6 +114,12 @@ POLICY: Final[tuple[Rule, ...]] = (
     Rule("/api/reports/**", P, "reports (aggregates) are for planners"),
     Rule("/api/exports/**", P, "exports are for planners"),
     Rule(
+        "/api/planning/**",
+        P,
+        "planning evidence: facts per municipality (aggregated, groups under min_group_size "
+        "suppressed), projections and their files are for planners",
+    ),
+    Rule(
         "/api/rejections",
         A,
         "raw payload previews and topics of refused messages may carry device data; "
