@@ -444,6 +444,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--influx-url", help="read this InfluxDB instead of the configured store")
     rep.set_defaults(func=cmd_report)
 
+    from hubsense.planning.cli import add_parser as add_planning_parser
+
+    add_planning_parser(sub, common)  # hubsense planning import|report
+
     cfg = common(sub.add_parser("config", help="show the effective configuration"))
     cfg.add_argument("--markdown", action="store_true", help="print the settings table")
     cfg.set_defaults(func=cmd_config)

@@ -1,0 +1,185 @@
+"""``hubsense planning``: ``import FILE`` validates a facts file and prints a summary;
+``report --format xlsx|csv --out FILE`` writes the planning evidence (the same as the
+planning page and ``GET /api/planning/download``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from hubsense.planning.facts import FactsError
+
+DEFAULT_DAYS = 90
+
+
+def add_parser(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    common: Callable[[argparse.ArgumentParser], argparse.ArgumentParser],
+) -> None:
+    """Add ``planning`` and its subcommands to the ``hubsense`` parser."""
+    planning = sub.add_parser(
+        "planning", help="planning evidence: facts import, projections, commuting saved"
+    )
+    psub = planning.add_subparsers(dest="planning_command", required=True)
+    imp = common(
+        psub.add_parser(
+            "import",
+            help="validate a planning facts file (CSV or XLSX) and print a summary",
+            description="Validate a planning facts file against the schema of "
+            "docs/planning.md and print what it covers. Every problem is listed with its row "
+            "and column; nothing is changed. Then set planning_facts_file to it.",
+        )
+    )
+    imp.add_argument("file", help="facts file, .csv (UTF-8, comma or semicolon) or .xlsx")
+    imp.set_defaults(func=cmd_import)
+
+    rep = common(
+        psub.add_parser(
+            "report",
+            help="write the planning evidence as XLSX or CSV",
+            description="Measured or projected desks needed per municipality (with low/"
+            "high), commuting saved, the facts behind them and the assumptions. Rollups "
+            "missing for the period are computed first.",
+        )
+    )
+    rep.add_argument("--format", required=True, choices=["xlsx", "csv"])
+    rep.add_argument("--out", help="output file (csv without --out: standard output)")
+    rep.add_argument(
+        "--from", dest="from_date", help="first day measured, YYYY-MM-DD (default: 90 days ago)"
+    )
+    rep.add_argument("--to", dest="to_date", help="day after the last (default: today)")
+    rep.add_argument("--lang", choices=["sv", "en"], default="sv")
+    rep.add_argument("--facts", help="facts file (default: planning_facts_file)")
+    rep.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an assumption, as on the page and in GET /api/planning (repeatable), e.g. "
+        "--assume adoption=0.002 --assume eligible=commuters",
+    )
+    rep.set_defaults(func=cmd_report)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"hubsense planning: {message}", file=sys.stderr)
+    return code
+
+
+def _print_problems(exc: FactsError) -> int:
+    print(f"{exc.source}: {len(exc.problems)} problem(s):", file=sys.stderr)
+    for p in exc.problems:
+        print(f"  {p}", file=sys.stderr)
+    return 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from hubsense.cli import _settings
+    from hubsense.planning.facts import load_facts, summary_lines
+    from hubsense.registry import load_registry
+
+    settings = _settings(args)
+    registry = load_registry(settings.registry)
+    try:
+        facts = load_facts(args.file, registry)
+    except FactsError as exc:
+        return _print_problems(exc)
+    for line in summary_lines(facts, registry, settings.min_group_size):
+        print(line)
+    print(
+        f"valid. Use it with HUBSENSE_PLANNING_FACTS_FILE={Path(args.file).resolve()} "
+        "(or planning_facts_file in the config file).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from hubsense.calendar import from_ns
+    from hubsense.cli import STOCKHOLM, _settings
+    from hubsense.planning import export
+    from hubsense.planning.facts import load_facts
+    from hubsense.planning.params import PlanningQuery, assumptions_of
+    from hubsense.planning.service import default_assumptions, make_plan
+    from hubsense.registry import load_registry
+    from hubsense.store import open_store
+
+    settings = _settings(args)
+    registry = load_registry(settings.registry)
+    if args.format == "xlsx" and not args.out:
+        return _fail("--format xlsx needs --out FILE")
+    values: dict[str, str] = {}
+    for item in args.assume:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            return _fail(f"--assume {item!r}: expected NAME=VALUE")
+        values[name.strip()] = value.strip()
+    for forbidden in ("from", "to", "lang", "format"):
+        if forbidden in values:
+            return _fail(f"--assume {forbidden}=…: use --{forbidden} instead")
+    try:
+        query = PlanningQuery.model_validate({**values, "lang": args.lang})
+    except ValidationError as exc:
+        return _fail(
+            "; ".join(
+                f"--assume {'.'.join(str(p) for p in e['loc']) or ''}: {e['msg']}"
+                for e in exc.errors()
+            )
+        )
+    now_ns = time.time_ns()
+    today = from_ns(now_ns, STOCKHOLM).date()
+    try:
+        end = date.fromisoformat(args.to_date) if args.to_date else today
+        first = (
+            date.fromisoformat(args.from_date)
+            if args.from_date
+            else end - timedelta(days=DEFAULT_DAYS)
+        )
+    except ValueError as exc:
+        return _fail(f"not a date (YYYY-MM-DD): {exc}")
+    if end <= first:
+        return _fail("--to must be after --from (--to is exclusive)")
+    if (end - first).days > settings.analytics_max_days:
+        return _fail(
+            f"period too long: {(end - first).days} days; at most {settings.analytics_max_days}"
+        )
+    facts_path = Path(args.facts) if args.facts else settings.planning_facts_file
+    try:
+        facts = load_facts(facts_path, registry) if facts_path is not None else None
+    except FactsError as exc:
+        return _print_problems(exc)
+    store = open_store(settings)
+    try:
+        plan, _error = make_plan(
+            store,
+            registry,
+            settings,
+            first,
+            end,
+            assumptions_of(query, settings),
+            now_ns=now_ns,
+            facts=facts,
+        )
+    finally:
+        store.close()
+    generated: datetime = from_ns(now_ns, STOCKHOLM)
+    report = export.planning_report(plan, args.lang, generated, default_assumptions(settings))
+    body = export.xlsx_bytes(report) if args.format == "xlsx" else export.csv_bytes(report)
+    if args.out:
+        Path(args.out).write_bytes(body)
+        print(
+            f"wrote {args.out}: planning evidence, {len(plan.municipalities)} municipalities, "
+            f"measured {first.isoformat()} – {(end - timedelta(days=1)).isoformat()}"
+            + (" (INVENTED DATA in the facts file)" if plan.facts_invented else ""),
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    return 0
