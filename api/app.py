@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 import dashboards.pages
+import dashboards.planning
 from api import webhooks
 from api.deps import HTTP_422, Clock, ReadinessCheck
 from api.metrics import MetricsSource, install_metrics
@@ -110,5 +111,6 @@ def create_app(
     app.include_router(planning_routes.router, prefix=API_PREFIX)  # planning evidence
     install_metrics(app, settings, registry, store, app.state.clock, metrics_source)  # /metrics
     app.include_router(dashboards.pages.router)  # HTML dashboards: /, /hubs/{hub}
+    app.include_router(dashboards.planning.router)  # HTML: /planning
     install_security(app, settings, keys)  # covers every route, also those added above
     return app

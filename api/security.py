@@ -140,6 +140,7 @@ POLICY: Final[tuple[Rule, ...]] = (
     Rule("/logout", Open.PUBLIC, "ends the session", READ | {"POST"}),
     Rule("/", V, "dashboard: region overview"),
     Rule("/hubs/{hub}", V, "dashboard: live hub view"),
+    Rule("/planning", P, "dashboard: planning evidence (planner data, as /api/planning)"),
     Rule("/dashboards/static/{name}", V, "dashboard scripts, styles, plotly.js"),
     Rule("/docs", V, "interactive API docs"),
     Rule("/docs/oauth2-redirect", V, "part of the API docs page"),

@@ -21,6 +21,7 @@ LOCALES: Final = {"sv": "sv-SE", "en": "en-GB"}
 SV: Final[dict[str, str]] = {
     "app_name": "Hubsense",
     "overview": "Översikt",
+    "planning": "Planering",
     "overview_title": "Beläggning i arbetshubbarna – {region}",
     "switch_to": "English",
     "switch_to_title": "Switch to English",
@@ -76,6 +77,7 @@ SV: Final[dict[str, str]] = {
 EN: Final[dict[str, str]] = {
     "app_name": "Hubsense",
     "overview": "Overview",
+    "planning": "Planning",
     "overview_title": "Hub occupancy – {region}",
     "switch_to": "Svenska",
     "switch_to_title": "Byt till svenska",

@@ -38,6 +38,7 @@ ASSETS: Final[dict[str, tuple[Path, str]]] = {
     "dashboard.css": (STATIC_DIR / "dashboard.css", "text/css; charset=utf-8"),
     "live.js": (STATIC_DIR / "live.js", _JS),
     "overview.js": (STATIC_DIR / "overview.js", _JS),
+    "planning.js": (STATIC_DIR / "planning.js", _JS),
     "plotly.min.js": (PLOTLY_JS, _JS),
 }
 """The only files served under /dashboards/static/ (name → file, media type)."""

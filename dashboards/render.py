@@ -128,6 +128,7 @@ def page(
 <a class="brand" href="{ctx.href("/")}">{esc(tr(ctx.lang, "app_name"))}</a>
 <nav class="topnav">
 <a href="{ctx.href("/")}">{esc(tr(ctx.lang, "overview"))}</a>
+<a href="{ctx.href("/planning")}">{esc(tr(ctx.lang, "planning"))}</a>
 <a class="lang-switch" id="lang-switch" href="{ctx.href(path, other)}" hreflang="{other}" \
 lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, "switch_to"))}</a>
 </nav>

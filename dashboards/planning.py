@@ -1,0 +1,544 @@
+"""The planning page, ``GET /planning``: where the next hub goes and how big.
+
+It shows, for every municipality of the registry, measured or projected desks needed with
+a low–high range, the commuting saved, the calculation behind each number, the facts
+behind them, and every assumption in a form that re-queries the page (a plain GET form:
+it works without JavaScript). The numbers are ``GET /api/planning``'s, computed by the
+same function. ``planning.js`` only draws the Plotly figure from the page's JSON block.
+Planners only (api.security.POLICY).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Annotated, Final
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from api.deps import ClockDep, RegistryDep, SettingsDep, StoreDep
+from api.routers.planning import compute
+from dashboards.figures import FONT, SEPARATORS, figure_json
+from dashboards.i18n import choose_lang, tr
+from dashboards.pages import _PAGE_HEADERS
+from dashboards.render import Ctx, _plotly_version, esc, json_block, page
+from hubsense.planning.explain import explain
+from hubsense.planning.export import AssumptionRow, assumption_rows
+from hubsense.planning.params import PlanningQuery
+from hubsense.planning.plan import MunicipalityPlan, Plan, Span
+from hubsense.planning.privacy import Suppressed, Value
+from hubsense.planning.service import default_assumptions
+from hubsense.planning.text import Lang, fmt_num, fmt_pct, fmt_range, label, note_text
+from hubsense.store.base import StoreError
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+
+PATH: Final = "/planning"
+COLOURS: Final = {"projected": "#0072b2", "measured": "#d55e00", "now": "#1a1a1a"}
+"""Okabe–Ito; the three traces also differ in marker shape (circle, diamond, bar)."""
+
+FORM_FIELDS: Final = (
+    "eligible",
+    "adoption",
+    "adoption_low",
+    "adoption_high",
+    "peak_ratio",
+    "buffer",
+    "horizon_years",
+    "open_days_per_year",
+    "min_commute_km",
+    "hub_trip_km",
+    "hub_trip_minutes",
+    "speed_kmh",
+    "co2_kg_per_km",
+    "long_commute_minutes",
+)
+
+LangQuery = Annotated[
+    str | None, Query(description="Page language: sv (default) or en.", max_length=8)
+]
+
+
+def _lang(ctx: Ctx) -> Lang:
+    return "en" if ctx.lang == "en" else "sv"
+
+
+def _html(text: str, status_code: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status_code, headers=_PAGE_HEADERS)
+
+
+def _query_params(request: Request) -> dict[str, str]:
+    """The query string without empty fields (an empty form field means: the default)."""
+    return {k: v for k, v in request.query_params.items() if v.strip() != ""}
+
+
+@router.get(PATH, response_class=HTMLResponse)
+def planning_view(
+    request: Request,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    clock: ClockDep,
+    lang: LangQuery = None,
+) -> HTMLResponse:
+    ctx = Ctx(lang=choose_lang(lang), root=str(request.scope.get("root_path", "")))
+    raw = _query_params(request)
+    raw["lang"] = ctx.lang
+    try:
+        q = PlanningQuery.model_validate(raw)
+        plan, error, _a = compute(store, registry, settings, clock(), q)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
+        ]
+        return _html(planning_page(ctx, None, raw, problems), 422)
+    except HTTPException as exc:
+        return _html(planning_page(ctx, None, raw, [str(exc.detail)]), exc.status_code)
+    except StoreError as exc:
+        log.warning("planning page: store unavailable: %s", exc)
+        return _html(planning_page(ctx, None, raw, [tr(ctx.lang, "store_unavailable")]), 503)
+    defaults = default_assumptions(settings)
+    rows = assumption_rows(plan, _lang(ctx), defaults)
+    facts_error = str(error) if error is not None else None
+    return _html(planning_page(ctx, plan, raw, [], rows, facts_error=facts_error))
+
+
+# --- the figure ---------------------------------------------------------------------------
+
+
+def _number(v: Value) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def planning_figure(plan: Plan, lang: Lang) -> go.Figure:
+    """Municipalities in rank order (first on top): projected desks needed with low–high
+    error bars, measured desks needed, and desks now."""
+    names = [p.name for p in plan.municipalities]
+    proj = [(p.name, p.projection.desks) for p in plan.municipalities if p.projection]
+    proj = [(n, s) for n, s in proj if _number(s.mid) is not None]
+    meas = [
+        (p.name, p.measured.recommended_desks)
+        for p in plan.municipalities
+        if p.measured is not None and p.measured.recommended_desks is not None
+    ]
+    now = [(p.name, p.desks_now) for p in plan.municipalities if p.hubs]
+
+    def mids(items: list[tuple[str, Span]]) -> list[float]:
+        return [_number(s.mid) or 0.0 for _, s in items]
+
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            name=label("projected", lang) + f" ({label('low', lang)}–{label('high', lang)})",
+            x=mids(proj),
+            y=[n for n, _ in proj],
+            mode="markers",
+            marker={"symbol": "circle", "size": 11, "color": COLOURS["projected"]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [(_number(s.high) or 0) - (_number(s.mid) or 0) for _, s in proj],
+                "arrayminus": [(_number(s.mid) or 0) - (_number(s.low) or 0) for _, s in proj],
+                "color": COLOURS["projected"],
+                "thickness": 2,
+                "width": 6,
+            },
+            customdata=[[fmt_num(s.low, lang), fmt_num(s.high, lang)] for _, s in proj],
+            hovertemplate="%{y}: %{x} (%{customdata[0]}–%{customdata[1]})<extra>"
+            + label("projected", lang)
+            + "</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            name=label("measured", lang),
+            x=[v for _, v in meas],
+            y=[n for n, _ in meas],
+            mode="markers",
+            marker={
+                "symbol": "diamond",
+                "size": 13,
+                "color": COLOURS["measured"],
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            hovertemplate="%{y}: %{x}<extra>" + label("measured", lang) + "</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            name=label("desks_now", lang),
+            x=[v for _, v in now],
+            y=[n for n, _ in now],
+            mode="markers",
+            marker={
+                "symbol": "line-ns-open",
+                "size": 18,
+                "color": COLOURS["now"],
+                "line": {"width": 2},
+            },
+            hovertemplate="%{y}: %{x}<extra>" + label("desks_now", lang) + "</extra>",
+        )
+    )
+    fig.update_layout(
+        separators=SEPARATORS[lang],
+        height=110 + 42 * max(len(names), 1),
+        margin={"l": 10, "r": 20, "t": 10, "b": 50},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT, "size": 14, "color": "#1a1a1a"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        xaxis={
+            "title": {"text": label("desks_needed", lang)},
+            "rangemode": "tozero",
+            "gridcolor": "#d9d9d9",
+            "zeroline": True,
+            "fixedrange": True,
+        },
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": names,
+            "autorange": "reversed",
+            "automargin": True,
+            "fixedrange": True,
+        },
+    )
+    return fig
+
+
+# --- the HTML -----------------------------------------------------------------------------
+
+
+def _v(value: Value, lang: Lang, decimals: int = 0, field: str = "") -> str:
+    text = fmt_num(value, lang, decimals)
+    cls = ' class="suppressed"' if isinstance(value, Suppressed) else ""
+    data = f' data-field="{esc(field)}"' if field else ""
+    return f"<span{cls}{data}>{esc(text)}</span>"
+
+
+def _p(value: Value, lang: Lang, field: str = "") -> str:
+    text = fmt_pct(value, lang)
+    cls = ' class="suppressed"' if isinstance(value, Suppressed) else ""
+    data = f' data-field="{esc(field)}"' if field else ""
+    return f"<span{cls}{data}>{esc(text)}</span>"
+
+
+def _r(s: Span | None, lang: Lang, field: str, decimals: int = 0) -> str:
+    if s is None:
+        return f'<span data-field="{esc(field)}">–</span>'
+    text = fmt_range(s.low, s.mid, s.high, lang, decimals)
+    cls = ' class="suppressed"' if isinstance(s.mid, Suppressed) else ""
+    return f'<span{cls} data-field="{esc(field)}">{esc(text)}</span>'
+
+
+def _row(p: MunicipalityPlan, plan: Plan, lang: Lang, columns: int) -> str:
+    m, pr, b = p.measured, p.projection, p.benefit
+    basis = label(f"basis_{p.basis}", lang)
+    measured = "–"
+    if m is not None:
+        measured = (
+            f"{_v(m.recommended_desks, lang, field='measured-desks')} · "
+            f"{esc(fmt_num(m.visits_per_day, lang, 1))} "
+            f"{esc(label('visits_per_day', lang).lower())} · "
+            f"{_p(m.adoption, lang, 'measured-adoption')}"
+        )
+    projected = "–"
+    if pr is not None:
+        projected = (
+            f"{_r(pr.desks, lang, 'projected-desks')} · {esc(fmt_pct(pr.adoption.mid, lang))}"
+        )
+    notes = "".join(
+        f'<li data-note="{esc(n.code)}">{esc(note_text(n.code, dict(n.params), lang))}</li>'
+        for n in p.notes
+    )
+    explained = "".join(f"<li>{esc(line)}</li>" for line in explain(p, plan, lang))
+    how = "Så räknades det" if lang == "sv" else "How it was computed"
+    return f"""<tr class="plan-row basis-{esc(p.basis)}" data-municipality="{esc(p.id)}">
+<td class="num" data-field="rank">{p.rank}</td>
+<th scope="row">{esc(p.name)}</th>
+<td class="num">{esc(fmt_num(p.hubs, lang))} / {esc(fmt_num(p.desks_now, lang))}</td>
+<td data-field="basis">{esc(basis)}</td>
+<td class="num">{_v(p.eligible, lang, field="eligible")}</td>
+<td class="num strong">{_r(p.desks_needed, lang, "desks-needed")}</td>
+<td class="num">{measured}</td>
+<td class="num">{projected}</td>
+<td class="num">{_r(b.hours_per_year if b else None, lang, "hours")}</td>
+<td class="num">{_v(b.km_per_year.mid if b else None, lang, field="km")}</td>
+<td class="num">{_v(b.co2_tonnes_per_year.mid if b else None, lang, 1, field="co2")}</td>
+</tr>
+<tr class="plan-detail" data-detail="{esc(p.id)}"><td colspan="{columns}">
+<details><summary>{esc(how)}</summary><ul class="explain">{explained}</ul></details>
+{f'<ul class="plan-notes">{notes}</ul>' if notes else ""}
+</td></tr>"""
+
+
+def _evidence_table(plan: Plan, lang: Lang) -> str:
+    heads = [
+        label("municipality", lang),
+        label("facts_period", lang),
+        label("employed_residents", lang),
+        label("commuters", lang),
+        label("long_commuters", lang, minutes=fmt_num(plan.assumptions.long_commute_minutes, lang)),
+        label("rest_hours", lang),
+        label("shift_workers", lang),
+        label("shift_long", lang),
+        label("open_positions", lang),
+        label("growth", lang),
+        label("in_per_1000", lang),
+    ]
+    bands: list[str] = []
+    first = next((p.evidence for p in plan.municipalities if p.evidence), None)
+    if first is not None:
+        bands = [label("band_n", lang, band=b.label) for b in first.bands]
+    rows = []
+    for p in plan.municipalities:
+        ev = p.evidence
+        if ev is None:
+            cells = "".join("<td>–</td>" for _ in range(len(heads) - 1 + len(bands)))
+            rows.append(
+                f'<tr data-municipality="{esc(p.id)}">'
+                f'<th scope="row">{esc(p.name)}</th>{cells}</tr>'
+            )
+            continue
+        band_cells = "".join(
+            f'<td class="num">{_v(b.n, lang, field="band-" + b.key)}</td>' for b in ev.bands
+        )
+        rows.append(
+            f"""<tr data-municipality="{esc(p.id)}"><th scope="row">{esc(p.name)}</th>
+<td>{esc(ev.first_day.isoformat())} – {esc(ev.last_day.isoformat())}</td>
+<td class="num">{_v(ev.employed_residents, lang, field="employed")}</td>
+<td class="num">{_v(ev.commuters, lang, field="commuters")} ({_p(ev.commuter_share, lang)})</td>
+<td class="num">{_v(ev.long_commuters, lang, field="long")} ({_p(ev.long_commute_share, lang)})</td>
+<td class="num">{_v(ev.rest_hours, lang, 1, field="rest")}</td>
+<td class="num">{_v(ev.shift_workers, lang, field="shift")}</td>
+<td class="num">{_v(ev.shift_workers_long_commute, lang, field="shift-long")}</td>
+<td class="num">{_v(ev.open_positions, lang, field="open")} \
+({_v(ev.open_positions_per_100, lang, 1)})</td>
+<td class="num">{_p(ev.growth_per_year, lang)}</td>
+<td class="num">{_v(ev.in_migration_per_1000, lang, 1)}</td>
+{band_cells}</tr>"""
+        )
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in [*heads, *bands])
+    return f"""<div class="table-wrap"><table class="plan-table" id="evidence-table">
+<thead><tr>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>"""
+
+
+def _shown_assumption(r: AssumptionRow, lang: Lang) -> str:
+    if r.value is None:
+        return "–"
+    if r.key == "eligible":
+        return label(f"eligible_{r.value}", lang)
+    if r.key.startswith("adoption") and isinstance(r.value, float):
+        return f"{fmt_num(r.value, lang, 5)} ({fmt_pct(r.value, lang)})"
+    if isinstance(r.value, float):
+        return fmt_num(r.value, lang, 3 if r.key == "co2_kg_per_km" else 2).rstrip("0").rstrip(",.")
+    return fmt_num(r.value, lang) if isinstance(r.value, int) else str(r.value)
+
+
+def _input(name: str, raw: dict[str, str], lang: Lang, placeholder: str) -> str:
+    value = raw.get(name, "")
+    if name == "eligible":
+        options = "".join(
+            f'<option value="{v}"{" selected" if raw.get(name, "residents") == v else ""}>'
+            f"{esc(label(f'eligible_{v}', lang))}</option>"
+            for v in ("residents", "commuters")
+        )
+        return f'<select id="f-{name}" name="{name}">{options}</select>'
+    return (
+        f'<input id="f-{name}" name="{name}" type="number" step="any" min="0" '
+        f'inputmode="decimal" value="{esc(value)}" placeholder="{esc(placeholder)}">'
+    )
+
+
+def _form(ctx: Ctx, plan: Plan | None, raw: dict[str, str], rows: list[AssumptionRow]) -> str:
+    lang = _lang(ctx)
+    by_key = {r.key: r for r in rows}
+    lines = []
+    for name in FORM_FIELDS:
+        r = by_key.get(name)
+        shown = _shown_assumption(r, lang) if r is not None else ""
+        source = label(f"src_{r.source}", lang) if r is not None else ""
+        meaning = r.meaning if r is not None else ""
+        lines.append(
+            f"""<tr data-assumption="{esc(name)}"><th scope="row"><label for="f-{esc(name)}">\
+<code>{esc(name)}</code></label></th>
+<td>{_input(name, raw, lang, shown)}</td>
+<td class="effective" data-field="effective">{esc(shown)}</td>
+<td data-field="source">{esc(source)}</td><td class="muted">{esc(meaning)}</td></tr>"""
+        )
+    for key in ("service_level", "min_days", "min_group_size"):
+        r = by_key.get(key)
+        if r is not None:
+            lines.append(
+                f"""<tr data-assumption="{esc(key)}"><th scope="row"><code>{esc(key)}</code></th>
+<td></td><td class="effective">{esc(_shown_assumption(r, lang))}</td>
+<td>{esc(label("src_setting", lang))}</td><td class="muted">{esc(r.meaning)}</td></tr>"""
+            )
+    rank_by = raw.get("rank_by", "demand")
+    rank_options = "".join(
+        f'<option value="{v}"{" selected" if rank_by == v else ""}>'
+        f"{esc(label('desks_needed' if v == 'demand' else 'hours_saved', lang))}</option>"
+        for v in ("demand", "benefit")
+    )
+    period_from = raw.get("from", plan.first.isoformat() if plan else "")
+    period_to = raw.get("to", plan.end.isoformat() if plan else "")
+    sv = lang == "sv"
+    lang_field = '<input type="hidden" name="lang" value="en">' if ctx.lang == "en" else ""
+    return f"""<form id="assumptions-form" class="assumptions" method="get" \
+action="{esc(ctx.root + PATH)}">
+{lang_field}
+<div class="form-row">
+<label for="f-from">{esc("Från (mätperiod)" if sv else "From (measurement)")}</label>
+<input id="f-from" name="from" type="date" value="{esc(period_from)}">
+<label for="f-to">{esc("Till (exkl.)" if sv else "To (exclusive)")}</label>
+<input id="f-to" name="to" type="date" value="{esc(period_to)}">
+<label for="f-rank_by">{esc("Rangordna efter" if sv else "Rank by")}</label>
+<select id="f-rank_by" name="rank_by">{rank_options}</select>
+</div>
+<div class="table-wrap"><table class="plan-table assumptions-table">
+<thead><tr><th scope="col">{esc(label("assumption", lang))}</th>\
+<th scope="col">{esc("Ändra" if sv else "Change")}</th>\
+<th scope="col">{esc(label("value", lang))}</th>\
+<th scope="col">{esc(label("from", lang))}</th>\
+<th scope="col">{esc(label("meaning", lang))}</th></tr></thead>
+<tbody>{"".join(lines)}</tbody></table></div>
+<p class="form-actions"><button type="submit" id="recompute">\
+{esc("Räkna om" if sv else "Recompute")}</button> \
+<a href="{ctx.href(PATH)}" id="reset">{esc("Återställ" if sv else "Reset")}</a></p>
+<p class="muted">{
+        esc(
+            "Tomt fält: uppmätt värde eller standard. Andelar anges som bråk (0,0015 = 0,15 %)."
+            if sv
+            else "Empty field: measured value or default. Shares are fractions (0.0015 = 0.15%)."
+        )
+    }</p>
+</form>"""
+
+
+def _download_links(ctx: Ctx, raw: dict[str, str]) -> str:
+    params = {k: v for k, v in raw.items() if k != "lang"}
+    params["lang"] = ctx.lang
+    links = []
+    for fmt in ("xlsx", "csv"):
+        query = urlencode({**params, "format": fmt})
+        href = esc(f"{ctx.root}/api/planning/download?{query}")
+        links.append(f'<a href="{href}" id="download-{fmt}" download>{fmt.upper()}</a>')
+    text = "Ladda ner samma underlag:" if ctx.lang == "sv" else "Download the same evidence:"
+    return f'<p class="downloads">{esc(text)} {" · ".join(links)}</p>'
+
+
+def planning_page(
+    ctx: Ctx,
+    plan: Plan | None,
+    raw: dict[str, str],
+    problems: list[str],
+    rows: list[AssumptionRow] | None = None,
+    *,
+    facts_error: str | None = None,
+) -> str:
+    lang = _lang(ctx)
+    sv = lang == "sv"
+    title = label("title", lang)
+    parts = [f"<h1>{esc(title)}</h1>", f'<p class="subtitle">{esc(label("lead", lang))}</p>']
+    if problems:
+        items = "".join(f"<li>{esc(p)}</li>" for p in problems)
+        parts.append(
+            f'<div class="banner" role="alert" id="query-problems">'
+            f"{esc('Frågan kunde inte besvaras:' if sv else 'The query could not be answered:')}"
+            f"<ul>{items}</ul></div>"
+        )
+    if plan is None:
+        parts.append(_form(ctx, None, raw, []))
+        return page(
+            ctx,
+            title=title,
+            path=PATH,
+            body="\n".join(parts),
+            body_class="page-planning",
+        )
+    if plan.facts_invented:
+        parts.append(
+            f'<div class="banner" role="note" id="invented-banner">'
+            f"{esc(label('invented', lang))}</div>"
+        )
+    for n in plan.notes:
+        parts.append(
+            f'<div class="banner" role="note" data-note="{esc(n.code)}">'
+            f"{esc(note_text(n.code, dict(n.params), lang))}</div>"
+        )
+    period = label(
+        "period",
+        lang,
+        first=plan.first.isoformat(),
+        last=(plan.end - timedelta(days=1)).isoformat(),
+        days=(plan.end - plan.first).days,
+    )
+    parts.append(
+        f'<p class="plan-meta"><span id="period">{esc(period)}</span> · '
+        f"{esc(label('facts_file', lang, file=plan.facts_source or '–'))} · "
+        f'<span id="privacy-rule">{esc(label("privacy", lang, k=plan.min_group_size))}</span></p>'
+    )
+    if facts_error and not any(n.code == "facts_invalid" for n in plan.notes):
+        parts.append(f'<div class="banner" role="alert">{esc(facts_error)}</div>')
+
+    heads = [
+        label("rank", lang),
+        label("municipality", lang),
+        f"{label('hubs', lang)} / {label('desks_now', lang).lower()}",
+        label("basis", lang),
+        label("eligible", lang),
+        label("desks_needed_range", lang),
+        f"{label('measured', lang)}: {label('recommended', lang).lower()} · "
+        f"{label('visits_per_day', lang).lower()} · {label('adoption', lang).lower()}",
+        f"{label('projected', lang)}: {label('desks_needed_range', lang).lower()} · "
+        f"{label('adoption', lang).lower()}",
+        label("hours_saved", lang),
+        label("km_saved", lang),
+        label("co2_saved", lang),
+    ]
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    body_rows = "\n".join(_row(p, plan, lang, len(heads)) for p in plan.municipalities)
+    ranked = label(
+        "ranked_by_demand" if plan.assumptions.rank_by == "demand" else "ranked_by_benefit", lang
+    )
+    figure = {"figure": figure_json(planning_figure(plan, lang)), "locale": lang}
+    ranking_title = "Rangordning: behov och nytta" if sv else "Ranking: demand and benefit"
+    parts.append(
+        f"""<section class="plan-section" aria-labelledby="ranking-title">
+<h2 id="ranking-title">{esc(ranking_title)}</h2>
+<p class="muted">{esc(ranked)} {esc(label("ranked_suppressed", lang))}</p>
+<div id="planning-figure" class="figure plan-figure" role="img" \
+aria-label="{esc(label("desks_needed_range", lang))}"></div>
+<div class="table-wrap"><table class="plan-table" id="planning-table">
+<caption>{esc(label("t_plan", lang))}</caption>
+<thead><tr>{head}</tr></thead>
+<tbody>
+{body_rows}
+</tbody></table></div>
+{_download_links(ctx, raw)}
+</section>
+<section class="plan-section" aria-labelledby="assumptions-title">
+<h2 id="assumptions-title">{esc(label("assumptions", lang))}</h2>
+{_form(ctx, plan, raw, rows or [])}
+</section>
+<section class="plan-section" aria-labelledby="evidence-title">
+<h2 id="evidence-title">{esc(label("t_evidence", lang))}</h2>
+{_evidence_table(plan, lang)}
+</section>
+{json_block("planning-figure-data", figure)}"""
+    )
+    return page(
+        ctx,
+        title=title,
+        path=PATH,
+        body="\n".join(parts),
+        scripts=[f"plotly.min.js?v={_plotly_version()}", "planning.js"],
+        body_class="page-planning",
+    )
