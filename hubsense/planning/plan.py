@@ -387,9 +387,11 @@ def _municipality(
     if not hubs:
         notes.append(Note("no_hub"))
     elif w.unmeasured is not None and w.unmeasured.reason == "no_evidence":
-        notes.append(
-            Note("no_evidence", (("hubs", ", ".join(w.unmeasured.hubs_without_evidence)),))
+        names = ", ".join(
+            registry.hubs[h].name if h in registry.hubs else h
+            for h in w.unmeasured.hubs_without_evidence
         )
+        notes.append(Note("no_evidence", (("hubs", names),)))
 
     measured_out: MeasuredOut | None = None
     if m is not None:

@@ -78,8 +78,8 @@ def test_assumptions_are_query_parameters(client: TestClient) -> None:
                                      "meaning": assumptions["buffer"]["meaning"]}  # fmt: skip
     assert ost["notes"][0] == {
         "code": "no_evidence",
-        "text": "No evidence days in the period for ostersund-centrum, ostersund-campus: "
-        "nothing measured.",
+        "text": "No evidence days in the period for Arbetshubb Östersund centrum, "
+        "Arbetshubb Östersund campus: nothing measured.",
     }
 
 
