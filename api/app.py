@@ -19,6 +19,7 @@ import dashboards.pages
 import dashboards.planning
 from api import webhooks
 from api.deps import HTTP_422, Clock, ReadinessCheck
+from api.live_cache import LiveCache
 from api.metrics import MetricsSource, install_metrics
 from api.routers import health, hubs, live, rejections, reports, timeline, utilisation
 from api.routers import planning as planning_routes
@@ -96,6 +97,7 @@ def create_app(
     app.state.settings = settings
     app.state.registry = registry
     app.state.store = store
+    app.state.live_cache = LiveCache(settings.live_cache_s)
     app.state.clock = clock if clock is not None else time.time_ns
     app.state.readiness_checks = checks
     app.state.webhook_counts = Counter()

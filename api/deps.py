@@ -11,6 +11,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Path, Request, status
 
+from api.live_cache import LiveCache
 from hubsense.config import Settings
 from hubsense.registry import Desk, Hub, Registry
 from hubsense.store.base import Store
@@ -43,6 +44,15 @@ def get_clock(request: Request) -> Clock:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RegistryDep = Annotated[Registry, Depends(get_registry)]
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_live_cache(request: Request) -> LiveCache:
+    cache: LiveCache = request.app.state.live_cache
+    return cache
+
+
+# Optional so that code calling a route function directly (the pages) may pass none.
+LiveCacheDep = Annotated[LiveCache | None, Depends(get_live_cache)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 

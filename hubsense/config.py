@@ -215,6 +215,11 @@ class Settings(BaseSettings):
         gt=0,
         description="How far back the live view looks for a desk's last message.",
     )
+    live_cache_s: float = Field(
+        0.25,
+        ge=0,
+        description="Live views share one store query per hub for this long (0: no cache).",
+    )
     timeline_max_days: int = Field(
         92, ge=1, description="Longest time range one timeline request may ask for."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ClockDep, HubDep, SettingsDep, StoreDep
+from api.deps import ClockDep, HubDep, LiveCacheDep, SettingsDep, StoreDep
 from api.models import ErrorOut, LiveCountsOut, LiveDeskOut, LiveOut, LiveState
 from api.times import ns_to_datetime
 from hubsense.events import PresenceEvent
@@ -58,10 +58,20 @@ def _desk_state(
         503: {"model": ErrorOut, "description": "The store is unavailable."},
     },
 )
-def live(hub: HubDep, settings: SettingsDep, store: StoreDep, clock: ClockDep) -> LiveOut:
+def live(
+    hub: HubDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    clock: ClockDep,
+    cache: LiveCacheDep = None,
+) -> LiveOut:
     now_ns = clock()
     offline_after_ns = round(settings.offline_after_s * 1e9)
-    latest = store.latest(hub.id, since_ns=now_ns - round(settings.live_lookback_s * 1e9))
+    since_ns = now_ns - round(settings.live_lookback_s * 1e9)
+    def load() -> dict[str, PresenceEvent]:
+        return store.latest(hub.id, since_ns=since_ns)
+
+    latest = cache.get(hub.id, load) if cache is not None else load()
     desks = [
         _desk_state(d, latest.get(d.id), now_ns, offline_after_ns, settings.low_battery_pct)
         for d in hub.desks

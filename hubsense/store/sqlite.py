@@ -175,11 +175,13 @@ class SqliteStore:
                 raise StoreUnavailable(f"sqlite read failed: {exc}") from exc
 
     def latest(self, hub: str, since_ns: int) -> dict[str, PresenceEvent]:
+        # Newest time per desk from the primary key's index, then those rows by key.
         rows = self._query(
-            f"SELECT {_COLUMNS} FROM presence AS p WHERE hub = ? AND time_ns = "
-            "(SELECT MAX(time_ns) FROM presence WHERE hub = p.hub AND desk = p.desk) "
-            "AND time_ns >= ?",
-            (hub, since_ns),
+            f"SELECT {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
+            "FROM (SELECT desk, MAX(time_ns) AS t FROM presence WHERE hub = ? AND time_ns >= ? "
+            "GROUP BY desk) AS m JOIN presence AS p "
+            "ON p.hub = ? AND p.desk = m.desk AND p.time_ns = m.t",
+            (hub, since_ns, hub),
         )
         return {row[2]: _event(row) for row in rows}
 
