@@ -224,6 +224,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from hubsense import analytics
     from hubsense.calendar import from_ns
+    from hubsense.planning.service import planning_tables
     from hubsense.report_xlsx import xlsx_bytes
     from hubsense.reports import build_report, csv_bytes, memo
     from hubsense.rollups import clean_params, recompute
@@ -282,6 +283,14 @@ def cmd_report(args: argparse.Namespace) -> int:
             flicker_s=settings.flicker_min_s,
             stuck_s=settings.stuck_occupied_s,
         )
+        if args.format == "xlsx":  # the workbook also carries the planning sheets
+            store = open_store(settings)
+            try:
+                report.tables += planning_tables(
+                    store, registry, settings, first, end, args.lang, now_ns=now_ns
+                )
+            finally:
+                store.close()
         body = xlsx_bytes(report) if args.format == "xlsx" else csv_bytes(report)
     if args.out:
         Path(args.out).write_bytes(body)

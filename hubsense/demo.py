@@ -24,7 +24,7 @@ import uvicorn
 
 from api.app import create_app
 from collector import Collector
-from hubsense.config import Settings, load_settings
+from hubsense.config import DEFAULT_REGISTRY, Settings, load_settings
 from hubsense.embedded_broker import EmbeddedBroker
 from hubsense.registry import Registry, load_registry
 from hubsense.store import open_store
@@ -67,6 +67,8 @@ def demo_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
         "api_port": args.port,
         "mqtt_client_id": "hubsense-demo-collector",
         "auth_enabled": False,  # usable in a browser at once; the banner says so
+        # the planning page has invented facts to show (the page and its files say so)
+        "planning_facts_file": DEFAULT_REGISTRY.parent / "planning_facts_example.csv",
     }
     if args.registry:
         overrides["registry"] = args.registry

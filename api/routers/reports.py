@@ -17,6 +17,7 @@ from hubsense.analytics import Scope
 from hubsense.calendar import from_ns
 from hubsense.config import Settings
 from hubsense.glossary import Lang
+from hubsense.planning.service import planning_tables
 from hubsense.registry import Registry
 from hubsense.report_xlsx import xlsx_bytes
 from hubsense.reports import Report, build_report, csv_bytes, memo
@@ -121,6 +122,10 @@ def download(
     now_ns = clock()
     first, end = period(settings, registry, now_ns, from_, to)
     report = make_report(store, registry, settings, scope, first, end, lang, now_ns)
+    if format == "xlsx":  # the workbook also carries the planning sheets
+        report.tables += planning_tables(
+            store, registry, settings, first, end, lang, now_ns=now_ns
+        )
     body = xlsx_bytes(report) if format == "xlsx" else csv_bytes(report)
     name = f"hubsense-{scope.id or 'region'}-{first.isoformat()}-{end.isoformat()}.{format}"
     return Response(

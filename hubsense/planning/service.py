@@ -15,7 +15,9 @@ from hubsense.planning.facts import FactsError, FactsFile, load_facts
 from hubsense.planning.measure import measure
 from hubsense.planning.model import Assumptions
 from hubsense.planning.plan import Note, Plan, build_plan
+from hubsense.planning.text import Lang
 from hubsense.registry import Registry
+from hubsense.reports import Table
 from hubsense.store.base import Store
 
 
@@ -87,3 +89,22 @@ def make_plan(
     if error is not None:
         plan = replace(plan, notes=(Note("facts_invalid", (("error", str(error)),)), *plan.notes))
     return plan, error
+
+
+def planning_tables(
+    store: Store,
+    registry: Registry,
+    settings: Settings,
+    first: date,
+    end: date,
+    lang: Lang,
+    *,
+    now_ns: int,
+) -> list[Table]:
+    """The planning sheets for the planner's utilisation workbook: the plan for the same
+    period with the default assumptions and the configured facts file (if any)."""
+    from hubsense.planning.export import plan_tables
+
+    defaults = default_assumptions(settings)
+    plan, _ = make_plan(store, registry, settings, first, end, defaults, now_ns=now_ns)
+    return plan_tables(plan, lang, defaults)

@@ -211,6 +211,7 @@ def test_memo_and_downloads(client: TestClient, store: SqliteStore) -> None:
         'attachment; filename="hubsense-berg-2026-11-02-2026-11-21.xlsx"')
     wb = load_workbook(io.BytesIO(x.content))
     assert wb.sheetnames[:4] == ["Sammanfattning", "Hubbar", "Platser", "Timme × veckodag"]
+    assert "Planering" in wb.sheetnames[4:]  # the planning sheets travel with the report
     c = client.get("/api/reports/download", params={"format": "csv", "lang": "en", **PERIOD})
     assert c.status_code == 200 and c.headers["content-type"] == "text/csv; charset=utf-8"
     assert c.content.startswith(b"\xef\xbb\xbfHub utilisation \xe2\x80\x93 Testregion")
