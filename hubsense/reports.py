@@ -670,6 +670,8 @@ def build_report(
 def csv_value(value: object, kind: Kind) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value  # text, or a figure suppressed for privacy ("<5")
     if kind == "percent":
         return f"{float(value) * 100:.2f}"  # type: ignore[arg-type]
     if kind == "hours":

@@ -9,17 +9,16 @@ are the text ``<5`` in their cells, never a number.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from hubsense import reports
 from hubsense.analytics import Scope
 from hubsense.planning.model import Assumptions
 from hubsense.planning.plan import MunicipalityPlan, Plan, Span
 from hubsense.planning.privacy import Suppressed, Value
 from hubsense.planning.text import ASSUMPTIONS, Lang, fmt_num, label, note_text
-from hubsense.reports import Column, Kind, Report, Table
+from hubsense.reports import Column, Report, Table
 
 
 def cell(value: Value) -> object:
@@ -380,35 +379,6 @@ def xlsx_bytes(report: Report) -> bytes:
     return write(report)
 
 
-def _csv_value(value: object, kind: Kind) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value  # text, or a suppressed "<5"
-    if kind == "percent" and isinstance(value, int | float):
-        return f"{value * 100:.2f}"
-    if kind in ("hours", "float") and isinstance(value, int | float):
-        return f"{value:.3f}"
-    return str(value)
-
-
 def csv_bytes(report: Report) -> bytes:
-    """The same layout as ``hubsense.reports.write_csv`` (``## sheet: title`` sections;
-    percent with two decimals), UTF-8 with a byte-order mark; ``<5`` cells stay text."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([report.title])
-    for line in report.preamble:
-        w.writerow([line])
-    w.writerow([])
-    for table in report.tables:
-        w.writerow([f"## {table.sheet}: {table.title}"])
-        for line in table.notes:
-            w.writerow([line])
-        w.writerow([c.header for c in table.columns])
-        for row in table.rows:
-            w.writerow([_csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
-        for line in table.after:
-            w.writerow([line] if line else [])
-        w.writerow([])
-    return buf.getvalue().encode("utf-8-sig")
+    """The planning report as CSV, in the utilisation report's layout (``<5`` stays text)."""
+    return reports.csv_bytes(report)
