@@ -6,7 +6,9 @@ reports never read them: they read desk-day, group-day and 15-minute slot rollup
 collector's rollup path uses (``hubsense.metrics.clean`` and ``hub_days``), but from each
 desk's reported occupancy in ``simulators.GroundTruth`` instead of from stored events
 (sensor silences are not modelled: the desk is taken as heard all the time), and writes
-them with ``store.write_rollups`` in 14-day chunks per hub, as ``rollups.recompute`` does.
+them with one ``store.write_rollups`` per hub over the whole range (computed in 14-day
+chunks, as ``rollups.recompute`` does; one write per hub because InfluxDB 1.x's ``DELETE``,
+which ``write_rollups`` issues first, takes seconds each on a growing database).
 """
 
 from __future__ import annotations
@@ -38,10 +40,13 @@ def backfill_rollups(
     counts = {"desk_days": 0, "group_days": 0, "slots": 0, "compute_s": 0.0, "write_s": 0.0}
     fp = params.fingerprint()
     for hub in registry.hubs.values():
+        desk_rows: list = []
+        group_rows: list = []
+        slot_rows: list = []
         day = first
+        t0 = time.perf_counter()
         while day < end:
             stop = min(end, day + timedelta(days=CHUNK_DAYS))
-            t0 = time.perf_counter()
             lo, hi = range_ns(hub, day, stop)
             c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
             spans, flickers = {}, {}
@@ -51,14 +56,18 @@ def backfill_rollups(
                 spans[d.id], flickers[d.id] = clean(
                     steps, flicker_ns=params.flicker_ns, stuck_ns=params.stuck_ns
                 )
-            desk_rows, group_rows, slot_rows = hub_days(hub, day, stop, spans, flickers, fp, stamp)
-            t1 = time.perf_counter()
-            store.write_rollups(hub.id, lo, hi, desk_rows, group_rows, slot_rows)
-            t2 = time.perf_counter()
-            counts["compute_s"] += t1 - t0
-            counts["write_s"] += t2 - t1
-            counts["desk_days"] += len(desk_rows)
-            counts["group_days"] += len(group_rows)
-            counts["slots"] += len(slot_rows)
+            rows = hub_days(hub, day, stop, spans, flickers, fp, stamp)
+            desk_rows += rows[0]
+            group_rows += rows[1]
+            slot_rows += rows[2]
             day = stop
+        t1 = time.perf_counter()
+        lo, hi = range_ns(hub, first, end)
+        store.write_rollups(hub.id, lo, hi, desk_rows, group_rows, slot_rows)
+        t2 = time.perf_counter()
+        counts["compute_s"] += t1 - t0
+        counts["write_s"] += t2 - t1
+        counts["desk_days"] += len(desk_rows)
+        counts["group_days"] += len(group_rows)
+        counts["slots"] += len(slot_rows)
     return counts

@@ -4,8 +4,9 @@ desks (500 vs 250 desks, same 25 hubs) and with months (12 vs 6).
 
 Backfill: rollups only, computed from the simulator's ground truth (``benchmarks/backfill``;
 reports read rollups, never raw events), covering the report range plus the margin the
-"unchanged for days" rule reads, and ending 2 days before today so that no row is stale
-and nothing is recomputed on read (checked: ``recomputed_days`` must be 0).
+"unchanged for days" rule reads (``analytics.margin``); the range ends so that this margin
+ends 2 days before today, so no row is stale and nothing is recomputed on read (checked:
+``recomputed_days`` must be 0, else the result carries a warning).
 
 A report is timed as the API's download route makes it (``api/routers/reports.py``):
 ``analytics.analyse(..., slots=True)`` (reads the rollups from InfluxDB and analyses them)
@@ -36,7 +37,6 @@ from hubsense.rollups import clean_params
 from hubsense.store.base import Store
 
 TZ = ZoneInfo("Europe/Stockholm")
-MARGIN_DAYS = 35
 LONG_S = 20.0
 
 
@@ -158,11 +158,20 @@ def run(quick: bool = False) -> dict[str, Any]:
     months_full, months_half = (3, 1) if quick else (12, 6)
     repeats = 1 if quick else 3
     today = datetime.now(TZ).date()
-    end = today - timedelta(days=20)  # the unchanged rule's margin after `end` is backfilled
+    # The report range ends early enough that the days the "unchanged for days" rule reads
+    # after it (analytics.margin) have all been complete for 2 days: then every row the
+    # report reads is backfilled and none is stale.
+    probe = write_registry(Path(tempfile.mkdtemp()) / "probe.toml", *sizes[0])
+    mp = analytics.MetricParams.from_settings(settings)
+    hubs = list(probe.hubs.values())
+    end = today - timedelta(days=2)
+    while analytics.margin(probe, hubs, end - timedelta(days=1), end, mp)[1] > today - timedelta(
+        days=2
+    ):
+        end -= timedelta(days=1)
     first_full = end - timedelta(days=round(months_full * 30.44))
     first_half = end - timedelta(days=round(months_half * 30.44))
-    back_first = first_full - timedelta(days=MARGIN_DAYS)
-    back_end = today - timedelta(days=2)
+    back_first, back_end = analytics.margin(probe, hubs, first_full, end, mp)
     work = Path(tempfile.mkdtemp(prefix="hubsense-bench-reports-"))
     out: dict[str, Any] = {
         "reports_module": _reports_status(),
