@@ -9,9 +9,12 @@ same text for the first, server-rendered view.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 from zoneinfo import ZoneInfo
+
+from hubsense.glossary import GLOSSARY
 
 DEFAULT_LANG: Final = "sv"
 LANGS: Final = ("sv", "en")
@@ -37,7 +40,7 @@ SV: Final[dict[str, str]] = {
     "low_battery_count": "Lågt batteri",
     "unknown_count": "Aldrig hörda",
     "utilisation_30d": "Nyttjandegrad, 30 dagar",
-    "peak_today": "Dagens topp",
+    "peak_today": "Samtidig topp i dag",
     "pending_analytics": "Nyttjandegrad och topp kommer från analys-API:t (ej klart än).",
     "open_live_view": "Öppna liveläget",
     "store_unavailable": "Databasen svarar inte just nu, så livesiffrorna saknas.",
@@ -72,6 +75,81 @@ SV: Final[dict[str, str]] = {
     "not_found_title": "Sidan finns inte",
     "not_found_hub": "Det finns ingen hubb med id {hub}.",
     "back_to_overview": "Tillbaka till översikten",
+    # --- utilisation pages (/utilisation, /compare) and the overview's analytics; metric
+    # names themselves come from hubsense.glossary (docs/metrics.md), see dashboards.usage
+    "nav_utilisation": "Nyttjandegrad",
+    "nav_compare": "Jämför kommuner",
+    "of_desks": "{n} av {total}",
+    "coverage_short": "täckning {pct}",
+    "reason_no_data_period": "inga sensordata under perioden",
+    "reason_no_open_days": "inga öppetdagar under perioden",
+    "reason_closed_today": "stängt i dag",
+    "reason_no_data_today": "ingen sensor hörd i dag",
+    "reason_no_evidence": "inga underlagsdagar (dagar med täckning minst {pct})",
+    "reason_no_hub": "ingen hubb",
+    "too_few_note": "osäkert: {n} av {min} underlagsdagar",
+    "analytics_for_planners": "Nyttjandegrad och kapacitet visas bara för planerare "
+    "(logga in med en planerarnyckel).",
+    "analytics_unavailable": "Analysdata kunde inte läsas just nu.",
+    "analytics_intro": "Nyttjandegrad och rekommenderat antal platser gäller {first} – {last} "
+    "({days} dagar); samtidig topp i dag gäller hittills i dag.",
+    "open_explorer": "Nyttjandegrad och kapacitet",
+    "explorer_title": "Nyttjandegrad – {name}",
+    "explorer_lead": "Hur mycket platserna har använts och hur många platser som behövs enligt "
+    "mätningarna. Måtten definieras i docs/metrics.md.",
+    "form_area": "Område",
+    "form_municipalities": "Kommuner",
+    "form_hubs": "Hubbar",
+    "form_from": "Från",
+    "form_to": "Till (exkl.)",
+    "form_show": "Visa",
+    "period_text": "Period: {first} – {last} ({days} dagar)",
+    "scope_municipality": "kommun",
+    "scope_hub": "hubb",
+    "sec_key_figures": "Nyckeltal",
+    "sec_daily": "Per dag: nyttjandegrad och samtidig topp",
+    "sec_profile": "Genomsnittlig samtidighet per timme och veckodag",
+    "sec_peaks": "Dagliga toppar mot platserna i dag och rekommendationen",
+    "sec_hubs": "Hubbarna",
+    "sec_desks": "Platser: mest och minst använda",
+    "sec_report": "Rapport",
+    "axis_date": "Datum",
+    "axis_hour": "Timme",
+    "axis_days": "Antal dagar",
+    "axis_desks": "Antal platser",
+    "other_open_days": "Övriga öppetdagar med data (täckning under {pct})",
+    "peak_value": "Samtidig topp (platser)",
+    "hours_short": "kl. {h}",
+    "wd_0": "mån",
+    "wd_1": "tis",
+    "wd_2": "ons",
+    "wd_3": "tor",
+    "wd_4": "fre",
+    "wd_5": "lör",
+    "wd_6": "sön",
+    "no_data_figure": "Inga data för perioden",
+    "most_used": "Mest använda",
+    "least_used": "Minst använda",
+    "desk": "Plats",
+    "zone_col": "Zon",
+    "suspect": "misstänkt sensor",
+    "desks_planner_note": "Siffror per plats kan vara personuppgifter och visas bara för "
+    "planerare.",
+    "desks_hidden": "Rangordningen av platser visas bara för planerare.",
+    "report_text": "Ladda ner planeringsrapporten för {name}, samma period:",
+    "report_hub_note": "Rapporten gäller hela kommunen som hubben ligger i.",
+    "report_hidden": "Rapporten kan bara laddas ner av planerare.",
+    "no_hubs_here": "Ingen hubb ännu: inga mätdata.",
+    "query_problem": "Frågan kunde inte besvaras: {detail}",
+    "too_few_banner": "För litet underlag: {n} underlagsdagar; minst {min} behövs för en säker "
+    "rekommendation.",
+    "compare_title": "Jämför kommuner",
+    "compare_lead": "Nyttjandegrad, topp vid servicenivån och rekommenderat antal platser mot "
+    "platserna i dag, per kommun. Toppar räknas per hubb och summeras per kommun.",
+    "difference": "Skillnad mot i dag",
+    "sec_compare": "Nyttjandegrad och platser per kommun",
+    "hubs_count": "hubbar: {n}",
+    "at_service_level": "{label} ({pct})",
 }
 
 EN: Final[dict[str, str]] = {
@@ -93,7 +171,7 @@ EN: Final[dict[str, str]] = {
     "low_battery_count": "Low battery",
     "unknown_count": "Never heard",
     "utilisation_30d": "Utilisation, 30 days",
-    "peak_today": "Today's peak",
+    "peak_today": "Peak concurrency today",
     "pending_analytics": "Utilisation and peak will come from the analytics API (not ready yet).",
     "open_live_view": "Open the live view",
     "store_unavailable": "The database is not answering right now, so live figures are missing.",
@@ -128,6 +206,79 @@ EN: Final[dict[str, str]] = {
     "not_found_title": "Page not found",
     "not_found_hub": "There is no hub with id {hub}.",
     "back_to_overview": "Back to the overview",
+    # --- utilisation pages (/utilisation, /compare) and the overview's analytics
+    "nav_utilisation": "Utilisation",
+    "nav_compare": "Compare municipalities",
+    "of_desks": "{n} of {total}",
+    "coverage_short": "coverage {pct}",
+    "reason_no_data_period": "no sensor data in the period",
+    "reason_no_open_days": "no open days in the period",
+    "reason_closed_today": "closed today",
+    "reason_no_data_today": "no sensor heard today",
+    "reason_no_evidence": "no evidence days (days with coverage at least {pct})",
+    "reason_no_hub": "no hub",
+    "too_few_note": "uncertain: {n} of {min} evidence days",
+    "analytics_for_planners": "Utilisation and capacity are shown to planners only "
+    "(log in with a planner key).",
+    "analytics_unavailable": "Analytics could not be read right now.",
+    "analytics_intro": "Utilisation and recommended desks cover {first} – {last} "
+    "({days} days); today's peak concurrency is for today so far.",
+    "open_explorer": "Utilisation and capacity",
+    "explorer_title": "Utilisation – {name}",
+    "explorer_lead": "How much the desks have been used and how many desks the measurements "
+    "say are needed. The metrics are defined in docs/metrics.md.",
+    "form_area": "Area",
+    "form_municipalities": "Municipalities",
+    "form_hubs": "Hubs",
+    "form_from": "From",
+    "form_to": "To (exclusive)",
+    "form_show": "Show",
+    "period_text": "Period: {first} – {last} ({days} days)",
+    "scope_municipality": "municipality",
+    "scope_hub": "hub",
+    "sec_key_figures": "Key figures",
+    "sec_daily": "Per day: utilisation and peak concurrency",
+    "sec_profile": "Average concurrency by hour and weekday",
+    "sec_peaks": "Daily peaks against the current and the recommended desks",
+    "sec_hubs": "The hubs",
+    "sec_desks": "Desks: most and least used",
+    "sec_report": "Report",
+    "axis_date": "Date",
+    "axis_hour": "Hour",
+    "axis_days": "Number of days",
+    "axis_desks": "Number of desks",
+    "other_open_days": "Other open days with data (coverage under {pct})",
+    "peak_value": "Peak concurrency (desks)",
+    "hours_short": "{h}:00",
+    "wd_0": "Mon",
+    "wd_1": "Tue",
+    "wd_2": "Wed",
+    "wd_3": "Thu",
+    "wd_4": "Fri",
+    "wd_5": "Sat",
+    "wd_6": "Sun",
+    "no_data_figure": "No data for the period",
+    "most_used": "Most used",
+    "least_used": "Least used",
+    "desk": "Desk",
+    "zone_col": "Zone",
+    "suspect": "suspect sensor",
+    "desks_planner_note": "Per-desk figures may be personal data and are shown to planners only.",
+    "desks_hidden": "The desk ranking is shown to planners only.",
+    "report_text": "Download the planning report for {name}, same period:",
+    "report_hub_note": "The report covers the whole municipality the hub is in.",
+    "report_hidden": "Only planners can download the report.",
+    "no_hubs_here": "No hub yet: no measurements.",
+    "query_problem": "The query could not be answered: {detail}",
+    "too_few_banner": "Too few evidence days: {n}; at least {min} are needed for a firm "
+    "recommendation.",
+    "compare_title": "Compare municipalities",
+    "compare_lead": "Utilisation, peak at service level and recommended desks against the "
+    "current desks, per municipality. Peaks are per hub, summed per municipality.",
+    "difference": "Difference from now",
+    "sec_compare": "Utilisation and desks per municipality",
+    "hubs_count": "hubs: {n}",
+    "at_service_level": "{label} ({pct})",
 }
 
 STRINGS: Final[dict[str, dict[str, str]]] = {"sv": SV, "en": EN}
@@ -210,3 +361,41 @@ def fmt_ago(seconds: float | None, lang: str) -> str:
     if seconds < 48 * 3600:
         return tr(lang, "hours_ago", n=fmt_int(int(seconds // 3600), lang))
     return tr(lang, "days_ago", n=fmt_int(int(seconds // 86400), lang))
+
+
+def fmt_num(value: float, lang: str, decimals: int = 0) -> str:
+    """``1234.5`` → ``1 234,5`` (Swedish: no-break space, decimal comma, − for minus) or
+    ``1,234.5`` (English), with ``decimals`` digits, halves rounded away from zero as
+    the browser's ``Intl.NumberFormat`` does."""
+    step = Decimal(1).scaleb(-decimals)
+    text = f"{Decimal(repr(abs(value))).quantize(step, rounding=ROUND_HALF_UP):,.{decimals}f}"
+    negative = value < 0 and text.strip("0.,") != ""
+    if choose_lang(lang) == "sv":
+        text = text.replace(",", _NBSP).replace(".", ",")
+        return ("\u2212" if negative else "") + text
+    return ("-" if negative else "") + text
+
+
+def fmt_share(fraction: float | None, lang: str, decimals: int = 0) -> str:
+    """A share given as a fraction (``0.345``) in percent: ``35 %`` / ``34,5 %`` (Swedish)
+    or ``35%`` (English); ``–`` for None."""
+    if fraction is None:
+        return "–"
+    number = fmt_num(fraction * 100, lang, decimals)
+    return f"{number}{_NBSP}%" if choose_lang(lang) == "sv" else f"{number}%"
+
+
+def fmt_date(day: date, lang: str) -> str:
+    """``2026-11-24`` (Swedish) or ``24/11/2026`` (English, as en-GB)."""
+    return day.isoformat() if choose_lang(lang) == "sv" else day.strftime("%d/%m/%Y")
+
+
+def metric(key: str, lang: str) -> str:
+    """The published name of a metric (``hubsense.glossary``, docs/metrics.md) in ``lang``."""
+    term = GLOSSARY[key]
+    return term.sv if choose_lang(lang) == "sv" else term.en
+
+
+def metric_unit(key: str, lang: str) -> str:
+    """The name with its unit, as report headers show it: ``Samtidig topp (platser)``."""
+    return GLOSSARY[key].header("sv" if choose_lang(lang) == "sv" else "en")

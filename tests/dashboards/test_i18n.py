@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,10 +15,15 @@ from dashboards.i18n import (
     SV,
     choose_lang,
     fmt_ago,
+    fmt_date,
     fmt_int,
+    fmt_num,
     fmt_pct,
+    fmt_share,
     fmt_time,
     js_strings,
+    metric,
+    metric_unit,
     tr,
 )
 
@@ -103,3 +108,24 @@ def test_times_in_the_hub_zone() -> None:
 def test_ago(seconds: float | None, sv: str, en: str) -> None:
     assert fmt_ago(seconds, "sv") == sv
     assert fmt_ago(seconds, "en") == en
+
+
+def test_decimals_shares_and_dates_like_the_browsers_intl() -> None:
+    assert fmt_num(1234.56, "sv", 1) == "1\u00a0234,6"
+    assert fmt_num(1234.56, "en", 1) == "1,234.6"
+    assert fmt_num(12.5, "sv") == "13"  # halves away from zero, as Intl.NumberFormat
+    assert fmt_num(-3, "sv") == "\u22123"  # Swedish minus sign
+    assert fmt_num(-3, "en") == "-3"
+    assert fmt_num(-0.04, "sv", 1) == "0,0"  # no "−0,0"
+    assert fmt_share(0.345, "sv", 1) == "34,5\u00a0%"
+    assert fmt_share(0.345, "en") == "35%"
+    assert fmt_share(None, "sv") == "–"
+    assert fmt_date(date(2026, 11, 24), "sv") == "2026-11-24"
+    assert fmt_date(date(2026, 11, 24), "en") == "24/11/2026"
+
+
+def test_metric_names_are_the_glossarys() -> None:
+    assert metric("utilisation", "sv") == "Nyttjandegrad"
+    assert metric("recommended_desks", "en") == "Recommended desks"
+    assert metric_unit("peak_concurrency", "sv") == "Samtidig topp (platser)"
+    assert metric_unit("utilisation", "xx") == "Nyttjandegrad (%)"
