@@ -2,18 +2,26 @@
 
 The pages embed a figure's JSON and draw it with the locally served plotly.js; the live
 page's script then only replaces the bar values (``x``/``text``) on each poll, in the
-order of ``dashboards.live.STATES`` (kept in the trace's ``customdata``).
+order of ``dashboards.live.STATES`` (kept in the trace's ``customdata``). The utilisation
+figures (daily series, hour × weekday heatmap, peak distribution with capacity lines,
+municipality comparison) are drawn once by ``usage.js``; each trace carries a ``meta``
+naming its hub, metric or series, so tests can find it.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Final
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from dashboards.i18n import choose_lang, fmt_int, tr
+from dashboards.i18n import choose_lang, fmt_int, fmt_share, metric, metric_unit, tr
 from dashboards.live import STATES, LiveCounts
+from dashboards.usage import CompareRow
 
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); each
 # state also has its own fill pattern and its name on the axis, so colour is never the
@@ -81,3 +89,402 @@ def live_occupancy_figure(counts: LiveCounts, lang: str) -> go.Figure:
 def figure_json(fig: go.Figure) -> dict[str, object]:
     """``{"data": [...], "layout": {...}}`` as plain JSON values, for embedding in a page."""
     return dict(json.loads(fig.to_json()))
+
+
+# --- utilisation figures (/utilisation, /compare) ----------------------------------------------
+# Built from the analytics API's JSON (dashboards.usage.Reader). Shares arrive as fractions
+# and are drawn in percent; every series also differs by dash, marker or fill pattern, not
+# by colour alone; labels use the published metric names (hubsense.glossary).
+
+PALETTE: Final = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+"""Okabe–Ito, in the order hubs of one municipality get them."""
+DASHES: Final = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
+SYMBOLS: Final = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross")
+PATTERNS: Final = ("", "/", ".", "x", "\\", "+", "-")
+DESKS_COLOUR: Final = "#1a1a1a"
+RECOMMENDED_COLOUR: Final = "#009e73"
+P90_COLOUR: Final = "#e69f00"
+CURVE_COLOUR: Final = "#d55e00"
+OTHER_DAYS_COLOUR: Final = "#9e9e9e"
+HEATMAP_SCALE: Final = "Blues"
+DATE_TICKS: Final = {"sv": "%-d/%-m", "en": "%-d %b"}
+DATE_HOVER: Final = {"sv": "%Y-%m-%d", "en": "%d/%m/%Y"}
+
+
+def percent(fraction: float | None) -> float | None:
+    """An API share (fraction) in percent, as the figures draw it; None stays None."""
+    return None if fraction is None else round(fraction * 100, 2)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _pct_hover(lang: str) -> str:
+    """d3 format of a percentage in hover text: ``34,5 %`` / ``34.5%``."""
+    return "%{y:.1f}\u00a0%" if choose_lang(lang) == "sv" else "%{y:.1f}%"
+
+
+def _base_layout(fig: go.Figure, lang: str, height: int) -> None:
+    fig.update_layout(
+        separators=SEPARATORS[choose_lang(lang)],
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"family": FONT, "size": 13, "color": "#1a1a1a"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+    )
+
+
+def _no_data(fig: go.Figure, lang: str) -> go.Figure:
+    fig.add_annotation(
+        text=tr(lang, "no_data_figure"),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"size": 16, "color": "#595959"},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def daily_figure(dailies: Sequence[Mapping[str, Any]], lang: str) -> go.Figure:
+    """Per open day, one line of utilisation (%, top) and one bar series of peak
+    concurrency (desks, bottom) per hub; ``dailies`` are ``/api/reports/daily`` answers,
+    one per hub. Days without known time leave a gap in the line; the x axis spans the
+    whole period, so closed days show as gaps too."""
+    lang = choose_lang(lang)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
+    _base_layout(fig, lang, 480)
+    if not dailies or not any(d["days"] for d in dailies):
+        return _no_data(fig, lang)
+    for i, d in enumerate(dailies):
+        name, hub = d["scope"]["name"], d["scope"]["id"]
+        days = d["days"]
+        x = [day["date"] for day in days]
+        coverage = [fmt_share(day["coverage"], lang) for day in days]
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[percent(day["utilisation"]) for day in days],
+                name=name,
+                legendgroup=hub,
+                meta={"hub": hub, "metric": "utilisation"},
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)]},
+                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 7},
+                customdata=coverage,
+                hovertemplate=f"%{{x|{DATE_HOVER[lang]}}} · {name}<br>"
+                f"{metric('utilisation', lang)}: {_pct_hover(lang)}<br>"
+                f"{metric('coverage', lang)}: %{{customdata}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=[day["peak_concurrency"] for day in days],
+                name=name,
+                legendgroup=hub,
+                showlegend=False,
+                meta={"hub": hub, "metric": "peak_concurrency"},
+                marker={
+                    "color": PALETTE[i % len(PALETTE)],
+                    "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#ffffff"},
+                },
+                customdata=[day["desks"] for day in days],
+                hovertemplate=f"%{{x|{DATE_HOVER[lang]}}} · {name}<br>"
+                f"{metric('peak_concurrency', lang)}: %{{y}} / %{{customdata}}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    period = dailies[0]["period"]
+    span = [f"{period['from']} 00:00", f"{period['last_day']} 23:59"]
+    fig.update_layout(barmode="group", bargap=0.15)
+    fig.update_xaxes(type="date", range=span, tickformat=DATE_TICKS[lang], fixedrange=True)
+    fig.update_xaxes(title_text=tr(lang, "axis_date"), row=2, col=1)
+    fig.update_yaxes(
+        title_text=metric_unit("utilisation", lang),
+        range=[0, 100],
+        gridcolor="#d9d9d9",
+        fixedrange=True,
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(
+        title_text=metric_unit("peak_concurrency", lang),
+        rangemode="tozero",
+        tickformat="d",
+        gridcolor="#d9d9d9",
+        fixedrange=True,
+        row=2,
+        col=1,
+    )
+    return fig
+
+
+def profile_figure(profile: Mapping[str, Any], lang: str) -> go.Figure:
+    """Heatmap of ``/api/reports/profile``: average concurrency per weekday (rows, Monday
+    on top) and local hour (columns, only from the first to the last hour with a value);
+    hours when no hub was open are blank. Each cell also shows its number."""
+    lang = choose_lang(lang)
+    fig = go.Figure()
+    _base_layout(fig, lang, 330)
+    rows: list[list[float | None]] = profile["mean_concurrency"]
+    hours = [h for h in profile["hours"] if any(r[h] is not None for r in rows)]
+    if not hours:
+        return _no_data(fig, lang)
+    first, last = min(hours), max(hours)
+    shown = list(range(first, last + 1))
+    z = [[_rounded(r[h]) for h in shown] for r in rows]
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=[f"{h:02d}:00" for h in shown],
+            y=[tr(lang, f"wd_{i}") for i in range(len(rows))],
+            meta={"metric": "mean_concurrency", "hours": shown},
+            colorscale=HEATMAP_SCALE,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            texttemplate="%{z:.1f}",
+            hoverongaps=False,
+            colorbar={"title": {"text": metric_unit("mean_concurrency", lang), "side": "right"}},
+            hovertemplate=f"%{{y}} %{{x}}<br>{metric('mean_concurrency', lang)}: "
+            "%{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(plot_bgcolor="#ececec", margin={"t": 10})
+    fig.update_xaxes(
+        type="category", title_text=tr(lang, "axis_hour"), fixedrange=True, showgrid=False
+    )
+    fig.update_yaxes(type="category", autorange="reversed", fixedrange=True, showgrid=False)
+    return fig
+
+
+def peaks_figure(
+    daily: Mapping[str, Any], capacity_hub: Mapping[str, Any], min_coverage: float, lang: str
+) -> go.Figure:
+    """One hub's daily peaks: how many open days reached each peak (bars: evidence days,
+    stacked on the other open days with some known time), the service-level curve (share
+    of evidence days whose peak exceeds each capacity, right axis), and vertical lines at
+    the current desks and the recommended desks. ``daily`` is ``/api/reports/daily`` for
+    the hub, ``capacity_hub`` its entry in ``/api/reports/capacity``'s ``hubs``."""
+    lang = choose_lang(lang)
+    fig = go.Figure()
+    _base_layout(fig, lang, 360)
+    days = daily["days"]
+    desks = int(capacity_hub["desks"])
+    recommended = capacity_hub["recommended_desks"]
+    if not days:
+        return _no_data(fig, lang)
+    peaks = [int(day["peak_concurrency"]) for day in days]
+    top = max([desks, *peaks, recommended or 0])
+    ks = list(range(top + 1))
+    evidence = Counter(int(d["peak_concurrency"]) for d in days if d["evidence"])
+    # days with no known time at all have no peak to speak of: they are left out
+    other = Counter(int(d["peak_concurrency"]) for d in days if not d["evidence"] and d["coverage"])
+    days_word = tr(lang, "axis_days")
+    fig.add_trace(
+        go.Bar(
+            x=ks,
+            y=[evidence[k] for k in ks],
+            name=metric("evidence_days", lang),
+            meta={"series": "evidence_days"},
+            marker={"color": PALETTE[0]},
+            hovertemplate=f"{metric('peak_concurrency', lang)} %{{x}}: %{{y}} "
+            f"{days_word.lower()}<extra>{metric('evidence_days', lang)}</extra>",
+        )
+    )
+    other_name = tr(lang, "other_open_days", pct=fmt_share(min_coverage, lang))
+    fig.add_trace(
+        go.Bar(
+            x=ks,
+            y=[other[k] for k in ks],
+            name=other_name,
+            meta={"series": "other_days"},
+            marker={
+                "color": OTHER_DAYS_COLOUR,
+                "pattern": {"shape": "/", "fgcolor": "#ffffff", "solidity": 0.4},
+            },
+            hovertemplate=f"{metric('peak_concurrency', lang)} %{{x}}: %{{y}} "
+            f"{days_word.lower()}<extra></extra>",
+        )
+    )
+    curve = capacity_hub["curve"]
+    if curve and capacity_hub["evidence_days"]:
+        fig.add_trace(
+            go.Scatter(
+                x=[p["capacity"] for p in curve],
+                y=[percent(p["share_exceeding"]) for p in curve],
+                name=metric("share_exceeding", lang),
+                meta={"series": "share_exceeding"},
+                yaxis="y2",
+                mode="lines+markers",
+                line={"color": CURVE_COLOUR, "dash": "dot", "width": 2},
+                marker={"symbol": "diamond", "size": 6},
+                hovertemplate=f"{metric('desks', lang)} %{{x}}: "
+                f"{_pct_hover(lang)}<extra>{metric('share_exceeding', lang)}</extra>",
+            )
+        )
+    height = max([1, *evidence.values(), *(evidence[k] + other[k] for k in ks)]) * 1.08
+
+    def vline(x: int, name: str, series: str, colour: str, dash: str) -> None:
+        fig.add_trace(
+            go.Scatter(
+                x=[x, x],
+                y=[0, height],
+                name=f"{name}: {fmt_int(x, lang)}",
+                meta={"series": series, "value": x},
+                mode="lines",
+                line={"color": colour, "width": 3, "dash": dash},
+                hovertemplate=f"{name}: {fmt_int(x, lang)}<extra></extra>",
+            )
+        )
+
+    vline(desks, metric("desks", lang), "desks", DESKS_COLOUR, "solid")
+    if recommended is not None:
+        vline(
+            recommended,
+            metric("recommended_desks", lang),
+            "recommended_desks",
+            RECOMMENDED_COLOUR,
+            "dash",
+        )
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.1,
+        legend={"traceorder": "normal"},
+        xaxis={
+            "title": {"text": metric_unit("peak_concurrency", lang)},
+            "range": [-0.6, top + 0.6],
+            "dtick": 1 if top <= 30 else None,
+            "fixedrange": True,
+        },
+        yaxis={
+            "title": {"text": days_word},
+            "range": [0, height],
+            "dtick": max(1, math.ceil(height / 6)),
+            "tickformat": "d",
+            "gridcolor": "#d9d9d9",
+            "fixedrange": True,
+        },
+        yaxis2={
+            "title": {"text": metric_unit("share_exceeding", lang)},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 100],
+            "dtick": 25,
+            "showgrid": False,
+            "fixedrange": True,
+        },
+    )
+    return fig
+
+
+def compare_figure(rows: Sequence[CompareRow], service_level: float, lang: str) -> go.Figure:
+    """Per municipality (x, in the given order): utilisation (%, top), and side by side
+    the current desks, the peak at the service level and the recommended desks (bottom).
+    Missing values (no hub, no evidence days) are left out, never drawn as 0."""
+    lang = choose_lang(lang)
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.4, 0.6]
+    )
+    _base_layout(fig, lang, 560)
+    names = [r.name for r in rows]
+    util = [percent(r.utilisation) for r in rows]
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=util,
+            name=metric("utilisation", lang),
+            meta={"metric": "utilisation"},
+            marker={"color": PALETTE[0]},
+            text=[
+                ""
+                if r.utilisation is None
+                else fmt_share(r.utilisation, lang)
+                + "<br>"
+                + tr(lang, "coverage_short", pct=fmt_share(r.coverage, lang))
+                for r in rows
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[fmt_share(r.coverage, lang) for r in rows],
+            hovertemplate=f"%{{x}}<br>{metric('utilisation', lang)}: {_pct_hover(lang)}<br>"
+            f"{metric('coverage', lang)}: %{{customdata}}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    p90 = tr(
+        lang,
+        "at_service_level",
+        label=metric("peak_at_service_level", lang),
+        pct=fmt_share(service_level, lang),
+    )
+    series: list[tuple[str, str, list[int | None], str, str]] = [
+        (
+            "desks",
+            metric("desks", lang),
+            [r.desks if r.hubs else None for r in rows],
+            DESKS_COLOUR,
+            "/",
+        ),
+        ("peak_at_service_level", p90, [r.peak_at_service_level for r in rows], P90_COLOUR, "."),
+        (
+            "recommended_desks",
+            metric("recommended_desks", lang),
+            [r.recommended for r in rows],
+            RECOMMENDED_COLOUR,
+            "",
+        ),
+    ]
+    for key, name, values, colour, pattern in series:
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=values,
+                name=name,
+                meta={"metric": key},
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": pattern, "fgcolor": "#ffffff", "solidity": 0.3},
+                },
+                text=["" if v is None else fmt_int(v, lang) for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{x}}<br>{name}: %{{y}}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    top = max([1, *(v for _, _, vs, _, _ in series for v in vs if v is not None)])
+    fig.update_layout(barmode="group", bargap=0.2, bargroupgap=0.05)
+    fig.update_xaxes(type="category", fixedrange=True)
+    fig.update_yaxes(
+        title_text=metric_unit("utilisation", lang),
+        range=[0, 100],
+        gridcolor="#d9d9d9",
+        fixedrange=True,
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(
+        title_text=tr(lang, "axis_desks"),
+        range=[0, top * 1.15],
+        tickformat="d",
+        gridcolor="#d9d9d9",
+        fixedrange=True,
+        row=2,
+        col=1,
+    )
+    return fig
