@@ -140,6 +140,8 @@ POLICY: Final[tuple[Rule, ...]] = (
     Rule("/logout", Open.PUBLIC, "ends the session", READ | {"POST"}),
     Rule("/", V, "dashboard: region overview"),
     Rule("/hubs/{hub}", V, "dashboard: live hub view"),
+    Rule("/utilisation", P, "dashboard: utilisation explorer (its data is /api/reports/**)"),
+    Rule("/compare", P, "dashboard: municipality comparison (its data is /api/reports/**)"),
     Rule("/planning", P, "dashboard: planning evidence (planner data, as /api/planning)"),
     Rule("/dashboards/static/{name}", V, "dashboard scripts, styles, plotly.js"),
     Rule("/docs", V, "interactive API docs"),

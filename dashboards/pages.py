@@ -1,10 +1,13 @@
 """Dashboard pages served by the API app: ``GET /`` (region overview), ``GET /hubs/{hub}``
-(live hub view) and their static files under ``/dashboards/static/``.
+(live hub view), ``GET /utilisation`` (utilisation explorer), ``GET /compare``
+(municipality comparison) and their static files under ``/dashboards/static/``.
 
 The pages read the same live state as ``GET /api/hubs/{hub}/live`` (by calling that route's
 function with the app's store and clock), render it server-side, and their scripts then
-poll the API. plotly.js comes from the installed plotly package; nothing is loaded from
-another host (the Content-Security-Policy header enforces it).
+poll the API. The overview's analytics and the two analytics pages read the analytics
+API's route functions the same way (``dashboards.usage``). plotly.js comes from the
+installed plotly package; nothing is loaded from another host (the
+Content-Security-Policy header enforces it).
 """
 
 from __future__ import annotations
@@ -16,13 +19,26 @@ from typing import Annotated, Any, Final
 import plotly
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse
+from starlette.types import Scope
 
 from api.deps import Clock, ClockDep, RegistryDep, SettingsDep, StoreDep
 from api.routers.live import live as live_route
-from dashboards.i18n import choose_lang
+from dashboards.i18n import choose_lang, tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
 from dashboards.overview import region_groups
 from dashboards.render import Ctx, hub_page, not_found_page, overview_page
+from dashboards.usage import (
+    API_PATHS,
+    OverviewAnalytics,
+    Reader,
+    areas,
+    choose_area,
+    comparison,
+    explore,
+    may_read,
+    overview_analytics,
+)
+from dashboards.usage_render import compare_page, explorer_page
 from hubsense.config import Settings
 from hubsense.registry import Hub
 from hubsense.store.base import Store, StoreError
@@ -38,6 +54,7 @@ ASSETS: Final[dict[str, tuple[Path, str]]] = {
     "dashboard.css": (STATIC_DIR / "dashboard.css", "text/css; charset=utf-8"),
     "live.js": (STATIC_DIR / "live.js", _JS),
     "overview.js": (STATIC_DIR / "overview.js", _JS),
+    "usage.js": (STATIC_DIR / "usage.js", _JS),
     "planning.js": (STATIC_DIR / "planning.js", _JS),
     "plotly.min.js": (PLOTLY_JS, _JS),
 }
@@ -101,8 +118,26 @@ def overview(
             groups=region_groups(registry, lives),
             live_urls={h: _live_url(request, ctx, h) for h in registry.hubs},
             store_error=any(v is None for v in lives.values()),
+            analytics=read_overview_analytics(
+                request.scope, Reader(store, registry, settings, clock())
+            ),
         )
     )
+
+
+def read_overview_analytics(scope: Scope, reader: Reader) -> OverviewAnalytics:
+    """The cards' analytics, if this caller may read the analytics API (else ``denied``);
+    ``error`` when they cannot be computed now (the page renders anyway)."""
+    needed = ("utilisation", "daily", "capacity")
+    if not all(may_read(scope, API_PATHS[name]) for name in needed):
+        return OverviewAnalytics("denied")
+    try:
+        return overview_analytics(reader)
+    except StoreError as exc:
+        log.warning("overview analytics unavailable: %s", exc)
+    except HTTPException as exc:  # e.g. analytics_max_days shorter than the default period
+        log.warning("overview analytics unavailable: %s", exc.detail)
+    return OverviewAnalytics("error")
 
 
 @router.get("/hubs/{hub}", response_class=HTMLResponse)
@@ -152,4 +187,130 @@ def static_file(name: str) -> FileResponse:
         path,
         media_type=media_type,
         headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+# --- utilisation explorer and municipality comparison ----------------------------------------
+
+_MAX_ECHO = 64
+FromQuery = Annotated[
+    str | None,
+    Query(alias="from", description="First local date, YYYY-MM-DD (default: 30 days ago)."),
+]
+ToQuery = Annotated[
+    str | None, Query(description="Local date after the last one, YYYY-MM-DD (default: today).")
+]
+
+
+def _blank(value: str | None) -> str | None:
+    """An empty form field means: the default."""
+    return value if value is not None and value.strip() else None
+
+
+def _raw_period(from_: str | None, to: str | None) -> dict[str, str]:
+    """The dates as typed, for the form (cut short: they are echoed)."""
+    return {"from": (from_ or "")[:_MAX_ECHO], "to": (to or "")[:_MAX_ECHO]}
+
+
+@router.get("/utilisation", response_class=HTMLResponse)
+def utilisation_view(
+    request: Request,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    clock: ClockDep,
+    lang: LangQuery = None,
+    scope: Annotated[str | None, Query(description="municipality or hub")] = None,
+    id: Annotated[str | None, Query(description="Registry id of the municipality or hub.")] = None,  # noqa: A002
+    area: Annotated[
+        str | None, Query(description="The form's kind:id (instead of scope, id).")
+    ] = None,
+    from_: FromQuery = None,
+    to: ToQuery = None,
+) -> HTMLResponse:
+    """Utilisation of a municipality or hub over a period: daily series, hour × weekday
+    profile, daily peaks against the desks, hubs, desk ranking, report download."""
+    ctx = _ctx(request, lang)
+    reader = Reader(store, registry, settings, clock())
+    munis, hubs = areas(registry)
+    raw = _raw_period(from_, to)
+    chosen = None
+    try:
+        chosen = choose_area(registry, _blank(scope), _blank(id), _blank(area))
+        period = reader.period(_blank(from_), _blank(to))
+        ex = explore(
+            reader, chosen, period, desks_allowed=may_read(request.scope, API_PATHS["desks"])
+        )
+    except HTTPException as exc:
+        page = explorer_page(
+            ctx, munis=munis, hubs=hubs, chosen=chosen, raw=raw, ex=None, problems=[str(exc.detail)]
+        )
+        return _html(page, exc.status_code)
+    except StoreError as exc:
+        log.warning("utilisation page: store unavailable: %s", exc)
+        page = explorer_page(
+            ctx,
+            munis=munis,
+            hubs=hubs,
+            chosen=chosen,
+            raw=raw,
+            ex=None,
+            problems=[tr(ctx.lang, "store_unavailable")],
+        )
+        return _html(page, status.HTTP_503_SERVICE_UNAVAILABLE)
+    return _html(
+        explorer_page(
+            ctx,
+            munis=munis,
+            hubs=hubs,
+            chosen=chosen,
+            raw=raw,
+            ex=ex,
+            desks_allowed=ex.most_used is not None,
+            report_allowed=may_read(request.scope, API_PATHS["download"]),
+        )
+    )
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_view(
+    request: Request,
+    registry: RegistryDep,
+    settings: SettingsDep,
+    store: StoreDep,
+    clock: ClockDep,
+    lang: LangQuery = None,
+    from_: FromQuery = None,
+    to: ToQuery = None,
+) -> HTMLResponse:
+    """Every municipality side by side: utilisation, peak at the service level and the
+    recommended desks against the desks now."""
+    ctx = _ctx(request, lang)
+    reader = Reader(store, registry, settings, clock())
+    raw = _raw_period(from_, to)
+    try:
+        cmp = comparison(reader, reader.period(_blank(from_), _blank(to)))
+    except HTTPException as exc:
+        page = compare_page(
+            ctx, region=registry.region, raw=raw, cmp=None, problems=[str(exc.detail)]
+        )
+        return _html(page, exc.status_code)
+    except StoreError as exc:
+        log.warning("compare page: store unavailable: %s", exc)
+        page = compare_page(
+            ctx,
+            region=registry.region,
+            raw=raw,
+            cmp=None,
+            problems=[tr(ctx.lang, "store_unavailable")],
+        )
+        return _html(page, status.HTTP_503_SERVICE_UNAVAILABLE)
+    return _html(
+        compare_page(
+            ctx,
+            region=registry.region,
+            raw=raw,
+            cmp=cmp,
+            report_allowed=may_read(request.scope, API_PATHS["download"]),
+        )
     )

@@ -25,10 +25,13 @@ from dashboards.i18n import (
     STRINGS,
     choose_lang,
     fmt_ago,
+    fmt_date,
     fmt_int,
     fmt_pct,
+    fmt_share,
     fmt_time,
     js_strings,
+    metric,
     tr,
 )
 from dashboards.live import (
@@ -42,6 +45,7 @@ from dashboards.live import (
     browser_styles,
 )
 from dashboards.overview import HubCard, MunicipalityGroup, region_totals
+from dashboards.usage import OverviewAnalytics
 
 POLL_MS = 2000
 """How often the live hub page asks the API for the hub's state."""
@@ -84,9 +88,11 @@ class Ctx:
     root: str = ""  # the ASGI root_path (behind a proxy under a prefix)
 
     def href(self, path: str, lang: str | None = None) -> str:
-        """Link to one of our paths; the language rides along unless it is the default."""
+        """Link to one of our paths (it may carry a query); the language rides along unless
+        it is the default."""
         chosen = lang or self.lang
-        suffix = "" if chosen == DEFAULT_LANG and lang is None else f"?lang={chosen}"
+        sep = "&" if "?" in path else "?"
+        suffix = "" if chosen == DEFAULT_LANG and lang is None else f"{sep}lang={chosen}"
         return esc(f"{self.root}{path}{suffix}")
 
     def static(self, name: str) -> str:
@@ -129,6 +135,8 @@ def page(
 <nav class="topnav">
 <a href="{ctx.href("/")}">{esc(tr(ctx.lang, "overview"))}</a>
 <a href="{ctx.href("/planning")}">{esc(tr(ctx.lang, "planning"))}</a>
+<a href="{ctx.href("/utilisation")}">{esc(tr(ctx.lang, "nav_utilisation"))}</a>
+<a href="{ctx.href("/compare")}">{esc(tr(ctx.lang, "nav_compare"))}</a>
 <a class="lang-switch" id="lang-switch" href="{ctx.href(path, other)}" hreflang="{other}" \
 lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, "switch_to"))}</a>
 </nav>
@@ -144,18 +152,78 @@ lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, 
 # --- region overview -----------------------------------------------------------------------
 
 
-def _analytics_placeholder(ctx: Ctx) -> str:
-    # ANALYTICS PLACEHOLDER: utilisation over the last 30 days and today's peak come from the
-    # analytics API, which does not exist yet. Fill these <dd data-analytics=...> from it;
-    # never show made-up numbers here.
+def _analytics_item(key: str, label: str, value: str, note: str = "") -> str:
+    """A card's analytics figure: the value, and a note (coverage, or why it is "–")."""
+    small = f' <small class="analytics-note" data-analytics-note="{esc(key)}">{esc(note)}</small>'
     return (
-        "<!-- ANALYTICS PLACEHOLDER: filled from the analytics API once it exists -->\n"
-        '<div class="analytics-pending" data-pending="analytics"><dl class="card-stats">'
-        f"<div><dt>{esc(tr(ctx.lang, 'utilisation_30d'))}</dt>"
-        '<dd data-analytics="utilisation_30d">–</dd></div>'
-        f"<div><dt>{esc(tr(ctx.lang, 'peak_today'))}</dt>"
-        '<dd data-analytics="peak_today">–</dd></div></dl>'
-        f'<p class="pending-note">{esc(tr(ctx.lang, "pending_analytics"))}</p></div>'
+        f"<div><dt>{esc(label)}</dt><dd>"
+        f'<span class="analytics-value" data-analytics="{esc(key)}">{esc(value)}</span>'
+        f"{small if note else ''}</dd></div>"
+    )
+
+
+def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalytics) -> str:
+    """Utilisation over the analytics period with its coverage, today's peak concurrency and
+    the recommended desks, from the analytics API (``dashboards.usage``); "–" and the
+    reason where there is no number (never a made-up one)."""
+    lang = ctx.lang
+    labels = {
+        "utilisation_30d": tr(lang, "utilisation_30d"),
+        "peak_today": tr(lang, "peak_today"),
+        "recommended_desks": metric("recommended_desks", lang),
+    }
+    a = analytics.of(hub)
+    if analytics.state != "ok" or a is None:
+        why = "analytics_for_planners" if analytics.state == "denied" else "analytics_unavailable"
+        items = "".join(_analytics_item(k, v, "–") for k, v in labels.items())
+        return (
+            f'<div class="card-analytics" data-analytics-state="{esc(analytics.state)}">'
+            f'<dl class="card-stats">{items}</dl>'
+            f'<p class="analytics-why">{esc(tr(lang, why))}</p></div>'
+        )
+    if a.utilisation is None:
+        util = _analytics_item(
+            "utilisation_30d",
+            labels["utilisation_30d"],
+            "–",
+            tr(lang, a.utilisation_reason or "reason_no_data_period"),
+        )
+    else:
+        cover = tr(lang, "coverage_short", pct=fmt_share(a.coverage, lang))
+        util = _analytics_item(
+            "utilisation_30d", labels["utilisation_30d"], fmt_share(a.utilisation, lang), cover
+        )
+    if a.peak_today is None:
+        peak = _analytics_item(
+            "peak_today",
+            labels["peak_today"],
+            "–",
+            tr(lang, a.peak_reason or "reason_no_data_today", time=a.opens_at or ""),
+        )
+    else:
+        shown = tr(lang, "of_desks", n=fmt_int(a.peak_today, lang), total=fmt_int(desks, lang))
+        peak = _analytics_item("peak_today", labels["peak_today"], shown)
+    if a.recommended is None:
+        why = tr(lang, "reason_no_evidence", pct=fmt_share(analytics.min_coverage, lang))
+        rec = _analytics_item("recommended_desks", labels["recommended_desks"], "–", why)
+    else:
+        note = ""
+        if a.too_few_days:
+            note = tr(
+                lang,
+                "too_few_note",
+                n=fmt_int(a.evidence_days, lang),
+                min=fmt_int(analytics.min_days, lang),
+            )
+        rec = _analytics_item(
+            "recommended_desks", labels["recommended_desks"], fmt_int(a.recommended, lang), note
+        )
+    link = ctx.href(f"/utilisation?scope=hub&id={quote(hub, safe='')}")
+    return (
+        '<div class="card-analytics" data-analytics-state="ok">'
+        f'<dl class="card-stats">{util}{peak}{rec}</dl>'
+        f'<p class="card-link"><a href="{link}" data-link="explorer">'
+        f"{esc(tr(lang, 'open_explorer'))} →</a></p></div>"
     )
 
 
@@ -164,7 +232,9 @@ def _num(value: int | None, lang: str, field: str) -> str:
     return f'<span class="num" data-field="{esc(field)}">{esc(text)}</span>'
 
 
-def hub_card_html(ctx: Ctx, card: HubCard, live_url: str) -> str:
+def hub_card_html(
+    ctx: Ctx, card: HubCard, live_url: str, analytics: OverviewAnalytics | None = None
+) -> str:
     counts = card.counts
     minutes = round((card.offline_after_s or 0) / 60)
     stale_note = esc(tr(ctx.lang, "no_recent_data", minutes=fmt_int(minutes, ctx.lang)))
@@ -186,7 +256,7 @@ data-hub="{esc(card.hub)}" data-live-url="{esc(live_url)}">
 <div><dt>{esc(tr(ctx.lang, "low_battery_count"))}</dt>\
 <dd>{_num(counts.low_battery if counts else None, ctx.lang, "low_battery")}</dd></div>
 </dl>
-{_analytics_placeholder(ctx)}
+{hub_analytics_html(ctx, card.hub, card.total, analytics or OverviewAnalytics("error"))}
 <p class="card-link"><a href="{ctx.href(hub_path(card.hub))}">\
 {esc(tr(ctx.lang, "open_live_view"))} →</a></p>
 </li>"""
@@ -199,8 +269,10 @@ def overview_page(
     groups: list[MunicipalityGroup],
     live_urls: Mapping[str, str],
     store_error: bool,
+    analytics: OverviewAnalytics | None = None,
 ) -> str:
     lang = ctx.lang
+    analytics = analytics or OverviewAnalytics("error")
     occupied, total = region_totals(groups)
     region_now = tr_html(
         lang,
@@ -221,7 +293,7 @@ def overview_page(
         index_items.append(
             f'<li><span class="index-muni">{esc(group.name)}</span><ol>{links}</ol></li>'
         )
-        cards = "\n".join(hub_card_html(ctx, c, live_urls[c.hub]) for c in group.cards)
+        cards = "\n".join(hub_card_html(ctx, c, live_urls[c.hub], analytics) for c in group.cards)
         if not group.cards:
             cards = f'<li class="card card-empty">{esc(tr(lang, "no_hub_yet"))}</li>'
         muni_now = tr_html(
@@ -253,6 +325,7 @@ aria-labelledby="muni-{esc(group.id)}">
     }
     body = f"""<h1>{esc(tr(lang, "overview_title", region=region))}</h1>
 <p class="region-now">{region_now}</p>
+{_analytics_intro(ctx, analytics)}
 {banner}
 <div class="overview-layout">
 <nav class="hub-index" aria-labelledby="hub-index-title">
@@ -272,6 +345,27 @@ aria-labelledby="muni-{esc(group.id)}">
         scripts=["overview.js"],
         body_class="page-overview",
     )
+
+
+def _analytics_intro(ctx: Ctx, analytics: OverviewAnalytics) -> str:
+    """Which period the cards' analytics cover, and the way to the analytics pages."""
+    lang = ctx.lang
+    links = (
+        f'<a href="{ctx.href("/compare")}">{esc(tr(lang, "nav_compare"))} →</a> · '
+        f'<a href="{ctx.href("/utilisation")}">{esc(tr(lang, "nav_utilisation"))} →</a>'
+    )
+    if analytics.state != "ok" or analytics.period is None:
+        why = "analytics_for_planners" if analytics.state == "denied" else "analytics_unavailable"
+        return f'<p class="analytics-intro" id="analytics-intro">{esc(tr(lang, why))}</p>'
+    p = analytics.period
+    text = tr(
+        lang,
+        "analytics_intro",
+        first=fmt_date(p.first, lang),
+        last=fmt_date(p.last_day, lang),
+        days=fmt_int(p.days, lang),
+    )
+    return f'<p class="analytics-intro" id="analytics-intro">{esc(text)} {links}</p>'
 
 
 # --- live hub view -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from api.routers import utilisation as api
 from api.security import Open, Principal, rule_for
 from dashboards.overview import swedish_key
-from hubsense.calendar import is_open
+from hubsense.calendar import from_ns, is_open
 from hubsense.config import Settings
 from hubsense.registry import Registry
 from hubsense.store.base import Store
@@ -135,6 +135,7 @@ class HubAnalytics:
     utilisation_reason: str | None
     peak_today: int | None
     peak_reason: str | None
+    opens_at: str | None  # "08:00" when the reason is that the hub has not opened yet
     recommended: int | None
     evidence_days: int
     too_few_days: bool
@@ -162,20 +163,24 @@ def _utilisation_reason(summary: Json) -> str | None:
     return "reason_no_open_days" if summary["open_days"] == 0 else "reason_no_data_period"
 
 
-def peak_today(reader: Reader, hub_id: str) -> tuple[int | None, str | None]:
+def peak_today(reader: Reader, hub_id: str) -> tuple[int | None, str | None, str | None]:
     """Today's peak concurrency so far (``/api/reports/daily`` for today), or the reason
-    there is none: closed today, or no sensor heard today."""
+    there is none: closed today, not open yet (and when it opens), no sensor heard today.
+    Returns (peak, reason, opening time)."""
     hub = reader.registry.hubs[hub_id]
     today = reader.today()
     if not is_open(hub, today):
-        return None, "reason_closed_today"
+        return None, "reason_closed_today", None
+    opens = hub.opening_hours[today.weekday()][0]
+    if from_ns(reader.now_ns, hub.tz).time() < opens:
+        return None, "reason_not_open_yet", opens.strftime("%H:%M")
     days = reader.daily(hub_id, Period(today, today + timedelta(days=1)))["days"]
     if not days:
-        return None, "reason_closed_today"
+        return None, "reason_closed_today", None
     row = days[0]
     if not row["coverage"]:  # None or 0: nothing known about today yet
-        return None, "reason_no_data_today"
-    return int(row["peak_concurrency"]), None
+        return None, "reason_no_data_today", None
+    return int(row["peak_concurrency"]), None, None
 
 
 def overview_analytics(reader: Reader) -> OverviewAnalytics:
@@ -192,7 +197,7 @@ def overview_analytics(reader: Reader) -> OverviewAnalytics:
     hubs: dict[str, HubAnalytics] = {}
     for hub_id, hub in reader.registry.hubs.items():
         s, c = summaries[hub_id], caps[hub_id]
-        peak, peak_reason = peak_today(reader, hub_id)
+        peak, peak_reason, opens_at = peak_today(reader, hub_id)
         hubs[hub_id] = HubAnalytics(
             hub=hub_id,
             desks=len(hub.desks),
@@ -201,6 +206,7 @@ def overview_analytics(reader: Reader) -> OverviewAnalytics:
             utilisation_reason=_utilisation_reason(s),
             peak_today=peak,
             peak_reason=peak_reason,
+            opens_at=opens_at,
             recommended=c["recommended_desks"],
             evidence_days=c["evidence_days"],
             too_few_days=c["too_few_days"],

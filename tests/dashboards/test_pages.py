@@ -83,10 +83,12 @@ def test_overview(client: TestClient) -> None:
     assert 'data-field="offline">2<' in card
     assert 'data-field="low_battery">2<' in card
     assert 'href="/hubs/svenstavik"' in card
-    # the analytics fields are a marked placeholder, never numbers
-    assert "ANALYTICS PLACEHOLDER" in card
-    for field in ("utilisation_30d", "peak_today"):
-        assert f'<dd data-analytics="{field}">–</dd>' in card
+    # analytics from the analytics API (only today's data here): today's peak so far, and
+    # "–" with the reason where there is no number (tests/dashboards/test_usage_pages.py)
+    assert 'data-analytics="peak_today">2 av 12<' in card
+    assert 'data-analytics="utilisation_30d">–<' in card
+    assert "inga sensordata under perioden" in card
+    assert 'data-analytics="recommended_desks">–<' in card
     assert 'id="stale-banner" class="banner" role="alert" hidden' in html
     assert_same_origin_only(html)
 
@@ -168,12 +170,21 @@ def test_not_found_page_escapes_the_id(client: TestClient) -> None:
 def test_registry_values_are_escaped(sqlite_store: SqliteStore) -> None:
     registry = parse_registry(HOSTILE_REGISTRY)
     with TestClient(make_app(registry, sqlite_store)) as client:
-        for path in ("/", "/hubs/evil-hub"):
+        pages = (
+            "/",
+            "/hubs/evil-hub",
+            "/utilisation",
+            "/utilisation?scope=hub&id=evil-hub",
+            "/compare",
+        )
+        for path in pages:
             html = client.get(path).text
             assert "<script>alert" not in html, path
             assert "<img src=x" not in html, path
             assert "<b>Test</b>" not in html, path
-            assert "&lt;/script&gt;&lt;script&gt;alert(&#x27;hub&#x27;)" in html, path
+            if path != "/compare":  # names municipalities only
+                assert "&lt;/script&gt;&lt;script&gt;alert(&#x27;hub&#x27;)" in html, path
+            assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html, path
         assert "&lt;b&gt;Test&lt;/b&gt;" in client.get("/").text
 
 
@@ -184,8 +195,14 @@ def test_json_blocks_cannot_end_their_script_element() -> None:
     assert "\\u0026" in block
 
 
+class BrokenRollupStore(BrokenStore):
+    """Also fails the rollup reads and writes the analytics need."""
+
+    desk_day_rollups = group_day_rollups = slot_rollups = write_rollups = BrokenStore._fail
+
+
 def test_pages_still_render_when_the_store_is_down(registry: Registry) -> None:
-    with TestClient(make_app(registry, BrokenStore())) as client:
+    with TestClient(make_app(registry, BrokenRollupStore())) as client:
         r = client.get("/")
         assert r.status_code == 200
         assert '<div id="stale-banner" class="banner" role="alert">' in r.text
@@ -195,6 +212,12 @@ def test_pages_still_render_when_the_store_is_down(registry: Registry) -> None:
         assert 'role="alert" data-reason="fetch">Kunde inte hämta livedata' in r.text
         assert set(tiles(r.text).values()) == {("unknown", False)}
         assert client.get("/api/hubs/svenstavik/live").status_code == 503
+        # the analytics pages say the store is down (503), the overview's cards show "–"
+        assert 'data-analytics-state="error"' in client.get("/").text
+        for path in ("/utilisation", "/compare"):
+            r = client.get(path)
+            assert r.status_code == 503, path
+            assert "Databasen svarar inte just nu" in r.text, path
 
 
 def test_static_files(client: TestClient) -> None:
@@ -203,7 +226,7 @@ def test_static_files(client: TestClient) -> None:
     assert r.headers["content-type"].startswith("text/javascript")
     assert r.headers["cache-control"] == "public, max-age=86400"
     assert r.content == PLOTLY_JS.read_bytes()
-    for name in ("dashboard.css", "live.js", "overview.js"):
+    for name in ("dashboard.css", "live.js", "overview.js", "usage.js"):
         r = client.get(f"/dashboards/static/{name}")
         assert r.status_code == 200, name
         assert r.content == ASSETS[name][0].read_bytes()
@@ -227,4 +250,5 @@ def test_the_api_is_unchanged_and_pages_stay_out_of_its_schema(client: TestClien
     paths = client.get("/openapi.json").json()["paths"]
     assert "/" not in paths
     assert "/hubs/{hub}" not in paths
+    assert "/utilisation" not in paths and "/compare" not in paths
     assert all(p.startswith("/api/") for p in paths)

@@ -1,0 +1,544 @@
+"""HTML of the utilisation explorer (``/utilisation``) and the municipality comparison
+(``/compare``), from ``dashboards.usage``'s API JSON. Same rules as ``dashboards.render``:
+every value escaped, figures as JSON blocks drawn by ``static/usage.js``, only same-origin
+resources. Forms are plain GET forms (they work without JavaScript)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+
+from dashboards.figures import (
+    compare_figure,
+    daily_figure,
+    figure_json,
+    peaks_figure,
+    profile_figure,
+)
+from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
+from dashboards.render import Ctx, _plotly_version, esc, json_block, page
+from dashboards.usage import Area, Comparison, Exploration, Period
+
+EXPLORER_PATH: Final = "/utilisation"
+COMPARE_PATH: Final = "/compare"
+SCRIPTS: Final = ("usage.js",)
+
+
+def _scripts() -> list[str]:
+    return [f"plotly.min.js?v={_plotly_version()}", *SCRIPTS]
+
+
+def explorer_query(area: Area, period: Period | None, **extra: str) -> str:
+    """``/utilisation?scope=…&id=…&from=…&to=…`` for an area (and period)."""
+    params = {"scope": area.kind, "id": area.id, **(period.query() if period else {}), **extra}
+    return f"{EXPLORER_PATH}?{urlencode(params)}"
+
+
+def figure_html(element_id: str, fig: go.Figure, label: str) -> str:
+    """A figure's place on the page and its JSON (``usage.js`` draws it). The place is as
+    tall as the figure: on a resize, plotly's responsive mode fits the plot to its place."""
+    height = int(fig.layout.height or 320)
+    return (
+        f'<div class="figure usage-figure" id="{esc(element_id)}" style="min-height: {height}px" '
+        f'data-figure="{esc(element_id)}-data" role="img" aria-label="{esc(label)}"></div>\n'
+        f"{json_block(element_id + '-data', figure_json(fig))}"
+    )
+
+
+def _value(text: str, field: str, note: str = "") -> str:
+    small = f' <small class="why" data-note="{esc(field)}">{esc(note)}</small>' if note else ""
+    return f'<span class="value" data-field="{esc(field)}">{esc(text)}</span>{small}'
+
+
+def _problems(ctx: Ctx, problems: Sequence[str]) -> str:
+    if not problems:
+        return ""
+    items = "".join(f"<li>{esc(tr(ctx.lang, 'query_problem', detail=p))}</li>" for p in problems)
+    return f'<div class="banner" role="alert" id="query-problems"><ul>{items}</ul></div>'
+
+
+def _period_line(ctx: Ctx, period: Period) -> str:
+    text = tr(
+        ctx.lang,
+        "period_text",
+        first=fmt_date(period.first, ctx.lang),
+        last=fmt_date(period.last_day, ctx.lang),
+        days=fmt_int(period.days, ctx.lang),
+    )
+    return f'<p class="plan-meta" id="period">{esc(text)}</p>'
+
+
+def _date_fields(ctx: Ctx, raw: Mapping[str, str], period: Period | None) -> str:
+    first = raw.get("from") or (period.first.isoformat() if period else "")
+    end = raw.get("to") or (period.end.isoformat() if period else "")
+    lang_field = '<input type="hidden" name="lang" value="en">' if ctx.lang == "en" else ""
+    return f"""{lang_field}
+<label for="f-from">{esc(tr(ctx.lang, "form_from"))}</label>
+<input id="f-from" name="from" type="date" value="{esc(first)}">
+<label for="f-to">{esc(tr(ctx.lang, "form_to"))}</label>
+<input id="f-to" name="to" type="date" value="{esc(end)}">
+<button type="submit">{esc(tr(ctx.lang, "form_show"))}</button>"""
+
+
+def _download_links(ctx: Ctx, municipality: str | None, period: Period) -> str:
+    links = []
+    for fmt in ("xlsx", "csv"):
+        params = {**period.query(), "format": fmt, "lang": ctx.lang}
+        if municipality is not None:
+            params = {"municipality": municipality, **params}
+        href = f"{ctx.root}/api/reports/download?{urlencode(params)}"
+        links.append(
+            f'<a class="button" href="{esc(href)}" id="download-{fmt}" download>{fmt.upper()}</a>'
+        )
+    return " ".join(links)
+
+
+def _pct_cell(
+    value: float | None, field: str, lang: str, reason: str | None = None, note: str = ""
+) -> str:
+    """A share in percent with a note (e.g. its coverage), or "–" and the i18n ``reason``."""
+    if value is None:
+        return f'<td class="num">{_value("–", field, tr(lang, reason) if reason else "")}</td>'
+    return f'<td class="num">{_value(fmt_share(value, lang, 1), field, note)}</td>'
+
+
+def _utilisation_cell(
+    utilisation: float | None, coverage: float | None, lang: str, reason: str | None
+) -> str:
+    """Utilisation is never shown without its coverage (docs/metrics.md)."""
+    note = tr(lang, "coverage_short", pct=fmt_share(coverage, lang))
+    return _pct_cell(utilisation, "utilisation", lang, reason, note)
+
+
+def _int_cell(value: int | None, field: str, lang: str, note: str = "") -> str:
+    text = "–" if value is None else fmt_int(value, lang)
+    return f'<td class="num">{_value(text, field, note)}</td>'
+
+
+# --- the explorer ----------------------------------------------------------------------------
+
+
+def _area_form(
+    ctx: Ctx,
+    munis: Sequence[Area],
+    hubs: Sequence[Area],
+    chosen: Area | None,
+    raw: Mapping[str, str],
+    period: Period | None,
+) -> str:
+    lang = ctx.lang
+    names = {m.id: m.name for m in munis}
+
+    def option(a: Area, text: str) -> str:
+        selected = " selected" if chosen is not None and a.value == chosen.value else ""
+        return f'<option value="{esc(a.value)}"{selected}>{esc(text)}</option>'
+
+    muni_opts = "".join(option(m, m.name) for m in munis)
+    hub_opts = "".join(option(h, f"{h.name} ({names.get(h.municipality, '')})") for h in hubs)
+    return f"""<form class="usage-form" id="usage-form" method="get" \
+action="{esc(ctx.root + EXPLORER_PATH)}">
+<label for="f-area">{esc(tr(lang, "form_area"))}</label>
+<select id="f-area" name="area">
+<optgroup label="{esc(tr(lang, "form_municipalities"))}">{muni_opts}</optgroup>
+<optgroup label="{esc(tr(lang, "form_hubs"))}">{hub_opts}</optgroup>
+</select>
+{_date_fields(ctx, raw, period)}
+</form>"""
+
+
+def _key_figures(ctx: Ctx, ex: Exploration) -> str:
+    lang = ctx.lang
+    s = ex.utilisation["summary"]
+    cap = ex.capacity
+    tiles: list[tuple[str, str, str, str]] = []  # label, value, field, note
+    if s["utilisation"] is None:
+        why = "reason_no_open_days" if s["open_days"] == 0 else "reason_no_data_period"
+        if ex.area.kind == "municipality" and not ex.hub_ids:
+            why = "reason_no_hub"
+        tiles.append((metric("utilisation", lang), "–", "utilisation", tr(lang, why)))
+    else:
+        tiles.append(
+            (
+                metric("utilisation", lang),
+                fmt_share(s["utilisation"], lang, 1),
+                "utilisation",
+                tr(lang, "coverage_short", pct=fmt_share(s["coverage"], lang)),
+            )
+        )
+    tiles.append(
+        (
+            metric("daily_usage_rate", lang),
+            fmt_share(s["daily_usage_rate"], lang, 1),
+            "daily_usage_rate",
+            "",
+        )
+    )
+    if ex.area.kind == "hub":
+        peak = s["peak_concurrency"]
+        tiles.append(
+            (
+                metric("peak_concurrency", lang),
+                "–"
+                if peak is None
+                else tr(lang, "of_desks", n=fmt_int(peak, lang), total=fmt_int(s["desks"], lang)),
+                "peak_concurrency",
+                "",
+            )
+        )
+    if cap is not None:
+        p90 = cap["peak_at_service_level"]
+        rec = cap["recommended_desks"]
+        no_evidence = tr(
+            lang, "reason_no_evidence", pct=fmt_share(cap["evidence_min_coverage"], lang)
+        )
+        p90_label = tr(
+            lang,
+            "at_service_level",
+            label=metric("peak_at_service_level", lang),
+            pct=fmt_share(cap["service_level"], lang),
+        )
+        tiles.append(
+            (
+                p90_label,
+                "–" if p90 is None else fmt_int(p90, lang),
+                "peak_at_service_level",
+                no_evidence if p90 is None else "",
+            )
+        )
+        diff = "" if rec is None else f"{metric('desks', lang)}: {fmt_int(cap['desks'], lang)}"
+        tiles.append(
+            (
+                metric("recommended_desks", lang),
+                "–" if rec is None else fmt_int(rec, lang),
+                "recommended_desks",
+                no_evidence if rec is None else diff,
+            )
+        )
+        evidence = min((h["evidence_days"] for h in cap["hubs"]), default=0)
+        tiles.append(
+            (
+                metric("evidence_days", lang),
+                fmt_int(evidence, lang),
+                "evidence_days",
+                metric("too_few_days", lang) if cap["too_few_days"] else "",
+            )
+        )
+    tiles.append((metric("desks", lang), fmt_int(s["desks"], lang), "desks", ""))
+    tiles.append((metric("open_days", lang), fmt_int(s["open_days"], lang), "open_days", ""))
+    tiles.append(
+        (metric("suspect_desks", lang), fmt_int(s["suspect_desks"], lang), "suspect_desks", "")
+    )
+    items = "".join(
+        f'<div class="kf"><dt>{esc(label)}</dt><dd>{_value(value, field, note)}</dd></div>'
+        for label, value, field, note in tiles
+    )
+    return f'<dl class="key-figures" id="key-figures">{items}</dl>'
+
+
+def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
+    lang = ctx.lang
+    if ex.capacity is None:
+        return ""
+    caps = {h["hub"]: h for h in ex.capacity["hubs"]}
+    summaries = {b["scope"]["id"]: b for b in ex.utilisation["breakdown"]}
+    if ex.area.kind == "hub":
+        summaries = {ex.area.id: ex.utilisation["summary"]}
+    p90 = tr(
+        lang,
+        "at_service_level",
+        label=metric("peak_at_service_level", lang),
+        pct=fmt_share(ex.capacity["service_level"], lang),
+    )
+    heads = [
+        tr(lang, "hub"),
+        metric("desks", lang),
+        metric("utilisation", lang),
+        metric("peak_concurrency", lang),
+        p90,
+        metric("recommended_desks", lang),
+        metric("evidence_days", lang),
+    ]
+    rows = []
+    for hub_id in ex.hub_ids:
+        s, c = summaries[hub_id], caps[hub_id]
+        why = None if s["utilisation"] is not None else "reason_no_data_period"
+        few = metric("too_few_days", lang) if c["too_few_days"] else ""
+        rows.append(
+            f'<tr data-hub="{esc(hub_id)}"><th scope="row">{esc(c["name"])}</th>'
+            f"{_int_cell(c['desks'], 'desks', lang)}"
+            f"{_utilisation_cell(s['utilisation'], s['coverage'], lang, why)}"
+            f"{_int_cell(s['peak_concurrency'], 'peak_concurrency', lang)}"
+            f"{_int_cell(c['peak_at_service_level'], 'peak_at_service_level', lang)}"
+            f"{_int_cell(c['recommended_desks'], 'recommended_desks', lang)}"
+            f"{_int_cell(c['evidence_days'], 'evidence_days', lang, few)}</tr>"
+        )
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    return f"""<div class="table-wrap"><table class="plan-table" id="hubs-table">
+<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
+
+
+def _ranking_table(
+    ctx: Ctx,
+    ranking: Mapping[str, Any],
+    title: str,
+    element_id: str,
+    hub_names: Mapping[str, str],
+) -> str:
+    """Desks of ``/api/reports/desks`` (in its order); the hub's name under the desk id
+    when the ranking spans several hubs."""
+    lang = ctx.lang
+    heads = [
+        "#",
+        tr(lang, "desk"),
+        metric("utilisation", lang),
+        metric("coverage", lang),
+        metric("usage_band", lang),
+    ]
+    rows = []
+    for d in ranking["desks"]:
+        suspect = (
+            f' <small class="why">⚠ {esc(tr(lang, "suspect"))}</small>' if d["suspect"] else ""
+        )
+        band = "–" if d["usage_band"] is None else _band(d["usage_band"], lang)
+        where = ""
+        if len(hub_names) > 1:
+            where = f' <small class="why">{esc(hub_names.get(d["hub"], d["hub"]))}</small>'
+        rows.append(
+            f'<tr data-desk="{esc(d["hub"])}/{esc(d["desk"])}">'
+            f'<td class="num">{d["rank"]}</td>'
+            f'<th scope="row">{esc(d["desk"])}{where}{suspect}</th>'
+            f"{_pct_cell(d['utilisation'], 'utilisation', lang)}"
+            f"{_pct_cell(d['coverage'], 'coverage', lang)}"
+            f"<td>{esc(band)}</td></tr>"
+        )
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    return f"""<div class="table-wrap"><table class="plan-table rank-table" id="{esc(element_id)}">
+<caption>{esc(title)}</caption>
+<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
+
+
+def _band(name: str, lang: str) -> str:
+    from hubsense.glossary import BAND_LABELS
+
+    labels = BAND_LABELS.get(name)
+    return name if labels is None else labels["sv" if lang == "sv" else "en"]
+
+
+def _section(element_id: str, title: str, body: str) -> str:
+    return f"""<section class="plan-section" id="{esc(element_id)}" \
+aria-labelledby="{esc(element_id)}-title">
+<h2 id="{esc(element_id)}-title">{esc(title)}</h2>
+{body}
+</section>"""
+
+
+def explorer_page(
+    ctx: Ctx,
+    *,
+    munis: Sequence[Area],
+    hubs: Sequence[Area],
+    chosen: Area | None,
+    raw: Mapping[str, str],
+    ex: Exploration | None,
+    problems: Sequence[str] = (),
+    desks_allowed: bool = False,
+    report_allowed: bool = False,
+) -> str:
+    """The explorer; with ``ex`` None (a bad query) only the form and the problems."""
+    lang = ctx.lang
+    name = chosen.name if chosen is not None else ""
+    title = tr(lang, "explorer_title", name=name) if name else tr(lang, "nav_utilisation")
+    parts = [
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="subtitle">{esc(tr(lang, "explorer_lead"))}</p>',
+        _area_form(ctx, munis, hubs, chosen, raw, ex.period if ex else None),
+        _problems(ctx, problems),
+    ]
+    path = EXPLORER_PATH
+    if ex is not None:
+        path = explorer_query(ex.area, ex.period)
+        parts.append(_period_line(ctx, ex.period))
+        parts.append(_body(ctx, ex, desks_allowed=desks_allowed, report_allowed=report_allowed))
+    return page(
+        ctx,
+        title=title,
+        path=path,
+        body="\n".join(p for p in parts if p),
+        scripts=_scripts() if ex is not None else (),
+        body_class="page-usage page-explorer",
+    )
+
+
+def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: bool) -> str:
+    lang = ctx.lang
+    parts = [_section("sec-key", tr(lang, "sec_key_figures"), _key_figures(ctx, ex))]
+    cap = ex.capacity
+    if cap is None:
+        parts.append(f'<p class="banner" role="note">{esc(tr(lang, "no_hubs_here"))}</p>')
+        return "\n".join(parts)
+    if cap["too_few_days"]:
+        evidence = min((h["evidence_days"] for h in cap["hubs"]), default=0)
+        text = tr(
+            lang, "too_few_banner", n=fmt_int(evidence, lang), min=fmt_int(cap["min_days"], lang)
+        )
+        parts.append(f'<p class="banner banner-note" role="note" id="too-few">{esc(text)}</p>')
+    parts.append(
+        _section(
+            "sec-daily",
+            tr(lang, "sec_daily"),
+            figure_html("fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily")),
+        )
+    )
+    if ex.profile is not None:
+        parts.append(
+            _section(
+                "sec-profile",
+                tr(lang, "sec_profile"),
+                figure_html(
+                    "fig-profile", profile_figure(ex.profile, lang), tr(lang, "sec_profile")
+                ),
+            )
+        )
+    caps = {h["hub"]: h for h in cap["hubs"]}
+    peaks = []
+    for daily in ex.dailies:
+        hub = daily["scope"]["id"]
+        c = caps[hub]
+        fig = peaks_figure(daily, c, cap["evidence_min_coverage"], lang)
+        facts = " · ".join(
+            f"{metric(key, lang)}: {'–' if c[key] is None else fmt_int(c[key], lang)}"
+            for key in ("desks", "peak_at_service_level", "recommended_desks", "evidence_days")
+        )
+        peaks.append(
+            f'<div class="hub-peaks" data-hub="{esc(hub)}"><h3>{esc(c["name"])}</h3>'
+            f'<p class="muted">{esc(facts)}</p>'
+            f"{figure_html(f'fig-peaks-{hub}', fig, tr(lang, 'sec_peaks') + ': ' + c['name'])}"
+            "</div>"
+        )
+    parts.append(_section("sec-peaks", tr(lang, "sec_peaks"), "\n".join(peaks)))
+    parts.append(_section("sec-hubs", tr(lang, "sec_hubs"), _hubs_table(ctx, ex)))
+    if desks_allowed and ex.most_used is not None and ex.least_used is not None:
+        names = {d["scope"]["id"]: d["scope"]["name"] for d in ex.dailies}
+        desks = (
+            f'<p class="muted">{esc(tr(lang, "desks_planner_note"))}</p>'
+            '<div class="rank-pair">'
+            f"{_ranking_table(ctx, ex.most_used, tr(lang, 'most_used'), 'most-used', names)}"
+            f"{_ranking_table(ctx, ex.least_used, tr(lang, 'least_used'), 'least-used', names)}"
+            "</div>"
+        )
+    else:
+        desks = f'<p class="muted" id="desks-hidden">{esc(tr(lang, "desks_hidden"))}</p>'
+    parts.append(_section("sec-desks", tr(lang, "sec_desks"), desks))
+    if report_allowed:
+        note = ""
+        if ex.area.kind == "hub":
+            note = f' <span class="muted">{esc(tr(lang, "report_hub_note"))}</span>'
+        text = tr(lang, "report_text", name=ex.area.municipality_name)
+        report = (
+            f'<p class="downloads">{esc(text)} '
+            f"{_download_links(ctx, ex.area.municipality, ex.period)}{note}</p>"
+        )
+    else:
+        report = f'<p class="muted" id="report-hidden">{esc(tr(lang, "report_hidden"))}</p>'
+    parts.append(_section("sec-report", tr(lang, "sec_report"), report))
+    return "\n".join(parts)
+
+
+# --- the comparison ----------------------------------------------------------------------------
+
+
+def compare_page(
+    ctx: Ctx,
+    *,
+    region: str,
+    raw: Mapping[str, str],
+    cmp: Comparison | None,
+    problems: Sequence[str] = (),
+    report_allowed: bool = False,
+) -> str:
+    lang = ctx.lang
+    title = tr(lang, "compare_title")
+    period = cmp.period if cmp else None
+    form = f"""<form class="usage-form" id="compare-form" method="get" \
+action="{esc(ctx.root + COMPARE_PATH)}">
+{_date_fields(ctx, raw, period)}
+</form>"""
+    parts = [
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="subtitle">{esc(tr(lang, "compare_lead"))}</p>',
+        form,
+        _problems(ctx, problems),
+    ]
+    path = COMPARE_PATH
+    if cmp is not None:
+        path = f"{COMPARE_PATH}?{urlencode(cmp.period.query())}"
+        parts.append(_period_line(ctx, cmp.period))
+        fig = compare_figure(cmp.rows, cmp.service_level, lang)
+        parts.append(
+            _section(
+                "sec-compare",
+                tr(lang, "sec_compare"),
+                figure_html("fig-compare", fig, title) + _compare_table(ctx, cmp),
+            )
+        )
+        if report_allowed:
+            text = tr(lang, "report_text", name=region)
+            parts.append(
+                f'<p class="downloads">{esc(text)} {_download_links(ctx, None, cmp.period)}</p>'
+            )
+    return page(
+        ctx,
+        title=title,
+        path=path,
+        body="\n".join(p for p in parts if p),
+        scripts=_scripts() if cmp is not None else (),
+        body_class="page-usage page-compare",
+    )
+
+
+def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
+    lang = ctx.lang
+    p90 = tr(
+        lang,
+        "at_service_level",
+        label=metric("peak_at_service_level", lang),
+        pct=fmt_share(cmp.service_level, lang),
+    )
+    heads = [
+        tr(lang, "municipality"),
+        metric("desks", lang),
+        metric("utilisation", lang),
+        p90,
+        metric("recommended_desks", lang),
+        tr(lang, "difference"),
+        metric("evidence_days", lang),
+    ]
+    rows = []
+    for r in cmp.rows:
+        area = Area("municipality", r.id, r.name, r.id, r.name)
+        link = ctx.href(explorer_query(area, cmp.period))
+        reason = r.capacity_reason
+        why = ""
+        if reason is not None:
+            why = tr(lang, reason, pct=fmt_share(cmp.min_coverage, lang))
+        diff = r.difference
+        diff_text = "–" if diff is None else ("+" if diff > 0 else "") + fmt_num(diff, lang)
+        few = metric("too_few_days", lang) if r.too_few_days else ""
+        hubs = tr(lang, "hubs_count", n=fmt_int(r.hubs, lang))
+        rows.append(
+            f'<tr data-municipality="{esc(r.id)}"><th scope="row">'
+            f'<a href="{link}">{esc(r.name)}</a>'
+            f'<small class="why" data-note="hubs">{esc(hubs)}</small></th>'
+            f"{_int_cell(r.desks, 'desks', lang)}"
+            f"{_utilisation_cell(r.utilisation, r.coverage, lang, r.utilisation_reason)}"
+            f"{_int_cell(r.peak_at_service_level, 'peak_at_service_level', lang, why)}"
+            f"{_int_cell(r.recommended, 'recommended_desks', lang)}"
+            f'<td class="num">{_value(diff_text, "difference")}</td>'
+            f"{_int_cell(r.evidence_days, 'evidence_days', lang, few)}</tr>"
+        )
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    return f"""<div class="table-wrap"><table class="plan-table" id="compare-table">
+<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
