@@ -17,14 +17,24 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 import uvicorn
 
+from dashboards.i18n import fmt_int, fmt_share
 from hubsense.devservers import free_port
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
 from tests.conftest import IN_CI
-from tests.dashboards.support import SVENSTAVIK_EXPECTED, EventMaker, fill_known, make_app
+from tests.dashboards.support import (
+    PERIOD_30,
+    SVENSTAVIK_EXPECTED,
+    EventMaker,
+    expected_peaks,
+    fill_history,
+    fill_known,
+    make_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -56,11 +66,13 @@ def _missing(what: str) -> NoReturn:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[SqliteStore]:
-    """The KNOWN messages. Tests that write more use hubs no other test checks (sveg,
-    krokom) and keep to the file order (the overview test before them)."""
+    """The KNOWN messages, and the history of three hubs (older than the live views look
+    back, so they only show in the analytics). Tests that write more use hubs no other test
+    checks (sveg, krokom) and keep to the file order (the overview test before them)."""
     s = SqliteStore(tmp_path_factory.mktemp("dash") / "store.sqlite3")
     s.open()
     fill_known(s, EventMaker(registry))
+    fill_history(s, registry)
     try:
         yield s
     finally:
@@ -230,10 +242,29 @@ def test_overview_page(open_tab: Any, base_url: str) -> None:
     assert card.locator('[data-field="offline"]').inner_text() == "2"
     assert card.locator('[data-field="low_battery"]').inner_text() == "2"
     assert card.locator(".card-occupancy").inner_text() == "2 av 12 upptagna"
-    # no made-up analytics: a marked placeholder instead
-    assert card.locator('[data-analytics="utilisation_30d"]').inner_text() == "–"
-    assert card.locator('[data-analytics="peak_today"]').inner_text() == "–"
-    assert "analys-API" in card.locator(".analytics-pending").inner_text()
+    # the analytics API's numbers: utilisation of the 30 days before today with its
+    # coverage, today's peak so far, the recommended desks (few evidence days: flagged)
+    summary = api(base_url, "utilisation", scope="hub", id="svenstavik")["summary"]
+    capacity = api(base_url, "capacity", scope="hub", id="svenstavik")
+    assert card.locator('[data-analytics="utilisation_30d"]').inner_text() == fmt_share(
+        summary["utilisation"], "sv"
+    )
+    assert card.locator('[data-analytics-note="utilisation_30d"]').inner_text() == (
+        "täckning " + fmt_share(summary["coverage"], "sv")
+    )
+    assert card.locator('[data-analytics="peak_today"]').inner_text() == "2 av 12"
+    assert card.locator('[data-analytics="recommended_desks"]').inner_text() == fmt_int(
+        capacity["recommended_desks"], "sv"
+    )
+    assert card.locator('[data-analytics-note="recommended_desks"]').inner_text() == (
+        "osäkert: 11 av 20 underlagsdagar"
+    )
+    # no data, no number: "–" and why
+    bracke = page.locator('.card[data-hub="bracke"]')
+    assert bracke.locator('[data-analytics="utilisation_30d"]').inner_text() == "–"
+    assert bracke.locator('[data-analytics-note="peak_today"]').inner_text() == (
+        "ingen sensor hörd i dag"
+    )
     assert page.locator('.card[data-hub="bracke"] [data-field="stale"]').is_visible()
     assert not card.locator('[data-field="stale"]').is_visible()
     assert page.locator("#stale-banner").is_hidden()
@@ -435,3 +466,216 @@ def test_unknown_hub_is_a_404_page(open_tab: Any, base_url: str) -> None:
     # the only console error is the browser's own note about the 404 response
     assert all("404" in e for e in tab.console_errors), tab.console_errors
     assert tab.external_requests() == []
+
+
+# --- the analytics pages ------------------------------------------------------------------------
+
+
+SLOW_MS = 15_000
+"""Page loads that may compute rollups first or load plotly.js into a cold cache (when these
+tests run alone)."""
+
+
+def api(base_url: str, path: str, **params: object) -> dict[str, Any]:
+    """The analytics API's answer (authentication is off in these tests)."""
+    r = httpx.get(f"{base_url}/api/reports/{path}", params=params, timeout=10)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+def wait_figures(tab: Tab) -> int:
+    """Waits until usage.js drew every figure of the page; returns how many."""
+    wanted = tab.page.locator("[data-figure]").count()
+    tab.page.wait_for_function(
+        f"() => document.body.dataset.figures === '{wanted}'", timeout=SLOW_MS
+    )
+    assert tab.page.locator("[data-figure] .main-svg").count() >= wanted
+    return wanted
+
+
+def plotted(tab: Tab, element_id: str) -> list[dict[str, Any]]:
+    """The traces plotly.js drew in a figure (its ``data``)."""
+    return list(
+        tab.page.evaluate(
+            f"""() => document.getElementById({element_id!r}).data.map(t => ({{
+                   type: t.type, meta: t.meta, x: t.x, y: t.y, z: t.z, name: t.name}}))"""
+        )
+    )
+
+
+def test_utilisation_explorer(open_tab: Any, base_url: str, registry: Registry) -> None:
+    """Berg (one hub with 11 known history days) over the default 30 days: every figure is
+    drawn with the API's points, the desk ranking and report link are there."""
+    tab = open_tab()
+    page = tab.page
+    started = time.monotonic()
+    response = page.goto(base_url + "/utilisation?scope=municipality&id=berg", timeout=SLOW_MS)
+    assert response.status == 200
+    assert wait_figures(tab) == 3  # per day, hour × weekday, the hub's daily peaks
+    loaded = time.monotonic() - started
+    assert page.locator("h1").inner_text() == "Nyttjandegrad – Berg"
+    assert page.locator("#period").inner_text() == "Period: 2026-10-26 – 2026-11-24 (30 dagar)"
+    q = {"scope": "municipality", "id": "berg", **PERIOD_30}
+    summary = api(base_url, "utilisation", **q)["summary"]
+    capacity = api(base_url, "capacity", **q)
+    days = api(base_url, "daily", scope="hub", id="svenstavik", **PERIOD_30)["days"]
+    kf = page.locator("#key-figures")
+    assert kf.locator('[data-field="utilisation"]').inner_text() == fmt_share(
+        summary["utilisation"], "sv", 1
+    )
+    assert kf.locator('[data-field="recommended_desks"]').inner_text() == str(
+        capacity["recommended_desks"]
+    )
+    # per day: one point per open day of the API, utilisation in percent, peaks as bars
+    line, bars = plotted(tab, "fig-daily")
+    assert len(line["x"]) == len(bars["x"]) == len(days) == 22
+    assert line["y"] == [
+        None if d["utilisation"] is None else round(d["utilisation"] * 100, 2) for d in days
+    ]
+    assert bars["y"] == [d["peak_concurrency"] for d in days]
+    assert {d["date"]: d["peak_concurrency"] for d in days if d["evidence"]} == {
+        str(k): v for k, v in expected_peaks(registry.hubs["svenstavik"]).items()
+    }
+    # hour × weekday: 7 weekdays × the open hours, the API's averages
+    (heat,) = plotted(tab, "fig-profile")
+    profile = api(base_url, "profile", **q)["mean_concurrency"]
+    assert len(heat["z"]) == 7 and len(heat["x"]) == 11  # 07:00 … 17:00
+    assert heat["z"][1] == [None if v is None else round(v, 2) for v in profile[1][7:18]]
+    # the daily peaks: 11 evidence days, lines at the desks (12) and the recommendation
+    peaks = {t["meta"]["series"]: t for t in plotted(tab, "fig-peaks-svenstavik")}
+    assert sum(peaks["evidence_days"]["y"]) == 11
+    assert peaks["desks"]["x"] == [12, 12]
+    rec = capacity["hubs"][0]["recommended_desks"]
+    assert peaks["recommended_desks"]["x"] == [rec, rec]
+    assert len(peaks["share_exceeding"]["x"]) == len(capacity["hubs"][0]["curve"]) == 13
+    # the desk ranking (planner data; authentication is off here) and the report
+    busiest = api(base_url, "desks", order="desc", limit=5, **q)["desks"]
+    rows = page.locator("#most-used tbody tr")
+    assert rows.count() == 5
+    assert rows.first.get_attribute("data-desk") == f"svenstavik/{busiest[0]['desk']}"
+    assert (
+        page.locator("#download-xlsx")
+        .get_attribute("href")
+        .startswith(
+            "/api/reports/download?municipality=berg&from=2026-10-26&to=2026-11-25&format=xlsx"
+        )
+    )
+    tab.screenshot("utilisation-berg-sv-laptop.png")
+    page.set_viewport_size(TABLET)
+    page.wait_for_timeout(300)  # plotly redraws on a debounced resize
+    assert page.evaluate(NO_OVERFLOW)
+    tab.screenshot("utilisation-berg-sv-tablet.png")
+    tab.assert_clean()
+    assert loaded < 10
+
+
+def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) -> None:
+    """Choosing another area and period in the form, then English: the question stays."""
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "/utilisation", timeout=SLOW_MS)
+    wait_figures(tab)
+    page.select_option("#f-area", "municipality:harjedalen")
+    page.fill("#f-from", "2026-10-27")
+    page.fill("#f-to", "2026-11-11")
+    page.locator("#usage-form button[type=submit]").click()
+    page.wait_for_url("**area=municipality%3Aharjedalen**", timeout=SLOW_MS)
+    assert wait_figures(tab) == 4  # two hubs: a peaks figure each
+    assert page.locator("h1").inner_text() == "Nyttjandegrad – Härjedalen"
+    assert page.locator("#period").inner_text() == "Period: 2026-10-27 – 2026-11-10 (15 dagar)"
+    traces = plotted(tab, "fig-daily")
+    assert [t["meta"]["hub"] for t in traces] == ["funasdalen", "funasdalen", "sveg", "sveg"]
+    for hub in ("funasdalen", "sveg"):
+        n = len(
+            api(base_url, "daily", scope="hub", id=hub, **{"from": "2026-10-27"}, to="2026-11-11")[
+                "days"
+            ]
+        )
+        assert all(len(t["x"]) == n for t in traces if t["meta"]["hub"] == hub)
+    page.locator("#lang-switch").click()
+    page.wait_for_url("**lang=en", timeout=SLOW_MS)
+    wait_figures(tab)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Utilisation – Härjedalen"
+    assert page.locator("#period").inner_text() == "Period: 27/10/2026 – 10/11/2026 (15 days)"
+    assert (
+        page.evaluate("() => document.getElementById('fig-daily').layout.yaxis.title.text")
+        == "Utilisation (%)"
+    )
+    assert page.locator("#lang-switch").inner_text() == "Svenska"
+    tab.screenshot("utilisation-harjedalen-en-laptop.png")
+    tab.assert_clean()
+
+
+def test_compare_page(open_tab: Any, base_url: str, registry: Registry) -> None:
+    tab = open_tab()
+    page = tab.page
+    response = page.goto(base_url + "/compare", timeout=SLOW_MS)
+    assert response.status == 200
+    assert wait_figures(tab) == 1
+    assert page.locator("h1").inner_text() == "Jämför kommuner"
+    traces = {t["meta"]["metric"]: t for t in plotted(tab, "fig-compare")}
+    assert set(traces) == {"utilisation", "desks", "peak_at_service_level", "recommended_desks"}
+    region = {
+        s["scope"]["id"]: s
+        for s in api(base_url, "utilisation", scope="region", **PERIOD_30)["breakdown"]
+    }
+    order = page.eval_on_selector_all(
+        "#compare-table tbody tr", "rows => rows.map(r => r.dataset.municipality)"
+    )
+    assert len(order) == 8
+    assert traces["utilisation"]["x"] == [registry.municipalities[m].name for m in order]
+    for i, m in enumerate(order):
+        cap = api(base_url, "capacity", scope="municipality", id=m, **PERIOD_30)
+        u = region[m]["utilisation"]
+        assert traces["utilisation"]["y"][i] == (None if u is None else round(u * 100, 2)), m
+        assert traces["desks"]["y"][i] == cap["desks"], m
+        assert traces["peak_at_service_level"]["y"][i] == cap["peak_at_service_level"], m
+        assert traces["recommended_desks"]["y"][i] == cap["recommended_desks"], m
+    # data for Berg and Härjedalen only: the others have no bars, and say why
+    assert sum(v is not None for v in traces["recommended_desks"]["y"]) == 2
+    assert (
+        page.locator(
+            '#compare-table tr[data-municipality="krokom"] [data-note="peak_at_service_level"]'
+        )
+        .inner_text()
+        .startswith("inga underlagsdagar")
+    )
+    tab.screenshot("compare-sv-laptop.png")
+    page.set_viewport_size(TABLET)
+    page.wait_for_timeout(300)
+    assert page.evaluate(NO_OVERFLOW)
+    tab.screenshot("compare-sv-tablet.png")
+    page.locator("#lang-switch").click()
+    page.wait_for_url("**/compare?from=2026-10-26&to=2026-11-25&lang=en", timeout=SLOW_MS)
+    wait_figures(tab)
+    assert page.locator("h1").inner_text() == "Compare municipalities"
+    names = [t["name"] for t in plotted(tab, "fig-compare")]
+    assert names == [
+        "Utilisation",
+        "Current desks",
+        "Peak at service level (90%)",
+        "Recommended desks",
+    ]
+    tab.assert_clean()
+
+
+def test_navigation_between_the_pages(open_tab: Any, base_url: str) -> None:
+    """From the overview to a hub's utilisation, on to the comparison and from there to a
+    municipality's utilisation, in English all the way."""
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "/?lang=en", timeout=SLOW_MS)
+    page.locator('.card[data-hub="svenstavik"] [data-link="explorer"]').click()
+    page.wait_for_url("**/utilisation?scope=hub&id=svenstavik&lang=en", timeout=SLOW_MS)
+    wait_figures(tab)
+    assert page.locator("h1").inner_text() == "Utilisation – Fjällhubben Svenstavik"
+    page.locator(".topnav a", has_text="Compare municipalities").click()
+    page.wait_for_url("**/compare?lang=en", timeout=SLOW_MS)
+    wait_figures(tab)
+    page.locator("#compare-table a", has_text="Berg").click()
+    page.wait_for_url("**/utilisation?scope=municipality&id=berg**lang=en", timeout=SLOW_MS)
+    wait_figures(tab)
+    assert page.locator("h1").inner_text() == "Utilisation – Berg"
+    assert page.locator(".topnav a", has_text="Overview").get_attribute("href") == "/?lang=en"
+    tab.assert_clean()
