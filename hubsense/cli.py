@@ -378,8 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--backfill-days",
         type=int,
-        default=7,
-        help="history published before going live (default 7 days)",
+        default=35,
+        help="simulated history loaded alongside the live run (default 35 days: enough "
+        "open days for a capacity recommendation)",
     )
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--data-dir", help="keep the demo database here (default: a temp dir)")
