@@ -60,7 +60,7 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -291,6 +291,19 @@ def rejection_point(r: Rejection, time_ns: int) -> Point:
 
 def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+_REQUIRED_FIELDS = ("sensor", "seq", "occupied", "heartbeat")
+
+
+def _complete(row: Mapping[str, Any]) -> bool:
+    """InfluxDB 1.x stores each field apart: a read racing a write can see a point with
+    some of its fields missing. Such a row is not an event (yet)."""
+    return all(row.get(f) is not None for f in _REQUIRED_FIELDS)
+
+
+def _events(rows: Iterable[Mapping[str, Any]]) -> list[PresenceEvent]:
+    return [_event(r) for r in rows if _complete(r)]
 
 
 def _event(row: Mapping[str, Any]) -> PresenceEvent:
@@ -663,8 +676,11 @@ class InfluxStore:
             f"{quote_literal(hub)} AND time >= {_time_literal(since_ns)} "
             f"GROUP BY {quote_ident('desk')} ORDER BY time DESC LIMIT 1"
         )
-        events = [_event(r) for r in self._rows(self._query(q)[0])]
-        return {e.desk: e for e in events}
+        rows = self._rows(self._query(q)[0])
+        if not all(_complete(r) for r in rows):
+            time.sleep(0.05)  # a point was being written: read again once it has landed
+            rows = self._rows(self._query(q)[0])
+        return {e.desk: e for e in _events(rows)}
 
     def timeline(self, hub: str, desk: str, start_ns: int, end_ns: int) -> list[PresenceEvent]:
         where = (
@@ -679,7 +695,7 @@ class InfluxStore:
             f"AND time < {_time_literal(end_ns)} ORDER BY time ASC"
         )
         before, inside = self._query(q)
-        events = [_event(r) for r in self._rows(before) + self._rows(inside)]
+        events = _events(self._rows(before) + self._rows(inside))
         events.sort(key=lambda e: e.time_ns)
         return events
 

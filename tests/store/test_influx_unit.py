@@ -610,3 +610,14 @@ def test_v3_without_v2_management_queries_the_bucket() -> None:
             store.close()
     finally:
         fake.close()
+
+
+def test_rows_with_fields_still_being_written_are_not_events() -> None:
+    from hubsense.store.influx import _events
+
+    full = {"municipality": "berg", "hub": "svenstavik", "desk": "a01", "sensor": "s",
+            "seq": 3, "time": 10, "occupied": 1, "heartbeat": False}
+    partial = {**full, "desk": "a02", "seq": None}
+    events = _events([full, partial])
+    assert [e.desk for e in events] == ["a01"]
+    assert events[0].seq == 3 and events[0].occupied is True
