@@ -368,16 +368,35 @@ def summarise_profile(raw: Path, top: int = 15) -> dict[str, Any]:
     if not total:
         return {"error": "no samples"}
 
-    def pct(c: Counter[str]) -> list[list[Any]]:
-        return [[name, round(100 * n / total, 1)] for name, n in c.most_common(top)]
+    def pct(c: Counter[str], k: int = top) -> list[list[Any]]:
+        return [[name, round(100 * n / total, 1)] for name, n in c.most_common(k)]
 
     return {
         "samples": total,
         "waiting_samples": waiting,
         "threads": pct(threads),
         "self": pct(self_c),
-        "inclusive": pct(incl),
+        "inclusive": pct(incl, top + 25),
     }
+
+
+# Frames every sample passes through (thread start, runpy, the event loop's run, the CLI's
+# main): left out of the inclusive list, which is about where the time goes.
+_GENERIC = (
+    "(threading.py)",
+    "(<frozen runpy>)",
+    "(asyncio/runners.py)",
+    "(uvicorn/main.py)",
+    "(uvicorn/server.py)",
+    "(uvicorn/_compat.py)",
+    "(hubsense/cli.py)",
+    "(benchmarks/run.py)",
+    "Client._thread_main ",
+    "Client.loop_forever ",
+    "Client._loop ",
+    "(anyio/_backends/_asyncio.py)",
+    "_run_sync_endpoint ",
+)
 
 
 def profile_lines(prof: dict[str, Any], n: int = 10) -> list[str]:
@@ -390,8 +409,9 @@ def profile_lines(prof: dict[str, Any], n: int = 10) -> list[str]:
     out.append("threads: " + ", ".join(f"{t} {p}%" for t, p in prof["threads"]))
     out.append("self (leaf) time:")
     out += [f"  {p:5.1f}%  {name}" for name, p in prof["self"][:n]]
-    out.append("inclusive time:")
-    out += [f"  {p:5.1f}%  {name}" for name, p in prof["inclusive"][:n]]
+    out.append("inclusive time (thread start-up, runpy and event-loop frames left out):")
+    inclusive = [(name, p) for name, p in prof["inclusive"] if not any(g in name for g in _GENERIC)]
+    out += [f"  {p:5.1f}%  {name}" for name, p in inclusive[:n]]
     return out
 
 

@@ -17,6 +17,7 @@ analysis is timed and the report figure is marked pending.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 import time
@@ -27,7 +28,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from benchmarks.backfill import backfill_rollups
-from benchmarks.common import REPO, Servers, log, summary
+from benchmarks.common import (
+    REPO,
+    Servers,
+    log,
+    profile_lines,
+    start_profile,
+    summarise_profile,
+    summary,
+)
 from benchmarks.registry_gen import write_registry
 from hubsense import analytics
 from hubsense.calendar import from_ns
@@ -151,6 +160,29 @@ def _measure(
     return res
 
 
+def _profile(
+    store: Store, registry: Registry, settings: Settings, first: date, end: date, work: Path
+) -> dict[str, Any]:
+    """py-spy on this process during one more region report (not counted above)."""
+    raw = work / "pyspy-report.txt"
+    prof = start_profile(os.getpid(), 15, raw)
+    if prof is None:
+        return {"error": "py-spy not installed"}
+    time.sleep(0.5)
+    scope = analytics.resolve(registry, "region", None)
+    r = _one_report(store, registry, settings, scope, first, end)
+    prof.wait(120)
+    p = summarise_profile(raw)
+    return {
+        "scope": "region",
+        "first": first.isoformat(),
+        "end": end.isoformat(),
+        "total_s": r.get("total_s"),
+        "profile": p,
+        "lines": profile_lines(p),
+    }
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     settings = Settings()
     params = clean_params(settings)
@@ -214,6 +246,9 @@ def run(quick: bool = False) -> dict[str, Any]:
                             f"{desks} desks",
                         )
                     )
+                if desks == sizes[0][0] and not quick:
+                    log("reports: profiled region report (6 months; not counted)")
+                    out["profile"] = _profile(store, registry, settings, first_half, end, work)
             finally:
                 store.close()
     return out

@@ -514,6 +514,17 @@ def _reports_md(r: dict[str, Any]) -> list[str]:
         ],
     )
     out += ["", *_growth(r)]
+    if "profile" in r and "lines" in r["profile"]:
+        p = r["profile"]
+        out += [
+            "",
+            f"Profile of a region report ({p['first']} … {p['end']}, {p['total_s']} s while "
+            "profiled; py-spy on the benchmark process, first 15 s; not counted above):",
+            "",
+            "```",
+            *p["lines"],
+            "```",
+        ]
     return out
 
 
