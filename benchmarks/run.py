@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from benchmarks import apiload, ingest, latency, reports
@@ -87,13 +91,22 @@ def main(argv: list[str] | None = None) -> int:
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "load_before": load_before,
         }
+        entry["git"] = _git()["commit"]
+        # every temp dir of the benchmark (logs, feeds, databases) goes under one parent:
+        # removed after a success (unless HUBSENSE_BENCH_KEEP is set), kept after a failure
+        parent = Path(tempfile.mkdtemp(prefix=f"hubsense-bench-{key}-"))
+        tempfile.tempdir = str(parent)
         try:
             entry["result"] = BENCHMARKS[key](quick=args.quick)
         except Exception as exc:  # noqa: BLE001 - recorded, the other benchmarks still run
             entry["error"] = f"{type(exc).__name__}: {exc}"
             entry["traceback"] = traceback.format_exc()
             failed.append(key)
-            log(f"{key} FAILED: {entry['error']}")
+            log(f"{key} FAILED: {entry['error']} (logs kept in {parent})")
+        finally:
+            tempfile.tempdir = None
+        if key not in failed and not os.environ.get("HUBSENSE_BENCH_KEEP"):
+            shutil.rmtree(parent, ignore_errors=True)
         entry["load_after"] = loadavg()
         entry["duration_s"] = round(time.monotonic() - t0, 1)
         doc["benchmarks"][key] = entry
@@ -273,7 +286,9 @@ def render(doc: dict[str, Any]) -> str:
     ]
     for key, e in doc["benchmarks"].items():
         lines.append(
-            f"- {key}: {e['load_before']} → {e['load_after']} ({e['duration_s']} s)"
+            f"- {key}: {e['load_before']} → {e['load_after']} ({e['duration_s']} s"
+            + (f", commit {e['git']}" if e.get("git") else "")
+            + ")"
             + (f" — FAILED: {e['error']}" if "error" in e else "")
         )
     b = doc["benchmarks"]
