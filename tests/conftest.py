@@ -15,11 +15,46 @@ from pathlib import Path
 import pytest
 
 from hubsense.config import DEFAULT_REGISTRY
+from tests.clock import SessionTimeShift, parse_as_of
 from hubsense.devservers import Influxd, Mosquitto, ServerMissing
 from hubsense.registry import Registry, load_registry
 from hubsense.store.sqlite import SqliteStore
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--as-of",
+        metavar="INSTANT",
+        help="run the session as if it were this instant (ISO 8601; naive = Stockholm "
+        "local time), e.g. 2027-06-28T07:55; child processes see the same clock",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    text = config.getoption("--as-of")
+    if text:
+        try:
+            shift = SessionTimeShift(parse_as_of(text))
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        shift.start()
+        config.stash[_SHIFT_KEY] = shift
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shift = config.stash.get(_SHIFT_KEY, None)
+    if shift is not None:
+        shift.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    shift = config.stash.get(_SHIFT_KEY, None)
+    return None if shift is None else f"as of: {shift.as_of.isoformat()} (clock moved)"
+
+
+_SHIFT_KEY = pytest.StashKey[SessionTimeShift]()
 
 
 def _missing(exc: ServerMissing) -> None:
