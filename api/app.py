@@ -7,7 +7,6 @@ and store (the CLI does that); tests call ``create_app`` with their own store an
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 
@@ -25,6 +24,7 @@ from api.routers import health, hubs, live, rejections, reports, timeline, utili
 from api.routers import planning as planning_routes
 from api.routers import registry as registry_routes
 from api.security import KeySource, install_security
+from hubsense.clock import system_clock
 from hubsense.config import Settings
 from hubsense.registry import Registry
 from hubsense.store.base import Store, StoreError
@@ -75,7 +75,7 @@ def create_app(
     metrics_source: MetricsSource | None = None,
     webhook_publisher: webhooks.Publisher | None = None,
 ) -> FastAPI:
-    """The API app. ``clock`` returns UTC nanoseconds (default ``time.time_ns``; the demo
+    """The API app. ``clock`` returns UTC nanoseconds (default the system clock; the demo
     passes a simulated one). ``readiness_checks`` are extra name → callable checks for
     ``/api/ready`` (each raises when not ready); the store's ``ping`` is always one.
     ``keys``: the API keys accepted (default: ``settings.api_keys_file``; ConfigError if
@@ -98,7 +98,7 @@ def create_app(
     app.state.registry = registry
     app.state.store = store
     app.state.live_cache = LiveCache(settings.live_cache_s)
-    app.state.clock = clock if clock is not None else time.time_ns
+    app.state.clock = clock if clock is not None else system_clock
     app.state.readiness_checks = checks
     app.state.webhook_counts = Counter()
     app.state.webhook_lock = threading.Lock()

@@ -12,12 +12,10 @@ from typing import Annotated, cast
 from fastapi import Depends, HTTPException, Path, Request, status
 
 from api.live_cache import LiveCache
+from hubsense.clock import Clock
 from hubsense.config import Settings
 from hubsense.registry import Desk, Hub, Registry
 from hubsense.store.base import Store
-
-Clock = Callable[[], int]
-"""Zero-argument callable returning the current time in UTC nanoseconds."""
 
 _MAX_ID_ECHO = 64
 

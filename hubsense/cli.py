@@ -15,6 +15,7 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hubsense.clock import Clock, local_now, local_today, system_clock
 from hubsense.config import ConfigError, Settings, load_settings, settings_table
 from hubsense.keys import ROLE_NAMES, key_file_for
 from hubsense.logs import configure_logging
@@ -155,7 +156,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     _stop_on_signals(stop)
     if args.from_date:
         first = _parse_day(args.from_date)
-        last = _parse_day(args.to_date) if args.to_date else datetime.now(STOCKHOLM).date()
+        last = _parse_day(args.to_date) if args.to_date else local_today(args.clock, STOCKHOLM)
         if last <= first:
             raise UsageError("--to must be after --from")
         report = simulate(
@@ -175,7 +176,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         report = simulate(
             registry,
             settings.mqtt_url,
-            datetime.now(STOCKHOLM),
+            local_now(args.clock, STOCKHOLM),
             None,
             speed=args.speed,
             seed=args.seed,
@@ -220,8 +221,6 @@ def cmd_registry(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Planner report of a municipality (or the region) from rollups; rollups missing for
     the period are computed first (``--refresh``: all of them, from the raw events)."""
-    import time as _time
-
     from hubsense import analytics
     from hubsense.calendar import from_ns
     from hubsense.planning.service import planning_tables
@@ -250,7 +249,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     if args.format == "xlsx" and not args.out:
         raise UsageError("--format xlsx needs --out FILE")
-    now_ns = _time.time_ns()
+    now_ns = args.clock()
     store = open_store(settings)
     try:
         if args.refresh:
@@ -464,8 +463,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock = system_clock) -> int:
+    """The ``hubsense`` command. ``clock`` is what every subcommand takes as "now"."""
     args = build_parser().parse_args(argv)
+    args.clock = clock
     configure_logging(args.log_level, args.log_format)
     try:
         return int(args.func(args))

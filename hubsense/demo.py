@@ -25,6 +25,7 @@ from api.app import create_app
 from collector import Collector
 from collector.dedup import Deduplicator
 from collector.sink import BatchSink
+from hubsense.clock import local_today
 from hubsense.config import DEFAULT_REGISTRY, Settings, load_settings
 from hubsense.embedded_broker import EmbeddedBroker
 from hubsense.events import PresenceEvent, Rejection
@@ -128,7 +129,7 @@ def run_demo(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"mqtt_url": broker.url})
     registry = load_registry(settings.registry)
     store = open_store(settings)
-    start = live_start(registry, datetime.now(STOCKHOLM).date())
+    start = live_start(registry, local_today(args.clock, STOCKHOLM))
 
     clock = SimClock(start, args.speed)
     collector = Collector(settings, registry, store, clock_ns=clock.time_ns)

@@ -109,7 +109,7 @@ def recompute(
     end: date,
     params: CleanParams,
     *,
-    now_ns: int | None = None,
+    now_ns: int,
     chunk_days: int = CHUNK_DAYS,
 ) -> int:
     """Recompute and store the rollups of one hub for days ``first`` ≤ day < ``end``;
@@ -119,13 +119,12 @@ def recompute(
     day = first
     if params.raw_retention_ns is not None:
         # a day whose raw events (with their context) may be deleted keeps its rollups
-        kept_from = (time.time_ns() if now_ns is None else now_ns) - params.raw_retention_ns
+        kept_from = now_ns - params.raw_retention_ns
         while day < end and day_bounds(hub, day)[0] - params.context_ns - NS < kept_from:
             day += timedelta(days=1)
     while day < end:
         stop = min(end, day + timedelta(days=max(1, chunk_days)))
-        stamp = time.time_ns() if now_ns is None else now_ns
-        desk_rows, group_rows, slot_rows = compute(store, hub, day, stop, params, stamp)
+        desk_rows, group_rows, slot_rows = compute(store, hub, day, stop, params, now_ns)
         lo, hi = range_ns(hub, day, stop)
         store.write_rollups(hub.id, lo, hi, desk_rows, group_rows, slot_rows)
         written += len(desk_rows)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from hubsense.config import DEFAULT_REGISTRY
-from tests.clock import SessionTimeShift, parse_as_of
 from hubsense.devservers import Influxd, Mosquitto, ServerMissing
 from hubsense.registry import Registry, load_registry
 from hubsense.store.sqlite import SqliteStore
+from tests.clock import SessionTimeShift, parse_as_of
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

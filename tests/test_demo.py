@@ -9,7 +9,11 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from hubsense.devservers import free_port
+
+pytestmark = pytest.mark.dated
 
 HUB = "ostersund-centrum"
 

@@ -30,7 +30,7 @@ from hubsense.store.influx import InfluxStore
 from simulators import BehaviourParams, FaultParams, GroundTruth, simulate, to_ns
 from tests.helpers import wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.dated]
 
 HUB = "svenstavik"
 FIRST, END = date(2026, 10, 19), date(2026, 11, 2)

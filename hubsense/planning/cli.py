@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -132,7 +131,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 for e in exc.errors()
             )
         )
-    now_ns = time.time_ns()
+    now_ns = args.clock()
     today = from_ns(now_ns, STOCKHOLM).date()
     try:
         end = date.fromisoformat(args.to_date) if args.to_date else today

@@ -19,6 +19,9 @@ from hubsense.reports import build_report, csv_bytes, memo, sections
 from hubsense.store.sqlite import SqliteStore
 from tests.analytics.support import REGISTRY, REGISTRY_TOML, all_desks, at, settings
 
+pytestmark = pytest.mark.dated
+
+
 FIRST, END = date(2026, 11, 2), date(2026, 11, 16)  # two weeks
 NOW = at(2026, 11, 25, 12)
 

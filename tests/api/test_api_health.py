@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
 from tests.api.api_support import settings
+
+pytestmark = pytest.mark.dated
 
 
 def test_health(client: TestClient) -> None:

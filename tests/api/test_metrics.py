@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -11,6 +12,8 @@ from api.app import create_app
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent
 from hubsense.statsfile import read_stats, write_stats
+
+pytestmark = pytest.mark.dated
 
 NOW_NS = int(datetime(2026, 11, 25, 9, 0, tzinfo=UTC).timestamp()) * 10**9
 STATS = {

@@ -19,6 +19,9 @@ from hubsense.events import Rejection
 from hubsense.store.influx import InfluxStore
 from tests.helpers import publish, wait_for
 
+pytestmark = pytest.mark.dated
+
+
 CORPUS = Path(__file__).parent.parent / "corpus"
 GOOD_TOPIC = "hubs/berg/svenstavik/a01/presence"
 
@@ -82,7 +85,6 @@ def test_corpus_through_real_servers(registry, mosquitto, influxd_server, influx
         publish(mosquitto.url, [(topic, payload) for _, topic, payload, _ in items])
         wait_for(
             lambda: collector.acked == len(routable),
-            timeout=20,
             what=lambda: f"{len(routable)} acked, have {collector.stats()}",
         )
         assert collector.transport.connected.is_set()

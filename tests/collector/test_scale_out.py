@@ -20,7 +20,7 @@ from hubsense.store.influx import InfluxStore
 from simulators import BehaviourParams, FaultParams, is_open, simulate
 from tests.helpers import wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.dated]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 HUBS = ["krokom", "bracke"]

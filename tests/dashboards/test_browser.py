@@ -93,7 +93,7 @@ def base_url(registry: Registry, store: SqliteStore) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-dashboards", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + PATIENCE_MS / 1000
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("uvicorn did not start")
@@ -106,6 +106,11 @@ def base_url(registry: Registry, store: SqliteStore) -> Iterator[str]:
 
 
 # --- the browser ------------------------------------------------------------------------------
+
+PATIENCE_MS = 60_000
+"""How long any navigation or wait may take. These tests check what a page shows, not how
+fast (that is benchmarks/): on a machine busy with other work a page load or a poll can take
+many seconds, and that must not turn a test red. A test that passes waits no longer."""
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +134,8 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             )
         except Error as exc:
             pytest.fail(f"{CHROMIUM} is installed but did not start: {exc}")
+        chromium.set_default_timeout(PATIENCE_MS)
+        chromium.set_default_navigation_timeout(PATIENCE_MS)
         try:
             yield chromium
         finally:
@@ -159,8 +166,7 @@ class Tab:
 
     def wait_polls(self, at_least: int = 1) -> None:
         self.page.wait_for_function(
-            f"() => Number(document.body.dataset.polls || 0) >= {at_least}", timeout=5000
-        )
+            f"() => Number(document.body.dataset.polls || 0) >= {at_least}")
 
     def tile(self, desk: str) -> dict[str, Any]:
         return dict(
@@ -191,7 +197,7 @@ def open_tab(context: Any) -> Iterator[Any]:
         if not scripts:  # what the server rendered, as without JavaScript
             page.route("**/dashboards/static/*.js*", lambda route: route.abort())
         pages.append(page)
-        page.set_default_timeout(5000)
+        page.set_default_timeout(PATIENCE_MS)
         tab = Tab(page)
         page.on(
             "console",
@@ -291,7 +297,7 @@ def test_overview_refreshes_its_cards(
     assert card.locator('[data-field="occupied"]').inner_text() == "2"
     store.write([EventMaker(registry)("krokom", "a02", ago_s=30, occupied=True)], [])
     page.clock.run_for(15_500)
-    page.wait_for_function("() => document.body.dataset.lastPoll === 'ok'", timeout=5000)
+    page.wait_for_function("() => document.body.dataset.lastPoll === 'ok'")
     assert card.locator('[data-field="occupied"]').inner_text() == "3"
     assert page.locator('[data-municipality="krokom"] .muni-now').inner_text() == (
         "3 av 14 platser upptagna"
@@ -303,7 +309,7 @@ def test_overview_refreshes_its_cards(
 
     page.route("**/api/hubs/krokom/live", lambda route: route.fulfill(status=503, body="{}"))
     page.clock.run_for(15_500)
-    page.wait_for_function("() => document.body.dataset.lastPoll === 'error'", timeout=5000)
+    page.wait_for_function("() => document.body.dataset.lastPoll === 'error'")
     assert page.locator("#stale-banner").is_visible()
     assert card.locator('[data-field="occupied"]').inner_text() == "–"
     assert page.locator(".region-now").inner_text() == (
@@ -372,13 +378,10 @@ def test_new_event_changes_the_tile_without_reload(
     page.evaluate("() => { window.__sameDocument = true; }")
 
     store.write([EventMaker(registry)("sveg", "a01", ago_s=5, occupied=True, battery=90)], [])
-    started = time.monotonic()
     page.wait_for_function(
         "() => document.querySelector('.floor .desk[data-desk=\"a01\"]')"
-        ".dataset.state === 'occupied'",
-        timeout=5000,
+        ".dataset.state === 'occupied'"
     )
-    assert time.monotonic() - started < 5
     tile = tab.tile("a01")
     assert tile["icon"] == "●"
     assert tile["label"] == "upptagen"
@@ -399,14 +402,14 @@ def test_stale_banner_when_the_fetch_fails(open_tab: Any, base_url: str) -> None
         "**/api/hubs/svenstavik/live",
         lambda route: route.fulfill(status=503, body='{"detail": "store unavailable"}'),
     )
-    page.wait_for_selector("#stale-banner[data-reason='fetch']", state="visible", timeout=5000)
+    page.wait_for_selector("#stale-banner[data-reason='fetch']", state="visible")
     assert banner.inner_text() == (
         "Kunde inte hämta livedata (HTTP 503). Visar senast kända läge; försöker igen om en stund."
     )
     assert tab.tile("a01")["state"] == "occupied"  # the last known state stays
     tab.screenshot("hub-svenstavik-fetch-failed-sv-laptop.png")
     page.unroute("**/api/hubs/svenstavik/live")
-    page.wait_for_selector("#stale-banner", state="hidden", timeout=5000)
+    page.wait_for_selector("#stale-banner", state="hidden")
     assert tab.external_requests() == []
 
 
@@ -471,11 +474,6 @@ def test_unknown_hub_is_a_404_page(open_tab: Any, base_url: str) -> None:
 # --- the analytics pages ------------------------------------------------------------------------
 
 
-SLOW_MS = 15_000
-"""Page loads that may compute rollups first or load plotly.js into a cold cache (when these
-tests run alone)."""
-
-
 def api(base_url: str, path: str, **params: object) -> dict[str, Any]:
     """The analytics API's answer (authentication is off in these tests)."""
     r = httpx.get(f"{base_url}/api/reports/{path}", params=params, timeout=10)
@@ -487,8 +485,7 @@ def wait_figures(tab: Tab) -> int:
     """Waits until usage.js drew every figure of the page; returns how many."""
     wanted = tab.page.locator("[data-figure]").count()
     tab.page.wait_for_function(
-        f"() => document.body.dataset.figures === '{wanted}'", timeout=SLOW_MS
-    )
+        f"() => document.body.dataset.figures === '{wanted}'")
     assert tab.page.locator("[data-figure] .main-svg").count() >= wanted
     return wanted
 
@@ -509,7 +506,7 @@ def test_utilisation_explorer(open_tab: Any, base_url: str, registry: Registry) 
     tab = open_tab()
     page = tab.page
     started = time.monotonic()
-    response = page.goto(base_url + "/utilisation?scope=municipality&id=berg", timeout=SLOW_MS)
+    response = page.goto(base_url + "/utilisation?scope=municipality&id=berg")
     assert response.status == 200
     assert wait_figures(tab) == 3  # per day, hour × weekday, the hub's daily peaks
     loaded = time.monotonic() - started
@@ -573,13 +570,13 @@ def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) ->
     """Choosing another area and period in the form, then English: the question stays."""
     tab = open_tab()
     page = tab.page
-    page.goto(base_url + "/utilisation", timeout=SLOW_MS)
+    page.goto(base_url + "/utilisation")
     wait_figures(tab)
     page.select_option("#f-area", "municipality:harjedalen")
     page.fill("#f-from", "2026-10-27")
     page.fill("#f-to", "2026-11-11")
     page.locator("#usage-form button[type=submit]").click()
-    page.wait_for_url("**area=municipality%3Aharjedalen**", timeout=SLOW_MS)
+    page.wait_for_url("**area=municipality%3Aharjedalen**")
     assert wait_figures(tab) == 4  # two hubs: a peaks figure each
     assert page.locator("h1").inner_text() == "Nyttjandegrad – Härjedalen"
     assert page.locator("#period").inner_text() == "Period: 2026-10-27 – 2026-11-10 (15 dagar)"
@@ -593,7 +590,7 @@ def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) ->
         )
         assert all(len(t["x"]) == n for t in traces if t["meta"]["hub"] == hub)
     page.locator("#lang-switch").click()
-    page.wait_for_url("**lang=en", timeout=SLOW_MS)
+    page.wait_for_url("**lang=en")
     wait_figures(tab)
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Utilisation – Härjedalen"
@@ -610,7 +607,7 @@ def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) ->
 def test_compare_page(open_tab: Any, base_url: str, registry: Registry) -> None:
     tab = open_tab()
     page = tab.page
-    response = page.goto(base_url + "/compare", timeout=SLOW_MS)
+    response = page.goto(base_url + "/compare")
     assert response.status == 200
     assert wait_figures(tab) == 1
     assert page.locator("h1").inner_text() == "Jämför kommuner"
@@ -647,7 +644,7 @@ def test_compare_page(open_tab: Any, base_url: str, registry: Registry) -> None:
     assert page.evaluate(NO_OVERFLOW)
     tab.screenshot("compare-sv-tablet.png")
     page.locator("#lang-switch").click()
-    page.wait_for_url("**/compare?from=2026-10-26&to=2026-11-25&lang=en", timeout=SLOW_MS)
+    page.wait_for_url("**/compare?from=2026-10-26&to=2026-11-25&lang=en")
     wait_figures(tab)
     assert page.locator("h1").inner_text() == "Compare municipalities"
     names = [t["name"] for t in plotted(tab, "fig-compare")]
@@ -665,16 +662,16 @@ def test_navigation_between_the_pages(open_tab: Any, base_url: str) -> None:
     municipality's utilisation, in English all the way."""
     tab = open_tab()
     page = tab.page
-    page.goto(base_url + "/?lang=en", timeout=SLOW_MS)
+    page.goto(base_url + "/?lang=en")
     page.locator('.card[data-hub="svenstavik"] [data-link="explorer"]').click()
-    page.wait_for_url("**/utilisation?scope=hub&id=svenstavik&lang=en", timeout=SLOW_MS)
+    page.wait_for_url("**/utilisation?scope=hub&id=svenstavik&lang=en")
     wait_figures(tab)
     assert page.locator("h1").inner_text() == "Utilisation – Fjällhubben Svenstavik"
     page.locator(".topnav a", has_text="Compare municipalities").click()
-    page.wait_for_url("**/compare?lang=en", timeout=SLOW_MS)
+    page.wait_for_url("**/compare?lang=en")
     wait_figures(tab)
     page.locator("#compare-table a", has_text="Berg").click()
-    page.wait_for_url("**/utilisation?scope=municipality&id=berg**lang=en", timeout=SLOW_MS)
+    page.wait_for_url("**/utilisation?scope=municipality&id=berg**lang=en")
     wait_figures(tab)
     assert page.locator("h1").inner_text() == "Utilisation – Berg"
     assert page.locator(".topnav a", has_text="Overview").get_attribute("href") == "/?lang=en"

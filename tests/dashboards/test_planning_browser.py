@@ -23,7 +23,7 @@ from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
 from tests.api.api_support import NOW
 from tests.dashboards import test_browser
-from tests.dashboards.test_browser import NO_OVERFLOW, TABLET, Tab
+from tests.dashboards.test_browser import NO_OVERFLOW, PATIENCE_MS, TABLET, Tab
 from tests.planning.conftest import END, FIRST, USED, planning_settings
 from tests.planning.support import fill
 
@@ -57,7 +57,7 @@ def planning_url(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -
     )
     thread = threading.Thread(target=server.run, name="uvicorn-planning", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + PATIENCE_MS / 1000
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("uvicorn did not start")

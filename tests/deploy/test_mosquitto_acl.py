@@ -25,7 +25,7 @@ from hubsense.devservers import Mosquitto, ServerMissing, free_port
 from tests.conftest import IN_CI
 from tests.helpers import presence, publish, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.dated]
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "mosquitto"
 USERS = {"collector": "c-pw", "gw-svenstavik": "s-pw", "gw-bracke": "b-pw"}

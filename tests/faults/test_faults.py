@@ -27,7 +27,7 @@ from simulators import BehaviourParams, FaultParams, is_open, simulate
 from tests.conftest import _missing
 from tests.helpers import publish, series, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.dated]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 OUTAGE_S = float(os.environ.get("HUBSENSE_TEST_OUTAGE_S", "20"))
@@ -106,7 +106,7 @@ def test_database_down_during_ingest(registry, mosquitto, own_influxd, tmp_path)
             seed=5,
             params=NO_FAULTS,
         )
-        wait_for(lambda: collector.acked == first.total, timeout=30)
+        wait_for(lambda: collector.acked == first.total)
         own_influxd.stop()
         # Ingest goes on while the database is down: messages are spooled and acknowledged.
         second = simulate(
@@ -121,7 +121,6 @@ def test_database_down_during_ingest(registry, mosquitto, own_influxd, tmp_path)
         )
         wait_for(
             lambda: collector.acked == first.total + second.total,
-            timeout=30,
             what="acknowledged while the database is down",
         )
         assert collector.stats()["spool_items"] == second.total
@@ -147,11 +146,10 @@ def test_broker_restart_during_ingest(registry, mosquitto, sqlite_store, tmp_pat
     t0 = datetime.now(STOCKHOLM) - timedelta(hours=2)
     publish(mosquitto.url, series(t0, 400, desks=["a01", "a02", "a03"]))
     mosquitto.restart()  # whatever was not yet acknowledged is in the broker's session
-    wait_for(lambda: collector.transport.connected.is_set(), timeout=30, what="reconnect")
+    wait_for(lambda: collector.transport.connected.is_set(), what="reconnect")
     publish(mosquitto.url, series(t0 + timedelta(hours=1), 100, desks=["b01"]))
     wait_for(
         lambda: sqlite_store.count_events() == 1300,
-        timeout=30,
         what=lambda: f"1300 stored, have {sqlite_store.count_events()} {collector.stats()}",
     )
     # And with the collector away across a broker restart: its queue survives on disk.
@@ -163,7 +161,6 @@ def test_broker_restart_during_ingest(registry, mosquitto, sqlite_store, tmp_pat
     try:
         wait_for(
             lambda: sqlite_store.count_events() == 1350,
-            timeout=30,
             what="queued messages delivered after the broker restart",
         )
     finally:
@@ -197,7 +194,7 @@ def test_collector_killed_mid_batch_loses_and_doubles_nothing(
     proc = collector_process(mosquitto, influxd_server, tmp_path, influx_db_name)
     start = recent_open_day(registry, "ostersund-centrum")
     try:
-        wait_for(lambda: _subscribed(mosquitto), timeout=15, what="collector session")
+        wait_for(lambda: _subscribed(mosquitto), what="collector session")
         report = simulate(
             registry,
             mosquitto.url,
@@ -207,7 +204,7 @@ def test_collector_killed_mid_batch_loses_and_doubles_nothing(
             seed=9,
             params=NO_FAULTS,
         )
-        wait_for(lambda: store.count_events() > 0, timeout=20)
+        wait_for(lambda: store.count_events() > 0)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         stored_at_kill = store.count_events()
@@ -237,10 +234,10 @@ def test_sigterm_flushes_acknowledges_and_exits_zero(
     store = influx(influxd_server, influx_db_name)
     proc = collector_process(mosquitto, influxd_server, tmp_path, influx_db_name)
     try:
-        wait_for(lambda: _subscribed(mosquitto), timeout=15, what="collector session")
+        wait_for(lambda: _subscribed(mosquitto), what="collector session")
         t0 = datetime.now(STOCKHOLM) - timedelta(hours=1)
         publish(mosquitto.url, series(t0, 300, desks=["a01", "a02"]))
-        wait_for(lambda: store.count_events() == 600, timeout=20)
+        wait_for(lambda: store.count_events() == 600)
     finally:
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=30)

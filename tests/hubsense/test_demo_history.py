@@ -6,10 +6,14 @@ import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from collector import Collector
 from hubsense.config import Settings
 from hubsense.demo import load_history
 from simulators import MessageStream, to_ns
+
+pytestmark = pytest.mark.dated
 
 
 def test_history_is_stored_exactly_once_and_marked_for_rollups(registry, sqlite_store, tmp_path):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from hubsense.config import Settings
 from hubsense.retention import DAY_NS, apply_retention, cutoffs
 from hubsense.rollups import clean_params, recompute
+
+pytestmark = pytest.mark.dated
 
 NOW = 1_795_600_000 * 10**9
 

@@ -20,6 +20,9 @@ from hubsense.store.sqlite import SqliteStore
 from tests.api.api_support import NOW
 from tests.planning.conftest import END, FIRST, planning_settings
 
+pytestmark = pytest.mark.dated
+
+
 PERIOD = {"from": FIRST.isoformat(), "to": END.isoformat()}
 
 

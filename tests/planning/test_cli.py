@@ -13,6 +13,8 @@ from hubsense.store.sqlite import SqliteStore
 from tests.planning.conftest import planning_settings
 from tests.planning.support import EXAMPLE
 
+pytestmark = pytest.mark.dated
+
 
 def test_cli_report(
     measured_store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -16,6 +16,9 @@ from hubsense.devservers import Mosquitto
 from hubsense.registry import Registry
 from simulators import NS, MessageStream, PublishError, SimClock, simulate, to_ns
 
+pytestmark = pytest.mark.dated
+
+
 TZ = ZoneInfo("Europe/Stockholm")
 
 

@@ -21,6 +21,9 @@ from api.webhooks import PublishFailed, SignatureError, topic_for, verify_dt_sig
 from tests.collector.adapters.support import ADAPTERS_DIR, cases, check, registry, sample_adapter
 from tests.collector.adapters.support import settings as adapter_settings
 
+pytestmark = pytest.mark.dated
+
+
 CASES = cases("disruptive")
 TESTDATA = ADAPTERS_DIR / "disruptive" / "testdata"
 SIGNED_BODY = (TESTDATA / "touch-signed.json").read_bytes()

@@ -24,7 +24,7 @@ from tests.collector.adapters.support import NAMES, cases, registry, sample_conf
 from tests.collector.adapters.test_disruptive import sign
 from tests.helpers import publish, wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.dated]
 
 
 @pytest.fixture
@@ -77,7 +77,6 @@ def test_documented_payloads_through_mosquitto_into_influxdb(name, mosquitto, in
             sent = publish(mosquitto.url, [(c.topic, c.payload) for c in items])
         wait_for(
             lambda: collector.acked == sent,
-            timeout=15,
             what=lambda: f"{sent} acked, have {collector.stats()}",
         )
     finally:
