@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time, timedelta
 from statistics import mean, median
 
@@ -292,3 +293,43 @@ def test_ground_truth_queries(registry: Registry) -> None:
     assert truth.intervals("ostersund-centrum", desk, hd.day_start_ns, hd.day_end_ns) == dd.actual
     with pytest.raises(KeyError):
         truth.day("nowhere", date(2026, 5, 5))
+
+
+def _nobody_probability(expected: float) -> float:
+    """What the model intends: the day's head count is round(gauss(μ, √μ)), so nobody
+    comes when the draw is below ½."""
+    return 0.5 * (1 + math.erf((0.5 - expected) / math.sqrt(2 * expected)))
+
+
+def test_a_simulated_year_keeps_to_the_people_model(registry: Registry) -> None:
+    """Over a year of every hub, head counts and empty days are what the model intends.
+
+    Empty mornings are real: a 6-desk hub on a Friday expects about one visitor, so about
+    one such day in five has nobody. But the share of days with nobody at all, and the
+    mean of people ÷ expected, must match the model, not drift from it."""
+    quiet = BehaviourParams(faults=FaultParams.none())
+    observed_empty = intended_empty = 0.0
+    ratios: list[float] = []
+    for hub in registry.hubs.values():
+        for day in _days(date(2026, 1, 1), 365):
+            hd = simulate_day(hub, day, seed=11, params=quiet)
+            if not hd.is_open:
+                continue
+            people = hd.visitors + hd.turned_away
+            observed_empty += people == 0
+            intended_empty += _nobody_probability(hd.expected_visitors)
+            ratios.append(people / hd.expected_visitors)
+    assert len(ratios) > 2500  # 11 hubs × ~250 open days
+    assert abs(mean(ratios) - 1) < 0.03
+    assert abs(observed_empty - intended_empty) / len(ratios) < 0.015
+
+
+def test_saturday_mornings_are_short_and_quiet(registry: Registry) -> None:
+    """Östersund centrum opens 09:00–14:00 on Saturdays with about a third of a weekday's
+    visitors: the reason a morning taken from the calendar can have few arrivals."""
+    hub = registry.hubs["ostersund-centrum"]
+    quiet = BehaviourParams(faults=FaultParams.none())
+    saturday, tuesday = date(2026, 11, 28), date(2026, 11, 24)
+    sat, tue = (simulate_day(hub, d, seed=11, params=quiet) for d in (saturday, tuesday))
+    assert _local(sat.open_ns or 0, hub).time() == time(9, 0)
+    assert sat.expected_visitors < 0.4 * tue.expected_visitors
