@@ -6,7 +6,9 @@ must run in CI.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -115,6 +117,55 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
 def _spool_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The collector's default disk spool lives in the working directory: not in tests."""
     monkeypatch.setenv("HUBSENSE_SPOOL_PATH", str(tmp_path / "spool.sqlite3"))
+
+
+PROJECT_LOGGERS = ("hubsense", "collector", "api", "dashboards", "simulators", "launch")
+WATCHED_LOGGERS = (*PROJECT_LOGGERS, "uvicorn.error")  # uvicorn logs a 500's traceback there
+
+
+def _watched(name: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in WATCHED_LOGGERS)
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """A test that runs the CLI gets its root handlers (on a captured stream) replaced by
+    ``configure_logging``; later tests must not log into that closed stream."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_logged_errors(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A test fails when the project logged an error it did not expect.
+
+    A test that provokes an error on purpose says so with
+    ``@pytest.mark.logs_errors(r"regex")``: errors whose message matches are expected (and
+    the test should assert on the behaviour behind them). Records are caught at
+    ``Logger.handle``, before any handler, so a test that reconfigures logging (the CLI's
+    ``configure_logging`` replaces the root handlers) is still watched.
+    """
+    seen: list[logging.LogRecord] = []
+    original = logging.Logger.handle
+
+    def handle(self: logging.Logger, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.ERROR and _watched(record.name):
+            seen.append(record)
+        original(self, record)
+
+    monkeypatch.setattr(logging.Logger, "handle", handle)
+    yield
+    marker = request.node.get_closest_marker("logs_errors")
+    expected = re.compile(marker.args[0]) if marker else None
+    unexpected = [r for r in seen if expected is None or not expected.search(r.getMessage())]
+    if unexpected:
+        lines = "\n".join(f"  {r.name}: {r.getMessage()[:300]}" for r in unexpected[:5])
+        pytest.fail(f"the project logged {len(unexpected)} unexpected error(s):\n{lines}")
 
 
 @pytest.fixture(autouse=True)

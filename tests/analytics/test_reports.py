@@ -180,7 +180,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_cli_report(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = cli_env / "berg.xlsx"
     args = ["report", "--municipality", "berg", "--from", "2026-11-02", "--to", "2026-11-16"]
-    assert main([*args, "--format", "xlsx", "--out", str(out)]) == 0
+    assert main([*args, "--format", "xlsx", "--out", str(out)], clock=lambda: NOW) == 0
     assert "wrote" in capsys.readouterr().err
     wb = load_workbook(out)
     hdr, rows = table(wb["Hubbar"], "Kommun")
@@ -190,9 +190,9 @@ def test_cli_report(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "dag": 3, "dygn": None}
     hdr, rows = table(wb["Sensorhälsa"], "Hubb")
     assert [(r[0], r[1], r[2]) for r in rows] == [("dygn", "a02", "oförändrad i flera dagar")]
-    assert main([*args, "--format", "text", "--lang", "en"]) == 0
+    assert main([*args, "--format", "text", "--lang", "en"], clock=lambda: NOW) == 0
     assert capsys.readouterr().out.startswith("Berg municipality, 2 November 2026")
-    assert main([*args, "--format", "csv", "--refresh"]) == 0
+    assert main([*args, "--format", "csv", "--refresh"], clock=lambda: NOW) == 0
     assert "## Summary" not in capsys.readouterr().out  # Swedish by default
     for bad, says in [
         (["--municipality", "atlantis"], "unknown municipality 'atlantis'"),
@@ -201,5 +201,5 @@ def test_cli_report(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (["--from", "2026-02-30"], "not a date"),
         (["--format", "xlsx"], "needs --out"),
     ]:
-        assert main([*args, *bad]) == 2
+        assert main([*args, *bad], clock=lambda: NOW) == 2
         assert says in capsys.readouterr().err
