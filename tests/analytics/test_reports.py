@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from hubsense import analytics
-from hubsense.cli import main
 from hubsense.glossary import GLOSSARY
 from hubsense.report_xlsx import xlsx_bytes
 from hubsense.reports import build_report, csv_bytes, memo, sections
 from hubsense.store.sqlite import SqliteStore
+from launch.cli import main
 from tests.analytics.support import REGISTRY, REGISTRY_TOML, all_desks, at, settings
 
 FIRST, END = date(2026, 11, 2), date(2026, 11, 16)  # two weeks

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.app import create_app
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent
 from hubsense.statsfile import read_stats, write_stats
+from launch.app import create_app
 
 NOW_NS = int(datetime(2026, 11, 25, 9, 0, tzinfo=UTC).timestamp()) * 10**9
 STATS = {

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from dashboards.i18n import fmt_int, fmt_share
 from dashboards.pages import CONTENT_SECURITY_POLICY
 from dashboards.usage import Reader, peak_today
@@ -21,6 +20,7 @@ from hubsense.calendar import to_ns
 from hubsense.keys import KeyEntry, KeyRing, Role, key_digest, new_key
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
 from tests.api.api_support import HOSTILE_IDS, settings
 from tests.dashboards.support import (
     HISTORY_HUBS,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from collector import Collector
 from hubsense.config import Settings
-from hubsense.demo import load_history
+from launch.demo import load_history
 from simulators import MessageStream, to_ns
 
 

@@ -80,9 +80,9 @@ def _print_problems(exc: FactsError) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from hubsense.cli import _settings
     from hubsense.planning.facts import load_facts, summary_lines
     from hubsense.registry import load_registry
+    from launch.cli import _settings
 
     settings = _settings(args)
     registry = load_registry(settings.registry)
@@ -102,13 +102,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from hubsense.calendar import from_ns
-    from hubsense.cli import STOCKHOLM, _settings
     from hubsense.planning import export
     from hubsense.planning.facts import load_facts
     from hubsense.planning.params import PlanningQuery, assumptions_of
     from hubsense.planning.service import default_assumptions, make_plan
     from hubsense.registry import load_registry
     from hubsense.store import open_store
+    from launch.cli import STOCKHOLM, _settings
 
     settings = _settings(args)
     registry = load_registry(settings.registry)

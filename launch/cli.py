@@ -117,7 +117,7 @@ def cmd_collector(args: argparse.Namespace) -> int:
 def cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from launch.app import create_app
 
     settings = _settings(args, api_port=args.port, api_host=args.host)
     registry = load_registry(settings.registry)
@@ -199,7 +199,7 @@ def _hub_ids(registry: Registry, wanted: Sequence[str] | None) -> list[str] | No
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from hubsense.demo import run_demo
+    from launch.demo import run_demo
 
     return run_demo(args)
 
@@ -454,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--influx-url", help="read this InfluxDB instead of the configured store")
     rep.set_defaults(func=cmd_report)
 
-    from hubsense.planning.cli import add_parser as add_planning_parser
+    from launch.planning_cli import add_parser as add_planning_parser
 
     add_planning_parser(sub, common)  # hubsense planning import|report
 
