@@ -8,13 +8,13 @@ parameters; ``GET /api/planning/download`` returns the same as XLSX or CSV. Plan
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ClockDep, RegistryDep, SettingsDep, StoreDep
+from api.deps import QueryContextDep
 from api.models import ErrorOut
 from api.planning_models import (
     AssumptionOut,
@@ -32,56 +32,22 @@ from api.planning_models import (
     RangeOut,
     SpanOut,
 )
-from api.routers.utilisation import period, today
-from hubsense.calendar import from_ns
-from hubsense.config import Settings
 from hubsense.planning import export
 from hubsense.planning.facts import FactsError
 from hubsense.planning.model import Assumptions
-from hubsense.planning.params import assumptions_of
 from hubsense.planning.plan import MunicipalityPlan, Note, Plan, Span
 from hubsense.planning.privacy import Suppressed, Value
-from hubsense.planning.service import default_assumptions, make_plan
 from hubsense.planning.text import Lang, note_text
-from hubsense.registry import Registry
-from hubsense.store.base import Store
+from hubsense.query import planning as planning_q
+from hubsense.query.files import MEDIA_TYPES
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 
-DEFAULT_DAYS = 90
-MEDIA = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+MEDIA = MEDIA_TYPES
 ERRORS: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorOut, "description": "Bad dates, range or assumption."},
     503: {"model": ErrorOut, "description": "The store is unavailable."},
 }
-
-
-def planning_period(
-    settings: Settings, registry: Registry, now_ns: int, q: PlanningQuery
-) -> tuple[date, date]:
-    """``[from, to)``, 90 days up to today by default; 422 (HTTPException) otherwise."""
-    from_ = q.from_
-    if from_ is None:
-        end_text = q.to or today(registry, now_ns).isoformat()
-        try:
-            end = date.fromisoformat(end_text.strip())
-        except ValueError:
-            end = None
-        if end is not None:
-            from_ = (end - timedelta(days=DEFAULT_DAYS)).isoformat()
-    return period(settings, registry, now_ns, from_, q.to)
-
-
-def compute(
-    store: Store, registry: Registry, settings: Settings, now_ns: int, q: PlanningQuery
-) -> tuple[Plan, FactsError | None, Assumptions]:
-    first, end = planning_period(settings, registry, now_ns, q)
-    a = assumptions_of(q, settings)
-    plan, error = make_plan(store, registry, settings, first, end, a, now_ns=now_ns)
-    return plan, error, a
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -234,15 +200,9 @@ def plan_out(
     "commuting saved, facts and ranking",
     responses=ERRORS,
 )
-def planning(
-    store: StoreDep,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    clock: ClockDep,
-    q: Annotated[PlanningQuery, Query()],
-) -> PlanningOut:
-    plan, error, _a = compute(store, registry, settings, clock(), q)
-    return plan_out(plan, error, default_assumptions(settings), q.lang)
+def planning(ctx: QueryContextDep, q: Annotated[PlanningQuery, Query()]) -> PlanningOut:
+    answer = planning_q.planning(ctx, q)
+    return plan_out(answer.plan, answer.facts_error, answer.defaults, q.lang)
 
 
 @router.get(
@@ -252,34 +212,10 @@ def planning(
     response_class=Response,
     responses={**ERRORS, 200: {"content": {MEDIA["xlsx"]: {}, MEDIA["csv"]: {}}}},
 )
-def download(
-    store: StoreDep,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    clock: ClockDep,
-    q: Annotated[PlanningFileQuery, Query()],
-) -> Response:
-    fmt = q.format
-    now_ns = clock()
-    plan, _error, _a = compute(store, registry, settings, now_ns, q)
-    body = file_bytes(plan, fmt, q.lang, registry, now_ns, default_assumptions(settings))
-    name = f"hubsense-planning-{plan.first.isoformat()}-{plan.end.isoformat()}.{fmt}"
+def download(ctx: QueryContextDep, q: Annotated[PlanningFileQuery, Query()]) -> Response:
+    file = planning_q.planning_file(ctx, planning_q.planning(ctx, q), q.format, q.lang)
     return Response(
-        body,
-        media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        file.body,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
     )
-
-
-def file_bytes(
-    plan: Plan,
-    fmt: str,
-    lang: Lang,
-    registry: Registry,
-    now_ns: int,
-    defaults: Assumptions,
-) -> bytes:
-    tz = next(iter(registry.hubs.values())).tz if registry.hubs else None
-    generated: datetime = from_ns(now_ns, tz)
-    report = export.planning_report(plan, lang, generated, defaults)
-    return export.xlsx_bytes(report) if fmt == "xlsx" else export.csv_bytes(report)
