@@ -193,8 +193,8 @@ def test_cli_report(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "## Summary" not in capsys.readouterr().out  # Swedish by default
     for bad, says in [
         (["--municipality", "atlantis"], "unknown municipality 'atlantis'"),
-        (["--to", "2026-11-01"], "--to must be after --from"),
-        (["--from", "2020-01-01"], "period too long"),
+        (["--to", "2026-11-01"], "to must be after from (to is exclusive)"),
+        (["--from", "2020-01-01"], "date range too long"),
         (["--from", "2026-02-30"], "not a date"),
         (["--format", "xlsx"], "needs --out"),
     ]:
