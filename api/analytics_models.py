@@ -1,22 +1,34 @@
 """Response models of the utilisation and report routes. Field names are the glossary's
 (``hubsense.glossary``, defined in docs/metrics.md); times in hours, shares as fractions
-(0.345 = 34.5 %), ``to`` dates exclusive."""
+(0.345 = 34.5 %), ``to`` dates exclusive.
+
+Each model is built from the use case's answer (``hubsense.query``) with
+``model_validate(answer, from_attributes=True)``: the answers' fields carry the same names,
+so a new figure is added to the answer and to its model, and nothing maps it by hand."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 BandName = Literal["low", "medium", "high"]
 
 
 class PeriodOut(BaseModel):
+    # read from a hubsense.query.Period (first, end) or from its JSON (from, to)
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: date = Field(alias="from", description="First local date (inclusive).")
-    to: date = Field(description="Local date after the last one (exclusive).")
+    from_: date = Field(
+        validation_alias=AliasChoices("from", "first"),
+        serialization_alias="from",
+        description="First local date (inclusive).",
+    )
+    to: date = Field(
+        validation_alias=AliasChoices("to", "end"),
+        description="Local date after the last one (exclusive).",
+    )
     last_day: date = Field(description="Last local date included.")
     days: int = Field(description="Calendar days in the period.")
 

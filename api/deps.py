@@ -14,10 +14,10 @@ from fastapi import Depends, HTTPException, Path, Request, status
 from api.live_cache import LiveCache
 from hubsense.clock import Clock
 from hubsense.config import Settings
+from hubsense.query.context import QueryContext
+from hubsense.query.errors import show_id
 from hubsense.registry import Desk, Hub, Registry
 from hubsense.store.base import Store
-
-_MAX_ID_ECHO = 64
 
 HTTP_422 = 422
 """Unprocessable content (Starlette renamed its constant; the number is stable)."""
@@ -54,11 +54,14 @@ LiveCacheDep = Annotated[LiveCache | None, Depends(get_live_cache)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
-def show_id(value: str) -> str:
-    """An id as it may appear in an error message: quoted, escaped and length-limited."""
-    if len(value) > _MAX_ID_ECHO:
-        return repr(value[:_MAX_ID_ECHO]) + f"... ({len(value)} characters)"
-    return repr(value)
+def get_query_context(
+    settings: SettingsDep, registry: RegistryDep, store: StoreDep, clock: ClockDep
+) -> QueryContext:
+    """What a use case of ``hubsense.query`` reads, at the moment of this request."""
+    return QueryContext(store, registry, settings, clock())
+
+
+QueryContextDep = Annotated[QueryContext, Depends(get_query_context)]
 
 
 def get_hub(

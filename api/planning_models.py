@@ -3,20 +3,41 @@
 A published figure is a number, ``null`` (not known / not computable) or the text ``"<5"``
 (``"<k"`` for ``min_group_size`` k): it rests on fewer people than the minimum group size,
 and its value is never sent.
+
+A municipality's models are built from the plan (``hubsense.planning.plan``) with
+``model_validate(plan, from_attributes=True, context={"lang": lang})``: a ``Suppressed``
+figure becomes its text, a note gets its text in ``lang``, and the few fields the API names
+otherwise than the plan read the plan's name (``validation_alias``).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from hubsense.planning.params import PlanningFileQuery, PlanningQuery
+from hubsense.planning.plan import Note
+from hubsense.planning.privacy import Suppressed
+from hubsense.planning.text import note_text
 
 __all__ = ["PlanningFileQuery", "PlanningQuery"]
 
-Published = int | float | str | None
+
+def _published(value: object) -> object:
+    """A suppressed figure is sent as its text (``"<5"``), never as its value."""
+    return str(value) if isinstance(value, Suppressed) else value
+
+
+Published = Annotated[int | float | str | None, BeforeValidator(_published)]
 SpanValue = Published
 
 
@@ -36,11 +57,23 @@ class NoteOut(BaseModel):
     code: str
     text: str = Field(description="The note in the chosen language.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_note(cls, data: Any, info: ValidationInfo) -> Any:
+        # a plan's Note: its text in the language of the validation context
+        if isinstance(data, Note):
+            lang = (info.context or {}).get("lang", "sv")
+            return {"code": data.code, "text": note_text(data.code, dict(data.params), lang)}
+        return data
+
 
 class BandOut(BaseModel):
-    band: str = Field(description="One-way distance band, e.g. `10_30` (10–30 km).")
+    band: str = Field(
+        validation_alias=AliasChoices("band", "key"),
+        description="One-way distance band, e.g. `10_30` (10–30 km).",
+    )
     label: str
-    people: Published
+    people: Published = Field(validation_alias=AliasChoices("people", "n"))
     mean_km: Published
     mean_minutes: Published
 
@@ -78,7 +111,9 @@ class MeasuredOut(BaseModel):
     evidence_days: int
     too_few_days: bool
     visits_per_day: float
-    peak_at_service_level: int | None
+    peak_at_service_level: int | None = Field(
+        validation_alias=AliasChoices("peak_at_service_level", "peak")
+    )
     recommended_desks: int | None
     adoption: Published
     peak_ratio: float | None
@@ -91,7 +126,7 @@ class ProjectionOut(BaseModel):
     references: list[str]
     peak_ratio: float
     peak_ratio_source: Literal["measured", "assumed"]
-    visits_per_day: SpanOut
+    visits_per_day: SpanOut = Field(validation_alias=AliasChoices("visits_per_day", "visits"))
     peak: SpanOut
     desks: SpanOut
 

@@ -1,5 +1,5 @@
 """HTTP API under concurrent clients: ``wrk`` on loopback against a uvicorn subprocess
-(``python -m hubsense.cli api``, one process, auth on with a viewer key).
+(``python -m launch.cli api``, one process, auth on with a viewer key).
 
 Endpoints: the live hub JSON (``/api/hubs/{hub}/live``) and the live hub page
 (``/hubs/{hub}``, server-rendered HTML), for a 20-desk hub. Stores: InfluxDB 1.x and

@@ -235,10 +235,10 @@ def collector_env(
 
 
 def start_collector(env: dict[str, str], logfile: Path) -> subprocess.Popen:
-    """``python -m hubsense.cli collector`` as a subprocess, output to ``logfile``."""
+    """``python -m launch.cli collector`` as a subprocess, output to ``logfile``."""
     with open(logfile, "ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "hubsense.cli", "--log-level", "WARNING", "collector"],
+            [sys.executable, "-m", "launch.cli", "--log-level", "WARNING", "collector"],
             env=env,
             cwd=REPO,
             stdout=out,
@@ -389,7 +389,7 @@ _GENERIC = (
     "(uvicorn/main.py)",
     "(uvicorn/server.py)",
     "(uvicorn/_compat.py)",
-    "(hubsense/cli.py)",
+    "(launch/cli.py)",
     "(benchmarks/run.py)",
     "Client._thread_main ",
     "Client.loop_forever ",
@@ -424,7 +424,7 @@ def viewer_key(keys_file: Path) -> str | None:
         [
             sys.executable,
             "-m",
-            "hubsense.cli",
+            "launch.cli",
             "keys",
             "add",
             "bench",
@@ -458,7 +458,7 @@ def start_api(
     store_env: dict[str, str],
     timeout: float = 60.0,
 ) -> Api:
-    """``python -m hubsense.cli api`` (uvicorn, one process) on a free loopback port, with
+    """``python -m launch.cli api`` (uvicorn, one process) on a free loopback port, with
     a viewer API key (auth on, as in production) or, if keys cannot be made, auth off."""
     import httpx
 
@@ -484,7 +484,7 @@ def start_api(
         headers, auth = {}, "off (could not create a key)"
     with open(workdir / f"api-{name}.log", "ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hubsense.cli", "--log-level", "WARNING", "api"],
+            [sys.executable, "-m", "launch.cli", "--log-level", "WARNING", "api"],
             env=env,
             cwd=REPO,
             stdout=out,

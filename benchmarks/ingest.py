@@ -1,7 +1,7 @@
 """Ingest throughput through real Mosquitto → collector → real InfluxDB, QoS 1, zero loss.
 
 drain
-    The collector (``python -m hubsense.cli collector``, a subprocess, default settings)
+    The collector (``python -m launch.cli collector``, a subprocess, default settings)
     connects once so the broker keeps its persistent session, and is stopped; a backlog of
     ``backlog`` messages is published (QoS 1, every PUBACK received) and waits in the
     session; then the collector is started and timed until InfluxDB holds every message

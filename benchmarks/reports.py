@@ -41,6 +41,7 @@ from benchmarks.registry_gen import write_registry
 from hubsense import analytics
 from hubsense.calendar import from_ns
 from hubsense.config import Settings
+from hubsense.query.context import region_tz
 from hubsense.registry import Registry
 from hubsense.rollups import clean_params
 from hubsense.store.base import Store
@@ -90,12 +91,11 @@ def _one_report(
     try:
         from hubsense import reports
 
-        tz = next(iter(registry.hubs.values())).tz
         rep = reports.build_report(
             a,
             scope,
             "sv",
-            generated=from_ns(now_ns, tz),
+            generated=from_ns(now_ns, region_tz(registry)),
             offline_after_s=settings.offline_after_s,
             flicker_s=settings.flicker_min_s,
             stuck_s=settings.stuck_occupied_s,

@@ -309,7 +309,7 @@ def _ingest_md(r: dict[str, Any]) -> list[str]:
         "",
         "## Ingest",
         "",
-        "Mosquitto → collector (`python -m hubsense.cli collector`, "
+        "Mosquitto → collector (`python -m launch.cli collector`, "
         f"{r['config']['collector_settings']}) → InfluxDB, QoS 1; {r['config']['registry']}. "
         "Every run checks that InfluxDB holds "
         "exactly as many points as were published (and no rejections).",
@@ -583,7 +583,7 @@ def _api_md(r: dict[str, Any]) -> list[str]:
         "## API",
         "",
         f"wrk ({c['wrk_threads']} threads, {c['connections']} connections, {c['duration_s']} s "
-        f"per run, after a 2 s warm-up) → uvicorn (`python -m hubsense.cli api`, one process, "
+        f"per run, after a 2 s warm-up) → uvicorn (`python -m launch.cli api`, one process, "
         f"auth {c.get('auth', '?')}), hub of {c['hub_desks']} desks; stores hold "
         f"{c['history_days']} days of the 500 desks' messages ({c['events']:,} events).",
         "",

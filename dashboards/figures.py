@@ -1,4 +1,5 @@
-"""Plotly figures of the dashboards, built from API JSON in plain functions.
+"""Plotly figures of the dashboards, built in plain functions: the live bars from the live
+endpoint's JSON, the utilisation figures from ``hubsense.query``'s typed answers.
 
 The pages embed a figure's JSON and draw it with the locally served plotly.js; the live
 page's script then only replaces the bar values (``x``/``text``) on each poll, in the
@@ -13,15 +14,18 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Final
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboards.i18n import choose_lang, fmt_int, fmt_share, metric, metric_unit, tr
 from dashboards.live import STATES, LiveCounts
-from dashboards.usage import CompareRow
+from hubsense.query.capacity import HubCapacity
+from hubsense.query.compare import CompareRow
+from hubsense.query.daily import DailySeries
+from hubsense.query.profile import HourWeekdayProfile
 
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); each
 # state also has its own fill pattern and its name on the axis, so colour is never the
@@ -92,7 +96,7 @@ def figure_json(fig: go.Figure) -> dict[str, object]:
 
 
 # --- utilisation figures (/utilisation, /compare) ----------------------------------------------
-# Built from the analytics API's JSON (dashboards.usage.Reader). Shares arrive as fractions
+# Built from the analytics use cases' answers (hubsense.query). Shares arrive as fractions
 # and are drawn in percent; every series also differs by dash, marker or fill pattern, not
 # by colour alone; labels use the published metric names (hubsense.glossary).
 
@@ -153,25 +157,25 @@ def _no_data(fig: go.Figure, lang: str) -> go.Figure:
     return fig
 
 
-def daily_figure(dailies: Sequence[Mapping[str, Any]], lang: str) -> go.Figure:
+def daily_figure(dailies: Sequence[DailySeries], lang: str) -> go.Figure:
     """Per open day, one line of utilisation (%, top) and one bar series of peak
-    concurrency (desks, bottom) per hub; ``dailies`` are ``/api/reports/daily`` answers,
-    one per hub. Days without known time leave a gap in the line; the x axis spans the
-    whole period, so closed days show as gaps too."""
+    concurrency (desks, bottom) per hub; ``dailies`` are the daily series (what
+    ``/api/reports/daily`` answers), one per hub. Days without known time leave a gap in
+    the line; the x axis spans the whole period, so closed days show as gaps too."""
     lang = choose_lang(lang)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
     _base_layout(fig, lang, 480)
-    if not dailies or not any(d["days"] for d in dailies):
+    if not dailies or not any(d.days for d in dailies):
         return _no_data(fig, lang)
     for i, d in enumerate(dailies):
-        name, hub = d["scope"]["name"], d["scope"]["id"]
-        days = d["days"]
-        x = [day["date"] for day in days]
-        coverage = [fmt_share(day["coverage"], lang) for day in days]
+        name, hub = d.scope.name, d.scope.id
+        days = d.days
+        x = [day.date.isoformat() for day in days]
+        coverage = [fmt_share(day.coverage, lang) for day in days]
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=[percent(day["utilisation"]) for day in days],
+                y=[percent(day.utilisation) for day in days],
                 name=name,
                 legendgroup=hub,
                 meta={"hub": hub, "metric": "utilisation"},
@@ -190,7 +194,7 @@ def daily_figure(dailies: Sequence[Mapping[str, Any]], lang: str) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=x,
-                y=[day["peak_concurrency"] for day in days],
+                y=[day.peak_concurrency for day in days],
                 name=name,
                 legendgroup=hub,
                 showlegend=False,
@@ -199,15 +203,15 @@ def daily_figure(dailies: Sequence[Mapping[str, Any]], lang: str) -> go.Figure:
                     "color": PALETTE[i % len(PALETTE)],
                     "pattern": {"shape": PATTERNS[i % len(PATTERNS)], "fgcolor": "#ffffff"},
                 },
-                customdata=[day["desks"] for day in days],
+                customdata=[day.desks for day in days],
                 hovertemplate=f"%{{x|{DATE_HOVER[lang]}}} · {name}<br>"
                 f"{metric('peak_concurrency', lang)}: %{{y}} / %{{customdata}}<extra></extra>",
             ),
             row=2,
             col=1,
         )
-    period = dailies[0]["period"]
-    span = [f"{period['from']} 00:00", f"{period['last_day']} 23:59"]
+    period = dailies[0].period
+    span = [f"{period.first.isoformat()} 00:00", f"{period.last_day.isoformat()} 23:59"]
     fig.update_layout(barmode="group", bargap=0.15)
     fig.update_xaxes(type="date", range=span, tickformat=DATE_TICKS[lang], fixedrange=True)
     fig.update_xaxes(title_text=tr(lang, "axis_date"), row=2, col=1)
@@ -231,15 +235,16 @@ def daily_figure(dailies: Sequence[Mapping[str, Any]], lang: str) -> go.Figure:
     return fig
 
 
-def profile_figure(profile: Mapping[str, Any], lang: str) -> go.Figure:
-    """Heatmap of ``/api/reports/profile``: average concurrency per weekday (rows, Monday
-    on top) and local hour (columns, only from the first to the last hour with a value);
-    hours when no hub was open are blank. Each cell also shows its number."""
+def profile_figure(profile: HourWeekdayProfile, lang: str) -> go.Figure:
+    """Heatmap of the hour × weekday profile (``/api/reports/profile``): average
+    concurrency per weekday (rows, Monday on top) and local hour (columns, only from the
+    first to the last hour with a value); hours when no hub was open are blank. Each cell
+    also shows its number."""
     lang = choose_lang(lang)
     fig = go.Figure()
     _base_layout(fig, lang, 330)
-    rows: list[list[float | None]] = profile["mean_concurrency"]
-    hours = [h for h in profile["hours"] if any(r[h] is not None for r in rows)]
+    rows = profile.mean_concurrency
+    hours = [h for h in profile.hours if any(r[h] is not None for r in rows)]
     if not hours:
         return _no_data(fig, lang)
     first, last = min(hours), max(hours)
@@ -271,27 +276,27 @@ def profile_figure(profile: Mapping[str, Any], lang: str) -> go.Figure:
 
 
 def peaks_figure(
-    daily: Mapping[str, Any], capacity_hub: Mapping[str, Any], min_coverage: float, lang: str
+    daily: DailySeries, capacity_hub: HubCapacity, min_coverage: float, lang: str
 ) -> go.Figure:
     """One hub's daily peaks: how many open days reached each peak (bars: evidence days,
     stacked on the other open days with some known time), the service-level curve (share
     of evidence days whose peak exceeds each capacity, right axis), and vertical lines at
-    the current desks and the recommended desks. ``daily`` is ``/api/reports/daily`` for
-    the hub, ``capacity_hub`` its entry in ``/api/reports/capacity``'s ``hubs``."""
+    the current desks and the recommended desks. ``daily`` is the hub's daily series,
+    ``capacity_hub`` its part of the capacity need (``/api/reports/capacity``'s ``hubs``)."""
     lang = choose_lang(lang)
     fig = go.Figure()
     _base_layout(fig, lang, 360)
-    days = daily["days"]
-    desks = int(capacity_hub["desks"])
-    recommended = capacity_hub["recommended_desks"]
+    days = daily.days
+    desks = capacity_hub.desks
+    recommended = capacity_hub.recommended_desks
     if not days:
         return _no_data(fig, lang)
-    peaks = [int(day["peak_concurrency"]) for day in days]
+    peaks = [day.peak_concurrency for day in days]
     top = max([desks, *peaks, recommended or 0])
     ks = list(range(top + 1))
-    evidence = Counter(int(d["peak_concurrency"]) for d in days if d["evidence"])
+    evidence = Counter(d.peak_concurrency for d in days if d.evidence)
     # days with no known time at all have no peak to speak of: they are left out
-    other = Counter(int(d["peak_concurrency"]) for d in days if not d["evidence"] and d["coverage"])
+    other = Counter(d.peak_concurrency for d in days if not d.evidence and d.coverage)
     days_word = tr(lang, "axis_days")
     fig.add_trace(
         go.Bar(
@@ -319,12 +324,12 @@ def peaks_figure(
             f"{days_word.lower()}<extra></extra>",
         )
     )
-    curve = capacity_hub["curve"]
-    if curve and capacity_hub["evidence_days"]:
+    curve = capacity_hub.curve
+    if curve and capacity_hub.evidence_days:
         fig.add_trace(
             go.Scatter(
-                x=[p["capacity"] for p in curve],
-                y=[percent(p["share_exceeding"]) for p in curve],
+                x=[p.capacity for p in curve],
+                y=[percent(p.share_exceeding) for p in curve],
                 name=metric("share_exceeding", lang),
                 meta={"series": "share_exceeding"},
                 yaxis="y2",

@@ -3,28 +3,13 @@ card per hub built from that hub's live JSON (``/api/hubs/{hub}/live``)."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dashboards.live import LiveCounts, live_counts
+from hubsense.collation import swedish_key
 from hubsense.registry import Registry
-
-# Swedish collation: å, ä, ö are letters of their own after z (and æ, ø sort as ä, ö).
-_AFTER_Z = {"å": "\ufff0", "ä": "\ufff1", "æ": "\ufff1", "ö": "\ufff2", "ø": "\ufff2"}
-
-
-def swedish_key(text: str) -> str:
-    """Sort key giving Swedish alphabetical order: ``… Strömsund, Åre, Östersund``."""
-    out: list[str] = []
-    for char in text.casefold():
-        if char in _AFTER_Z:
-            out.append(_AFTER_Z[char])
-        else:  # é → e, ü → u: other accents do not make a letter of their own
-            base = unicodedata.normalize("NFD", char)
-            out.append("".join(c for c in base if not unicodedata.combining(c)))
-    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 (live hub view), ``GET /utilisation`` (utilisation explorer), ``GET /compare``
 (municipality comparison) and their static files under ``/dashboards/static/``.
 
-The pages read the same live state as ``GET /api/hubs/{hub}/live`` (by calling that route's
-function with the app's store and clock), render it server-side, and their scripts then
-poll the API. The overview's analytics and the two analytics pages read the analytics
-API's route functions the same way (``dashboards.usage``). plotly.js comes from the
+The pages read the same live state as ``GET /api/hubs/{hub}/live`` (``hubsense.query.live``,
+as that route's JSON, which their scripts then poll), render it server-side. The
+overview's analytics and the two analytics pages ask the analytics API's use cases
+(``hubsense.query``, via ``dashboards.usage``). plotly.js comes from the
 installed plotly package; nothing is loaded from another host (the
 Content-Security-Policy header enforces it).
 """
@@ -21,8 +21,9 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.types import Scope
 
-from api.deps import Clock, ClockDep, RegistryDep, SettingsDep, StoreDep
-from api.routers.live import live as live_route
+from api.deps import QueryContextDep, RegistryDep, SettingsDep
+from api.errors import status_of
+from api.models import LiveOut
 from dashboards.i18n import choose_lang, tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
 from dashboards.overview import region_groups
@@ -30,18 +31,20 @@ from dashboards.render import Ctx, hub_page, not_found_page, overview_page
 from dashboards.usage import (
     API_PATHS,
     OverviewAnalytics,
-    Reader,
     areas,
     choose_area,
-    comparison,
     explore,
     may_read,
-    overview_analytics,
 )
 from dashboards.usage_render import compare_page, explorer_page
-from hubsense.config import Settings
+from hubsense.query.compare import comparison
+from hubsense.query.context import QueryContext
+from hubsense.query.errors import QueryError
+from hubsense.query.live import hub_live
+from hubsense.query.overview import region_overview
+from hubsense.query.period import period
 from hubsense.registry import Hub
-from hubsense.store.base import Store, StoreError
+from hubsense.store.base import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -91,26 +94,25 @@ def _live_url(request: Request, ctx: Ctx, hub_id: str) -> str:
     return ctx.root + str(request.app.url_path_for("live", hub=hub_id))
 
 
-def read_live(hub: Hub, settings: Settings, store: Store, clock: Clock) -> dict[str, Any] | None:
-    """The hub's live JSON exactly as the API returns it, or None if the store failed."""
+def read_live(ctx: QueryContext, hub: Hub) -> dict[str, Any] | None:
+    """The hub's live JSON exactly as the API returns it, or None if the store failed.
+
+    JSON rather than the typed answer because the page's script polls that JSON and
+    redraws the tiles from it: the server's first drawing and every later one read the
+    same format (``dashboards.live``)."""
     try:
-        return live_route(hub, settings, store, clock).model_dump(mode="json")
+        live = LiveOut.model_validate(hub_live(ctx, hub), from_attributes=True)
+        return live.model_dump(mode="json")
     except StoreError as exc:
         log.warning("live state of hub %r unavailable: %s", hub.id, exc)
         return None
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(
-    request: Request,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    clock: ClockDep,
-    lang: LangQuery = None,
-) -> HTMLResponse:
+def overview(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> HTMLResponse:
     ctx = _ctx(request, lang)
-    lives = {h.id: read_live(h, settings, store, clock) for h in registry.hubs.values()}
+    registry = ask.registry
+    lives = {h.id: read_live(ask, h) for h in registry.hubs.values()}
     return _html(
         overview_page(
             ctx,
@@ -118,25 +120,23 @@ def overview(
             groups=region_groups(registry, lives),
             live_urls={h: _live_url(request, ctx, h) for h in registry.hubs},
             store_error=any(v is None for v in lives.values()),
-            analytics=read_overview_analytics(
-                request.scope, Reader(store, registry, settings, clock())
-            ),
+            analytics=read_overview_analytics(request.scope, ask),
         )
     )
 
 
-def read_overview_analytics(scope: Scope, reader: Reader) -> OverviewAnalytics:
+def read_overview_analytics(scope: Scope, ask: QueryContext) -> OverviewAnalytics:
     """The cards' analytics, if this caller may read the analytics API (else ``denied``);
     ``error`` when they cannot be computed now (the page renders anyway)."""
     needed = ("utilisation", "daily", "capacity")
     if not all(may_read(scope, API_PATHS[name]) for name in needed):
         return OverviewAnalytics("denied")
     try:
-        return overview_analytics(reader)
+        return OverviewAnalytics("ok", region_overview(ask))
     except StoreError as exc:
         log.warning("overview analytics unavailable: %s", exc)
-    except HTTPException as exc:  # e.g. analytics_max_days shorter than the default period
-        log.warning("overview analytics unavailable: %s", exc.detail)
+    except QueryError as exc:  # e.g. analytics_max_days shorter than the default period
+        log.warning("overview analytics unavailable: %s", exc)
     return OverviewAnalytics("error")
 
 
@@ -146,15 +146,14 @@ def hub_view(
     hub: str,
     registry: RegistryDep,
     settings: SettingsDep,
-    store: StoreDep,
-    clock: ClockDep,
+    ask: QueryContextDep,
     lang: LangQuery = None,
 ) -> HTMLResponse:
     ctx = _ctx(request, lang)
     found = registry.hubs.get(hub)
     if found is None:
         return _html(not_found_page(ctx, hub), status.HTTP_404_NOT_FOUND)
-    live = read_live(found, settings, store, clock)
+    live = read_live(ask, found)
     municipality = registry.municipalities[found.municipality]
     return _html(
         hub_page(
@@ -215,10 +214,7 @@ def _raw_period(from_: str | None, to: str | None) -> dict[str, str]:
 @router.get("/utilisation", response_class=HTMLResponse)
 def utilisation_view(
     request: Request,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    clock: ClockDep,
+    ask: QueryContextDep,
     lang: LangQuery = None,
     scope: Annotated[str | None, Query(description="municipality or hub")] = None,
     id: Annotated[str | None, Query(description="Registry id of the municipality or hub.")] = None,  # noqa: A002
@@ -231,21 +227,19 @@ def utilisation_view(
     """Utilisation of a municipality or hub over a period: daily series, hour × weekday
     profile, daily peaks against the desks, hubs, desk ranking, report download."""
     ctx = _ctx(request, lang)
-    reader = Reader(store, registry, settings, clock())
+    registry = ask.registry
     munis, hubs = areas(registry)
     raw = _raw_period(from_, to)
     chosen = None
     try:
         chosen = choose_area(registry, _blank(scope), _blank(id), _blank(area))
-        period = reader.period(_blank(from_), _blank(to))
-        ex = explore(
-            reader, chosen, period, desks_allowed=may_read(request.scope, API_PATHS["desks"])
-        )
-    except HTTPException as exc:
+        asked = period(ask, _blank(from_), _blank(to))
+        ex = explore(ask, chosen, asked, desks_allowed=may_read(request.scope, API_PATHS["desks"]))
+    except QueryError as exc:
         page = explorer_page(
-            ctx, munis=munis, hubs=hubs, chosen=chosen, raw=raw, ex=None, problems=[str(exc.detail)]
+            ctx, munis=munis, hubs=hubs, chosen=chosen, raw=raw, ex=None, problems=[str(exc)]
         )
-        return _html(page, exc.status_code)
+        return _html(page, status_of(exc))
     except StoreError as exc:
         log.warning("utilisation page: store unavailable: %s", exc)
         page = explorer_page(
@@ -275,10 +269,7 @@ def utilisation_view(
 @router.get("/compare", response_class=HTMLResponse)
 def compare_view(
     request: Request,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    clock: ClockDep,
+    ask: QueryContextDep,
     lang: LangQuery = None,
     from_: FromQuery = None,
     to: ToQuery = None,
@@ -286,15 +277,13 @@ def compare_view(
     """Every municipality side by side: utilisation, peak at the service level and the
     recommended desks against the desks now."""
     ctx = _ctx(request, lang)
-    reader = Reader(store, registry, settings, clock())
+    registry = ask.registry
     raw = _raw_period(from_, to)
     try:
-        cmp = comparison(reader, reader.period(_blank(from_), _blank(to)))
-    except HTTPException as exc:
-        page = compare_page(
-            ctx, region=registry.region, raw=raw, cmp=None, problems=[str(exc.detail)]
-        )
-        return _html(page, exc.status_code)
+        cmp = comparison(ask, period(ask, _blank(from_), _blank(to)))
+    except QueryError as exc:
+        page = compare_page(ctx, region=registry.region, raw=raw, cmp=None, problems=[str(exc)])
+        return _html(page, status_of(exc))
     except StoreError as exc:
         log.warning("compare page: store unavailable: %s", exc)
         page = compare_page(

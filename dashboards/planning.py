@@ -4,8 +4,8 @@ It shows, for every municipality of the registry, measured or projected desks ne
 a low–high range, the commuting saved, the calculation behind each number, the facts
 behind them, and every assumption in a form that re-queries the page (a plain GET form:
 it works without JavaScript). The numbers are ``GET /api/planning``'s, computed by the
-same function. ``planning.js`` only draws the Plotly figure from the page's JSON block.
-Planners only (api.security.POLICY).
+same use case (``hubsense.query.planning``). ``planning.js`` only draws the Plotly figure
+from the page's JSON block. Planners only (api.security.POLICY).
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Annotated, Final
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from api.deps import ClockDep, RegistryDep, SettingsDep, StoreDep
-from api.routers.planning import compute
+from api.deps import QueryContextDep
+from api.errors import status_of
 from dashboards.figures import FONT, SEPARATORS, figure_json
 from dashboards.i18n import choose_lang, tr
 from dashboards.pages import _PAGE_HEADERS
@@ -31,8 +31,9 @@ from hubsense.planning.export import AssumptionRow, assumption_rows
 from hubsense.planning.params import PlanningQuery
 from hubsense.planning.plan import MunicipalityPlan, Plan, Span
 from hubsense.planning.privacy import Suppressed, Value
-from hubsense.planning.service import default_assumptions
 from hubsense.planning.text import Lang, fmt_num, fmt_pct, fmt_range, label, note_text
+from hubsense.query.errors import QueryError
+from hubsense.query.planning import planning
 from hubsense.store.base import StoreError
 
 log = logging.getLogger(__name__)
@@ -79,32 +80,25 @@ def _query_params(request: Request) -> dict[str, str]:
 
 
 @router.get(PATH, response_class=HTMLResponse)
-def planning_view(
-    request: Request,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    store: StoreDep,
-    clock: ClockDep,
-    lang: LangQuery = None,
-) -> HTMLResponse:
+def planning_view(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> HTMLResponse:
     ctx = Ctx(lang=choose_lang(lang), root=str(request.scope.get("root_path", "")))
     raw = _query_params(request)
     raw["lang"] = ctx.lang
     try:
         q = PlanningQuery.model_validate(raw)
-        plan, error, _a = compute(store, registry, settings, clock(), q)
+        answer = planning(ask, q)
     except ValidationError as exc:
         problems = [
             f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
         ]
         return _html(planning_page(ctx, None, raw, problems), 422)
-    except HTTPException as exc:
-        return _html(planning_page(ctx, None, raw, [str(exc.detail)]), exc.status_code)
+    except QueryError as exc:
+        return _html(planning_page(ctx, None, raw, [str(exc)]), status_of(exc))
     except StoreError as exc:
         log.warning("planning page: store unavailable: %s", exc)
         return _html(planning_page(ctx, None, raw, [tr(ctx.lang, "store_unavailable")]), 503)
-    defaults = default_assumptions(settings)
-    rows = assumption_rows(plan, _lang(ctx), defaults)
+    plan, error = answer.plan, answer.facts_error
+    rows = assumption_rows(plan, _lang(ctx), answer.defaults)
     facts_error = str(error) if error is not None else None
     return _html(planning_page(ctx, plan, raw, [], rows, facts_error=facts_error))
 

@@ -1,12 +1,12 @@
 """HTML of the utilisation explorer (``/utilisation``) and the municipality comparison
-(``/compare``), from ``dashboards.usage``'s API JSON. Same rules as ``dashboards.render``:
+(``/compare``), from ``dashboards.usage``'s typed answers. Same rules as ``dashboards.render``:
 every value escaped, figures as JSON blocks drawn by ``static/usage.js``, only same-origin
 resources. Forms are plain GET forms (they work without JavaScript)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
@@ -20,7 +20,10 @@ from dashboards.figures import (
 )
 from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
 from dashboards.render import Ctx, _plotly_version, esc, json_block, page
-from dashboards.usage import Area, Comparison, Exploration, Period
+from dashboards.usage import Area, Exploration
+from hubsense.query.compare import Comparison
+from hubsense.query.period import Period
+from hubsense.query.ranking import DeskRanking
 
 EXPLORER_PATH: Final = "/utilisation"
 COMPARE_PATH: Final = "/compare"
@@ -31,9 +34,19 @@ def _scripts() -> list[str]:
     return [f"plotly.min.js?v={_plotly_version()}", *SCRIPTS]
 
 
+def period_query(period: Period) -> dict[str, str]:
+    """A period as the pages' and the API's ``from`` and ``to`` parameters."""
+    return {"from": period.first.isoformat(), "to": period.end.isoformat()}
+
+
 def explorer_query(area: Area, period: Period | None, **extra: str) -> str:
     """``/utilisation?scope=…&id=…&from=…&to=…`` for an area (and period)."""
-    params = {"scope": area.kind, "id": area.id, **(period.query() if period else {}), **extra}
+    params = {
+        "scope": area.kind,
+        "id": area.id,
+        **(period_query(period) if period else {}),
+        **extra,
+    }
     return f"{EXPLORER_PATH}?{urlencode(params)}"
 
 
@@ -86,7 +99,7 @@ def _date_fields(ctx: Ctx, raw: Mapping[str, str], period: Period | None) -> str
 def _download_links(ctx: Ctx, municipality: str | None, period: Period) -> str:
     links = []
     for fmt in ("xlsx", "csv"):
-        params = {**period.query(), "format": fmt, "lang": ctx.lang}
+        params = {**period_query(period), "format": fmt, "lang": ctx.lang}
         if municipality is not None:
             params = {"municipality": municipality, **params}
         href = f"{ctx.root}/api/reports/download?{urlencode(params)}"
@@ -151,11 +164,11 @@ action="{esc(ctx.root + EXPLORER_PATH)}">
 
 def _key_figures(ctx: Ctx, ex: Exploration) -> str:
     lang = ctx.lang
-    s = ex.utilisation["summary"]
+    s = ex.utilisation.summary
     cap = ex.capacity
     tiles: list[tuple[str, str, str, str]] = []  # label, value, field, note
-    if s["utilisation"] is None:
-        why = "reason_no_open_days" if s["open_days"] == 0 else "reason_no_data_period"
+    if s.utilisation is None:
+        why = "reason_no_open_days" if s.open_days == 0 else "reason_no_data_period"
         if ex.area.kind == "municipality" and not ex.hub_ids:
             why = "reason_no_hub"
         tiles.append((metric("utilisation", lang), "–", "utilisation", tr(lang, why)))
@@ -163,42 +176,40 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
         tiles.append(
             (
                 metric("utilisation", lang),
-                fmt_share(s["utilisation"], lang, 1),
+                fmt_share(s.utilisation, lang, 1),
                 "utilisation",
-                tr(lang, "coverage_short", pct=fmt_share(s["coverage"], lang)),
+                tr(lang, "coverage_short", pct=fmt_share(s.coverage, lang)),
             )
         )
     tiles.append(
         (
             metric("daily_usage_rate", lang),
-            fmt_share(s["daily_usage_rate"], lang, 1),
+            fmt_share(s.daily_usage_rate, lang, 1),
             "daily_usage_rate",
             "",
         )
     )
     if ex.area.kind == "hub":
-        peak = s["peak_concurrency"]
+        peak = s.peak_concurrency
         tiles.append(
             (
                 metric("peak_concurrency", lang),
                 "–"
                 if peak is None
-                else tr(lang, "of_desks", n=fmt_int(peak, lang), total=fmt_int(s["desks"], lang)),
+                else tr(lang, "of_desks", n=fmt_int(peak, lang), total=fmt_int(s.desks, lang)),
                 "peak_concurrency",
                 "",
             )
         )
     if cap is not None:
-        p90 = cap["peak_at_service_level"]
-        rec = cap["recommended_desks"]
-        no_evidence = tr(
-            lang, "reason_no_evidence", pct=fmt_share(cap["evidence_min_coverage"], lang)
-        )
+        p90 = cap.peak_at_service_level
+        rec = cap.recommended_desks
+        no_evidence = tr(lang, "reason_no_evidence", pct=fmt_share(cap.evidence_min_coverage, lang))
         p90_label = tr(
             lang,
             "at_service_level",
             label=metric("peak_at_service_level", lang),
-            pct=fmt_share(cap["service_level"], lang),
+            pct=fmt_share(cap.service_level, lang),
         )
         tiles.append(
             (
@@ -208,7 +219,7 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
                 no_evidence if p90 is None else "",
             )
         )
-        diff = "" if rec is None else f"{metric('desks', lang)}: {fmt_int(cap['desks'], lang)}"
+        diff = "" if rec is None else f"{metric('desks', lang)}: {fmt_int(cap.desks, lang)}"
         tiles.append(
             (
                 metric("recommended_desks", lang),
@@ -217,19 +228,19 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
                 no_evidence if rec is None else diff,
             )
         )
-        evidence = min((h["evidence_days"] for h in cap["hubs"]), default=0)
+        evidence = min((h.evidence_days for h in cap.hubs), default=0)
         tiles.append(
             (
                 metric("evidence_days", lang),
                 fmt_int(evidence, lang),
                 "evidence_days",
-                metric("too_few_days", lang) if cap["too_few_days"] else "",
+                metric("too_few_days", lang) if cap.too_few_days else "",
             )
         )
-    tiles.append((metric("desks", lang), fmt_int(s["desks"], lang), "desks", ""))
-    tiles.append((metric("open_days", lang), fmt_int(s["open_days"], lang), "open_days", ""))
+    tiles.append((metric("desks", lang), fmt_int(s.desks, lang), "desks", ""))
+    tiles.append((metric("open_days", lang), fmt_int(s.open_days, lang), "open_days", ""))
     tiles.append(
-        (metric("suspect_desks", lang), fmt_int(s["suspect_desks"], lang), "suspect_desks", "")
+        (metric("suspect_desks", lang), fmt_int(s.suspect_desks, lang), "suspect_desks", "")
     )
     items = "".join(
         f'<div class="kf"><dt>{esc(label)}</dt><dd>{_value(value, field, note)}</dd></div>'
@@ -242,15 +253,15 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
     lang = ctx.lang
     if ex.capacity is None:
         return ""
-    caps = {h["hub"]: h for h in ex.capacity["hubs"]}
-    summaries = {b["scope"]["id"]: b for b in ex.utilisation["breakdown"]}
+    caps = {h.hub: h for h in ex.capacity.hubs}
+    summaries = {b.scope.id: b for b in ex.utilisation.breakdown}
     if ex.area.kind == "hub":
-        summaries = {ex.area.id: ex.utilisation["summary"]}
+        summaries = {ex.area.id: ex.utilisation.summary}
     p90 = tr(
         lang,
         "at_service_level",
         label=metric("peak_at_service_level", lang),
-        pct=fmt_share(ex.capacity["service_level"], lang),
+        pct=fmt_share(ex.capacity.service_level, lang),
     )
     heads = [
         tr(lang, "hub"),
@@ -264,16 +275,16 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
     rows = []
     for hub_id in ex.hub_ids:
         s, c = summaries[hub_id], caps[hub_id]
-        why = None if s["utilisation"] is not None else "reason_no_data_period"
-        few = metric("too_few_days", lang) if c["too_few_days"] else ""
+        why = None if s.utilisation is not None else "reason_no_data_period"
+        few = metric("too_few_days", lang) if c.too_few_days else ""
         rows.append(
-            f'<tr data-hub="{esc(hub_id)}"><th scope="row">{esc(c["name"])}</th>'
-            f"{_int_cell(c['desks'], 'desks', lang)}"
-            f"{_utilisation_cell(s['utilisation'], s['coverage'], lang, why)}"
-            f"{_int_cell(s['peak_concurrency'], 'peak_concurrency', lang)}"
-            f"{_int_cell(c['peak_at_service_level'], 'peak_at_service_level', lang)}"
-            f"{_int_cell(c['recommended_desks'], 'recommended_desks', lang)}"
-            f"{_int_cell(c['evidence_days'], 'evidence_days', lang, few)}</tr>"
+            f'<tr data-hub="{esc(hub_id)}"><th scope="row">{esc(c.name)}</th>'
+            f"{_int_cell(c.desks, 'desks', lang)}"
+            f"{_utilisation_cell(s.utilisation, s.coverage, lang, why)}"
+            f"{_int_cell(s.peak_concurrency, 'peak_concurrency', lang)}"
+            f"{_int_cell(c.peak_at_service_level, 'peak_at_service_level', lang)}"
+            f"{_int_cell(c.recommended_desks, 'recommended_desks', lang)}"
+            f"{_int_cell(c.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
     return f"""<div class="table-wrap"><table class="plan-table" id="hubs-table">
@@ -282,12 +293,12 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
 
 def _ranking_table(
     ctx: Ctx,
-    ranking: Mapping[str, Any],
+    ranking: DeskRanking,
     title: str,
     element_id: str,
     hub_names: Mapping[str, str],
 ) -> str:
-    """Desks of ``/api/reports/desks`` (in its order); the hub's name under the desk id
+    """Desks of the ranking (``/api/reports/desks``, in its order); the hub's name under the desk id
     when the ranking spans several hubs."""
     lang = ctx.lang
     heads = [
@@ -298,20 +309,18 @@ def _ranking_table(
         metric("usage_band", lang),
     ]
     rows = []
-    for d in ranking["desks"]:
-        suspect = (
-            f' <small class="why">⚠ {esc(tr(lang, "suspect"))}</small>' if d["suspect"] else ""
-        )
-        band = "–" if d["usage_band"] is None else _band(d["usage_band"], lang)
+    for d in ranking.desks:
+        suspect = f' <small class="why">⚠ {esc(tr(lang, "suspect"))}</small>' if d.suspect else ""
+        band = "–" if d.usage_band is None else _band(d.usage_band, lang)
         where = ""
         if len(hub_names) > 1:
-            where = f' <small class="why">{esc(hub_names.get(d["hub"], d["hub"]))}</small>'
+            where = f' <small class="why">{esc(hub_names.get(d.hub, d.hub))}</small>'
         rows.append(
-            f'<tr data-desk="{esc(d["hub"])}/{esc(d["desk"])}">'
-            f'<td class="num">{d["rank"]}</td>'
-            f'<th scope="row">{esc(d["desk"])}{where}{suspect}</th>'
-            f"{_pct_cell(d['utilisation'], 'utilisation', lang)}"
-            f"{_pct_cell(d['coverage'], 'coverage', lang)}"
+            f'<tr data-desk="{esc(d.hub)}/{esc(d.desk)}">'
+            f'<td class="num">{d.rank}</td>'
+            f'<th scope="row">{esc(d.desk)}{where}{suspect}</th>'
+            f"{_pct_cell(d.utilisation, 'utilisation', lang)}"
+            f"{_pct_cell(d.coverage, 'coverage', lang)}"
             f"<td>{esc(band)}</td></tr>"
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
@@ -379,10 +388,10 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
     if cap is None:
         parts.append(f'<p class="banner" role="note">{esc(tr(lang, "no_hubs_here"))}</p>')
         return "\n".join(parts)
-    if cap["too_few_days"]:
-        evidence = min((h["evidence_days"] for h in cap["hubs"]), default=0)
+    if cap.too_few_days:
+        evidence = min((h.evidence_days for h in cap.hubs), default=0)
         text = tr(
-            lang, "too_few_banner", n=fmt_int(evidence, lang), min=fmt_int(cap["min_days"], lang)
+            lang, "too_few_banner", n=fmt_int(evidence, lang), min=fmt_int(cap.min_days, lang)
         )
         parts.append(f'<p class="banner banner-note" role="note" id="too-few">{esc(text)}</p>')
     parts.append(
@@ -402,26 +411,32 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
                 ),
             )
         )
-    caps = {h["hub"]: h for h in cap["hubs"]}
+    caps = {h.hub: h for h in cap.hubs}
     peaks = []
     for daily in ex.dailies:
-        hub = daily["scope"]["id"]
+        hub = daily.scope.id
         c = caps[hub]
-        fig = peaks_figure(daily, c, cap["evidence_min_coverage"], lang)
+        fig = peaks_figure(daily, c, cap.evidence_min_coverage, lang)
+        shown: tuple[tuple[str, int | None], ...] = (
+            ("desks", c.desks),
+            ("peak_at_service_level", c.peak_at_service_level),
+            ("recommended_desks", c.recommended_desks),
+            ("evidence_days", c.evidence_days),
+        )
         facts = " · ".join(
-            f"{metric(key, lang)}: {'–' if c[key] is None else fmt_int(c[key], lang)}"
-            for key in ("desks", "peak_at_service_level", "recommended_desks", "evidence_days")
+            f"{metric(key, lang)}: {'–' if value is None else fmt_int(value, lang)}"
+            for key, value in shown
         )
         peaks.append(
-            f'<div class="hub-peaks" data-hub="{esc(hub)}"><h3>{esc(c["name"])}</h3>'
+            f'<div class="hub-peaks" data-hub="{esc(hub)}"><h3>{esc(c.name)}</h3>'
             f'<p class="muted">{esc(facts)}</p>'
-            f"{figure_html(f'fig-peaks-{hub}', fig, tr(lang, 'sec_peaks') + ': ' + c['name'])}"
+            f"{figure_html(f'fig-peaks-{hub}', fig, tr(lang, 'sec_peaks') + ': ' + c.name)}"
             "</div>"
         )
     parts.append(_section("sec-peaks", tr(lang, "sec_peaks"), "\n".join(peaks)))
     parts.append(_section("sec-hubs", tr(lang, "sec_hubs"), _hubs_table(ctx, ex)))
     if desks_allowed and ex.most_used is not None and ex.least_used is not None:
-        names = {d["scope"]["id"]: d["scope"]["name"] for d in ex.dailies}
+        names = {d.scope.id: d.scope.name for d in ex.dailies}
         desks = (
             f'<p class="muted">{esc(tr(lang, "desks_planner_note"))}</p>'
             '<div class="rank-pair">'
@@ -474,7 +489,7 @@ action="{esc(ctx.root + COMPARE_PATH)}">
     ]
     path = COMPARE_PATH
     if cmp is not None:
-        path = f"{COMPARE_PATH}?{urlencode(cmp.period.query())}"
+        path = f"{COMPARE_PATH}?{urlencode(period_query(cmp.period))}"
         parts.append(_period_line(ctx, cmp.period))
         fig = compare_figure(cmp.rows, cmp.service_level, lang)
         parts.append(

@@ -29,7 +29,7 @@ def get_json(url: str) -> dict | None:
 def test_demo_serves_live_states_that_change(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hubsense.cli", "demo", "--port", str(port), "--speed", "600",
+        [sys.executable, "-m", "launch.cli", "demo", "--port", str(port), "--speed", "600",
          "--backfill-days", "1", "--data-dir", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from collector import Collector
 from hubsense.config import Settings
 from hubsense.store.influx import InfluxStore
+from launch.app import create_app
 from simulators import BehaviourParams, FaultParams, is_open, simulate, to_ns
 from tests.clock import ticking_clock
 from tests.helpers import wait_for

@@ -18,15 +18,15 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from api.app import create_app
 from collector import Collector
 from hubsense import analytics
 from hubsense.calendar import opening_window
-from hubsense.cli import main
 from hubsense.config import Settings
 from hubsense.metrics import NS, clean, hub_days, intervals_from_occupied
 from hubsense.rollups import HubRollups, clean_params
 from hubsense.store.influx import InfluxStore
+from launch.app import create_app
+from launch.cli import main
 from simulators import BehaviourParams, FaultParams, GroundTruth, simulate, to_ns
 from tests.helpers import wait_for
 

@@ -8,196 +8,46 @@ parameters; ``GET /api/planning/download`` returns the same as XLSX or CSV. Plan
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ClockDep, RegistryDep, SettingsDep, StoreDep
+from api.deps import QueryContextDep
 from api.models import ErrorOut
 from api.planning_models import (
     AssumptionOut,
-    BandOut,
-    BenefitOut,
-    EvidenceOut,
     FactsOut,
-    MeasuredOut,
     MunicipalityPlanOut,
     NoteOut,
     PlanningFileQuery,
     PlanningOut,
     PlanningQuery,
-    ProjectionOut,
-    RangeOut,
-    SpanOut,
 )
-from api.routers.utilisation import period, today
-from hubsense.calendar import from_ns
-from hubsense.config import Settings
 from hubsense.planning import export
-from hubsense.planning.facts import FactsError
-from hubsense.planning.model import Assumptions
-from hubsense.planning.params import assumptions_of
-from hubsense.planning.plan import MunicipalityPlan, Note, Plan, Span
-from hubsense.planning.privacy import Suppressed, Value
-from hubsense.planning.service import default_assumptions, make_plan
-from hubsense.planning.text import Lang, note_text
-from hubsense.registry import Registry
-from hubsense.store.base import Store
+from hubsense.planning.text import Lang
+from hubsense.query import planning as planning_q
+from hubsense.query.files import MEDIA_TYPES
+from hubsense.query.planning import PlanningAnswer
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 
-DEFAULT_DAYS = 90
-MEDIA = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+MEDIA = MEDIA_TYPES
 ERRORS: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorOut, "description": "Bad dates, range or assumption."},
     503: {"model": ErrorOut, "description": "The store is unavailable."},
 }
 
 
-def planning_period(
-    settings: Settings, registry: Registry, now_ns: int, q: PlanningQuery
-) -> tuple[date, date]:
-    """``[from, to)``, 90 days up to today by default; 422 (HTTPException) otherwise."""
-    from_ = q.from_
-    if from_ is None:
-        end_text = q.to or today(registry, now_ns).isoformat()
-        try:
-            end = date.fromisoformat(end_text.strip())
-        except ValueError:
-            end = None
-        if end is not None:
-            from_ = (end - timedelta(days=DEFAULT_DAYS)).isoformat()
-    return period(settings, registry, now_ns, from_, q.to)
-
-
-def compute(
-    store: Store, registry: Registry, settings: Settings, now_ns: int, q: PlanningQuery
-) -> tuple[Plan, FactsError | None, Assumptions]:
-    first, end = planning_period(settings, registry, now_ns, q)
-    a = assumptions_of(q, settings)
-    plan, error = make_plan(store, registry, settings, first, end, a, now_ns=now_ns)
-    return plan, error, a
-
-
 # --- JSON -------------------------------------------------------------------------------------
 
 
-def pub(v: Value) -> int | float | str | None:
-    return str(v) if isinstance(v, Suppressed) else v
-
-
-def span_out(s: Span | None) -> SpanOut | None:
-    return None if s is None else SpanOut(low=pub(s.low), mid=pub(s.mid), high=pub(s.high))
-
-
-def _span(s: Span) -> SpanOut:
-    return SpanOut(low=pub(s.low), mid=pub(s.mid), high=pub(s.high))
-
-
-def notes_out(notes: tuple[Note, ...], lang: Lang) -> list[NoteOut]:
-    return [NoteOut(code=n.code, text=note_text(n.code, dict(n.params), lang)) for n in notes]
-
-
-def municipality_out(p: MunicipalityPlan, lang: Lang) -> MunicipalityPlanOut:
-    m, pr, b, ev = p.measured, p.projection, p.benefit, p.evidence
-    return MunicipalityPlanOut(
-        rank=p.rank,
-        id=p.id,
-        name=p.name,
-        code=p.code,
-        hubs=p.hubs,
-        desks_now=p.desks_now,
-        eligible=pub(p.eligible),
-        basis=p.basis,
-        desks_needed=span_out(p.desks_needed),
-        peak_demand=span_out(p.peak_demand),
-        measured=None
-        if m is None
-        else MeasuredOut(
-            hubs=m.hubs,
-            desks=m.desks,
-            open_days=m.open_days,
-            evidence_days=m.evidence_days,
-            too_few_days=m.too_few_days,
-            visits_per_day=m.visits_per_day,
-            peak_at_service_level=m.peak,
-            recommended_desks=m.recommended_desks,
-            adoption=pub(m.adoption),
-            peak_ratio=m.peak_ratio,
-        ),
-        projection=None
-        if pr is None
-        else ProjectionOut(
-            eligible=pub(pr.eligible),
-            adoption=RangeOut(low=pr.adoption.low, mid=pr.adoption.mid, high=pr.adoption.high),
-            adoption_source=pr.adoption_source,
-            references=list(pr.references),
-            peak_ratio=pr.peak_ratio,
-            peak_ratio_source=pr.peak_ratio_source,
-            visits_per_day=_span(pr.visits),
-            peak=_span(pr.peak),
-            desks=_span(pr.desks),
-        ),
-        benefit=None
-        if b is None
-        else BenefitOut(
-            basis=b.basis,
-            open_days_per_year=b.open_days_per_year,
-            visits_per_year=_span(b.visits_per_year),
-            minutes_per_visit=pub(b.minutes_per_visit),
-            km_per_visit=pub(b.km_per_visit),
-            hours_per_year=_span(b.hours_per_year),
-            km_per_year=_span(b.km_per_year),
-            co2_tonnes_per_year=_span(b.co2_tonnes_per_year),
-        ),
-        evidence=None
-        if ev is None
-        else EvidenceOut(
-            first_day=ev.first_day,
-            last_day=ev.last_day,
-            source=ev.source,
-            row=ev.row,
-            employed_residents=pub(ev.employed_residents),
-            works_in_municipality=pub(ev.works_in_municipality),
-            works_elsewhere_in_region=pub(ev.works_elsewhere_in_region),
-            works_outside_region=pub(ev.works_outside_region),
-            commuters=pub(ev.commuters),
-            commuter_share=pub(ev.commuter_share),
-            bands=[
-                BandOut(
-                    band=x.key,
-                    label=x.label,
-                    people=pub(x.n),
-                    mean_km=pub(x.mean_km),
-                    mean_minutes=pub(x.mean_minutes),
-                )
-                for x in ev.bands
-            ],
-            long_commuters=pub(ev.long_commuters),
-            long_commute_share=pub(ev.long_commute_share),
-            rest_hours=pub(ev.rest_hours),
-            shift_workers=pub(ev.shift_workers),
-            shift_workers_long_commute=pub(ev.shift_workers_long_commute),
-            open_positions=pub(ev.open_positions),
-            open_positions_per_100=pub(ev.open_positions_per_100),
-            population=pub(ev.population),
-            population_change=pub(ev.population_change),
-            growth_per_year=pub(ev.growth_per_year),
-            in_migration=pub(ev.in_migration),
-            in_migration_per_1000=pub(ev.in_migration_per_1000),
-        ),
-        notes=notes_out(p.notes, lang),
-    )
-
-
-def plan_out(
-    plan: Plan, error: FactsError | None, defaults: Assumptions, lang: Lang
-) -> PlanningOut:
+def plan_out(answer: PlanningAnswer, lang: Lang) -> PlanningOut:
+    """The plan as the API publishes it: the municipalities' models straight from the plan;
+    the period, the facts file and the assumptions' rows (texts in ``lang``) around them."""
+    plan, error = answer.plan, answer.facts_error
+    in_lang = {"lang": lang}
     return PlanningOut(
         period={
             "from": plan.first,
@@ -219,11 +69,14 @@ def plan_out(
                 source=r.source,  # type: ignore[arg-type]
                 meaning=r.meaning,
             )
-            for r in export.assumption_rows(plan, lang, defaults)
+            for r in export.assumption_rows(plan, lang, answer.defaults)
         ],
         references=list(plan.effective.references),
-        notes=notes_out(plan.notes, lang),
-        municipalities=[municipality_out(p, lang) for p in plan.municipalities],
+        notes=[NoteOut.model_validate(n, context=in_lang) for n in plan.notes],
+        municipalities=[
+            MunicipalityPlanOut.model_validate(p, from_attributes=True, context=in_lang)
+            for p in plan.municipalities
+        ],
     )
 
 
@@ -234,15 +87,9 @@ def plan_out(
     "commuting saved, facts and ranking",
     responses=ERRORS,
 )
-def planning(
-    store: StoreDep,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    clock: ClockDep,
-    q: Annotated[PlanningQuery, Query()],
-) -> PlanningOut:
-    plan, error, _a = compute(store, registry, settings, clock(), q)
-    return plan_out(plan, error, default_assumptions(settings), q.lang)
+def planning(ctx: QueryContextDep, q: Annotated[PlanningQuery, Query()]) -> PlanningOut:
+    answer = planning_q.planning(ctx, q)
+    return plan_out(answer, q.lang)
 
 
 @router.get(
@@ -252,34 +99,10 @@ def planning(
     response_class=Response,
     responses={**ERRORS, 200: {"content": {MEDIA["xlsx"]: {}, MEDIA["csv"]: {}}}},
 )
-def download(
-    store: StoreDep,
-    registry: RegistryDep,
-    settings: SettingsDep,
-    clock: ClockDep,
-    q: Annotated[PlanningFileQuery, Query()],
-) -> Response:
-    fmt = q.format
-    now_ns = clock()
-    plan, _error, _a = compute(store, registry, settings, now_ns, q)
-    body = file_bytes(plan, fmt, q.lang, registry, now_ns, default_assumptions(settings))
-    name = f"hubsense-planning-{plan.first.isoformat()}-{plan.end.isoformat()}.{fmt}"
+def download(ctx: QueryContextDep, q: Annotated[PlanningFileQuery, Query()]) -> Response:
+    file = planning_q.planning_file(ctx, planning_q.planning(ctx, q), q.format, q.lang)
     return Response(
-        body,
-        media_type=MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        file.body,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.name}"'},
     )
-
-
-def file_bytes(
-    plan: Plan,
-    fmt: str,
-    lang: Lang,
-    registry: Registry,
-    now_ns: int,
-    defaults: Assumptions,
-) -> bytes:
-    tz = next(iter(registry.hubs.values())).tz if registry.hubs else None
-    generated: datetime = from_ns(now_ns, tz)
-    report = export.planning_report(plan, lang, generated, defaults)
-    return export.xlsx_bytes(report) if fmt == "xlsx" else export.csv_bytes(report)

@@ -1,22 +1,29 @@
 """Planner reports: the workbook written and read back with openpyxl, the CSV, the decision
-memo, and ``hubsense report`` on the command line."""
+memo, and ``hubsense report`` on the command line, which answers as the API does."""
 
 from __future__ import annotations
 
 import io
+import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from hubsense import analytics
-from hubsense.cli import main
+from hubsense.config import load_settings
 from hubsense.glossary import GLOSSARY
+from hubsense.registry import load_registry
 from hubsense.report_xlsx import xlsx_bytes
 from hubsense.reports import build_report, csv_bytes, memo, sections
+from hubsense.store import open_store
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
+from launch.cli import main
 from tests.analytics.support import REGISTRY, REGISTRY_TOML, all_desks, at, settings
 
 pytestmark = pytest.mark.dated
@@ -196,10 +203,96 @@ def test_cli_report(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "## Summary" not in capsys.readouterr().out  # Swedish by default
     for bad, says in [
         (["--municipality", "atlantis"], "unknown municipality 'atlantis'"),
-        (["--to", "2026-11-01"], "--to must be after --from"),
-        (["--from", "2020-01-01"], "period too long"),
+        (["--to", "2026-11-01"], "to must be after from (to is exclusive)"),
+        (["--from", "2020-01-01"], "date range too long"),
         (["--from", "2026-02-30"], "not a date"),
         (["--format", "xlsx"], "needs --out"),
     ]:
         assert main([*args, *bad], clock=lambda: NOW) == 2
         assert says in capsys.readouterr().err
+
+
+# --- the CLI and the API answer alike -------------------------------------------------------
+
+
+@pytest.fixture
+def api_client(cli_env: Path) -> Iterator[TestClient]:
+    """The API over the CLI's store, registry and settings (same environment), with the
+    real clock, as the CLI has. ``main`` replaces the root logger's handlers with one on
+    the stderr of its moment (a test's captured one): root logging is put back after,
+    and kept at WARNING meanwhile, so the client's request logs go nowhere stale."""
+    root = logging.getLogger()
+    saved = root.level, list(root.handlers)
+    root.setLevel(logging.WARNING)
+    settings = load_settings(auth_enabled=False)
+    registry = load_registry(settings.registry)
+    store = open_store(settings)
+    try:
+        with TestClient(create_app(settings, registry, store, clock=time.time_ns)) as client:
+            yield client
+    finally:
+        store.close()
+        root.handlers[:] = saved[1]
+        root.setLevel(saved[0])
+
+
+def test_cli_and_api_give_the_same_report(
+    api_client: TestClient, cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dates = {"from": "2026-11-02", "to": "2026-11-16"}
+    args = ["--log-level", "WARNING", "report", "--municipality", "berg"]
+    args += ["--from", dates["from"], "--to", dates["to"]]
+    memo_api = api_client.get("/api/reports/memo", params={"municipality": "berg", **dates})
+    assert memo_api.status_code == 200
+    assert main([*args, "--format", "text"]) == 0
+    assert capsys.readouterr().out == memo_api.text
+    for lang in ("sv", "en"):
+        params = {"municipality": "berg", **dates, "format": "csv", "lang": lang}
+        file_api = api_client.get("/api/reports/download", params=params)
+        assert file_api.status_code == 200
+        out = cli_env / f"berg-{lang}.csv"
+        assert main([*args, "--format", "csv", "--lang", lang, "--out", str(out)]) == 0
+        capsys.readouterr()
+        cli_text = out.read_bytes().decode("utf-8-sig")
+        api_text = file_api.content.decode("utf-8-sig")
+        # every table alike (only the preamble's "generated at" may differ by the clock)
+        assert sections(cli_text) == sections(api_text)
+        assert sections(cli_text)["Hubbar" if lang == "sv" else "Hubs"]
+        assert cli_text.splitlines()[:2] == api_text.splitlines()[:2]  # title, period
+
+
+@pytest.mark.parametrize(
+    ("dates", "status"),
+    [
+        ({"from": "2026-11-02", "to": "2026-11-01"}, 422),  # empty range
+        ({"from": "2020-01-01", "to": "2026-11-16"}, 422),  # longer than analytics_max_days
+        ({"from": "2026-02-30", "to": "2026-11-16"}, 422),  # not a date
+        ({"from": "2026-11-02", "to": "2999-01-01"}, 422),  # ends in the future
+    ],
+)
+def test_cli_and_api_refuse_a_bad_period_alike(
+    api_client: TestClient,
+    capsys: pytest.CaptureFixture[str],
+    dates: dict[str, str],
+    status: int,
+) -> None:
+    params = {"municipality": "berg", **dates, "format": "csv"}
+    r = api_client.get("/api/reports/download", params=params)
+    assert r.status_code == status
+    detail = r.json()["detail"]
+    cli = ["--log-level", "WARNING", "report", "--municipality", "berg"]
+    assert main([*cli, "--from", dates["from"], "--to", dates["to"], "--format", "csv"]) == 2
+    assert capsys.readouterr().err == f"hubsense: {detail}\n"
+
+
+def test_cli_and_api_refuse_an_unknown_municipality_alike(
+    api_client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dates = {"from": "2026-11-02", "to": "2026-11-16"}
+    r = api_client.get("/api/reports/memo", params={"municipality": "atlantis", **dates})
+    assert r.status_code == 404
+    detail = r.json()["detail"]
+    assert detail == "municipality: unknown municipality 'atlantis' (known: berg, ost)"
+    cli = ["--log-level", "WARNING", "report", "--municipality", "atlantis"]
+    assert main([*cli, "--from", dates["from"], "--to", dates["to"], "--format", "text"]) == 2
+    assert capsys.readouterr().err == f"hubsense: {detail}\n"

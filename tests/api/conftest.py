@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator, Mapping
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from hubsense.events import PresenceEvent
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
 from tests.api.api_support import NOW, BrokenStore, S, settings
 
 

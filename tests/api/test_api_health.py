@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
 from tests.api.api_support import settings
 
 pytestmark = pytest.mark.dated

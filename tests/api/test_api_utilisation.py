@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from api.app import create_app
 from hubsense import analytics
 from hubsense.store.base import StoreUnavailable
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
 from tests.analytics.support import REGISTRY, all_desks, at
 from tests.api.api_support import HOSTILE_IDS, settings
 

@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.app import create_app
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent
 from hubsense.statsfile import read_stats, write_stats
+from launch.app import create_app
 
 pytestmark = pytest.mark.dated
 

@@ -21,7 +21,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 import hubsense.keys as keys_module
 from api import security
-from api.app import create_app
 from api.security import (
     AUTH_OFF,
     DEFAULT_RULE,
@@ -33,7 +32,6 @@ from api.security import (
     rule_for,
     safe_next,
 )
-from hubsense.cli import main
 from hubsense.config import DEFAULT_REGISTRY, ConfigError, Settings
 from hubsense.keys import (
     KeyEntry,
@@ -50,6 +48,8 @@ from hubsense.keys import (
 )
 from hubsense.registry import Registry, load_registry
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
+from launch.cli import main
 from tests.api.api_support import NOW, BrokenStore, settings
 
 ROLES: list[Role | None] = [None, Role.VIEWER, Role.PLANNER, Role.ADMIN]
@@ -359,7 +359,7 @@ def test_auth_off_lets_everything_through(client: TestClient) -> None:
 def test_demo_runs_with_auth_off(tmp_path: Path) -> None:
     import argparse
 
-    from hubsense.demo import demo_settings
+    from launch.demo import demo_settings
 
     args = argparse.Namespace(port=8123, registry=None, mqtt_url=None, influx_url=None)
     assert demo_settings(args, tmp_path).auth_enabled is False

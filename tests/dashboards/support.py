@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 
 from fastapi import FastAPI
 
-from api.app import create_app
 from hubsense.calendar import is_open, to_ns
 from hubsense.events import PresenceEvent
 from hubsense.registry import Hub, Registry
 from hubsense.store.base import Store
+from launch.app import create_app
 from simulators.sensors import sensor_events
 from tests.api.api_support import NOW, S, settings
 

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import uvicorn
 
-from api.app import create_app
 from hubsense.devservers import free_port
 from hubsense.planning.model import Assumptions
 from hubsense.planning.service import make_plan
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
 from tests.api.api_support import NOW
 from tests.dashboards import test_browser
 from tests.dashboards.test_browser import NO_OVERFLOW, PATIENCE_MS, TABLET, Tab

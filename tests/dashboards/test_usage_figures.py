@@ -1,9 +1,11 @@
-"""dashboards.figures: the utilisation figures on known API JSON (right traces, axes and
+"""dashboards.figures: the utilisation figures on known answers (right traces, axes and
 values), in Swedish and English."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import plotly.graph_objects as go
@@ -16,64 +18,70 @@ from dashboards.figures import (
     peaks_figure,
     profile_figure,
 )
-from dashboards.usage import CompareRow
+from hubsense.metrics import CurvePoint
+from hubsense.query.capacity import HubCapacity
+from hubsense.query.compare import CompareRow
+from hubsense.query.daily import DailySeries, DayFigures
+from hubsense.query.period import Period
+from hubsense.query.profile import HourWeekdayProfile
+from hubsense.query.scope import ScopeRef
+
+CET = timezone(timedelta(hours=1))
 
 
 def day(
-    date: str,
+    text: str,
     peak: int,
     utilisation: float | None,
     coverage: float | None,
     evidence: bool,
     desks: int = 4,
-) -> dict[str, Any]:
-    return {
-        "date": date,
-        "weekday": 0,
-        "open_hours": 10.0,
-        "desks": desks,
-        "peak_concurrency": peak,
-        "peak_at": f"{date}T10:00:00+01:00",
-        "peak_share": peak / desks,
-        "utilisation": utilisation,
-        "coverage": coverage,
-        "daily_usage_rate": None,
-        "evidence": evidence,
-    }
+) -> DayFigures:
+    d = date.fromisoformat(text)
+    return DayFigures(
+        date=d,
+        weekday=0,
+        open_hours=10.0,
+        desks=desks,
+        peak_concurrency=peak,
+        peak_at=datetime(d.year, d.month, d.day, 10, tzinfo=CET),
+        peak_share=peak / desks,
+        utilisation=utilisation,
+        coverage=coverage,
+        daily_usage_rate=None,
+        evidence=evidence,
+    )
 
 
-PERIOD = {"from": "2026-11-02", "to": "2026-11-07", "last_day": "2026-11-06", "days": 5}
-DAILY_A = {
-    "period": PERIOD,
-    "scope": {"kind": "hub", "id": "a", "name": "Hubb A"},
-    "days": [
+PERIOD = Period(date(2026, 11, 2), date(2026, 11, 7))
+DAILY_A = DailySeries(
+    period=PERIOD,
+    scope=ScopeRef("hub", "a", "Hubb A"),
+    days=(
         day("2026-11-02", 2, 0.25, 1.0, True),
         day("2026-11-03", 4, 0.5, 0.9, True),
         day("2026-11-04", 1, None, 0.0, False),  # nothing known: no line point
         day("2026-11-05", 3, 0.4, 0.5, False),  # some data, below the evidence coverage
-    ],
-}
-DAILY_B = {
-    "period": PERIOD,
-    "scope": {"kind": "hub", "id": "b", "name": "Hubb B"},
-    "days": [day("2026-11-02", 1, 0.1, 1.0, True, desks=2)],
-}
-CAP_A = {
-    "hub": "a",
-    "name": "Hubb A",
-    "desks": 4,
-    "open_days": 4,
-    "evidence_days": 2,
-    "peak_at_service_level": 4,
-    "recommended_desks": 5,
-    "too_few_days": True,
-    "days_at_capacity": 1,
-    "max_peak": 4,
-    "curve": [
-        {"capacity": k, "days_exceeding": n, "share_exceeding": n / 2}
-        for k, n in enumerate([2, 2, 1, 1, 0])
-    ],
-}
+    ),
+)
+DAILY_B = DailySeries(
+    period=PERIOD,
+    scope=ScopeRef("hub", "b", "Hubb B"),
+    days=(day("2026-11-02", 1, 0.1, 1.0, True, desks=2),),
+)
+CAP_A = HubCapacity(
+    hub="a",
+    name="Hubb A",
+    desks=4,
+    open_days=4,
+    evidence_days=2,
+    peak_at_service_level=4,
+    recommended_desks=5,
+    too_few_days=True,
+    days_at_capacity=1,
+    max_peak=4,
+    curve=tuple(CurvePoint(k, n, n / 2) for k, n in enumerate([2, 2, 1, 1, 0])),
+)
 
 
 def by_meta(fig: go.Figure, **wanted: object) -> list[Any]:
@@ -117,7 +125,7 @@ def test_daily_figure_in_english_and_empty() -> None:
     assert fig.layout.yaxis.title.text == "Utilisation (%)"
     assert fig.layout.yaxis2.title.text == "Peak concurrency (desks)"
     assert list(fig.data[0].customdata)[1] == "90%"
-    empty = daily_figure([{**DAILY_A, "days": []}], "sv")
+    empty = daily_figure([replace(DAILY_A, days=())], "sv")
     assert len(empty.data) == 0
     assert empty.layout.annotations[0].text == "Inga data för perioden"
 
@@ -125,11 +133,16 @@ def test_daily_figure_in_english_and_empty() -> None:
 # --- hour × weekday -----------------------------------------------------------------------
 
 
-def profile(values: dict[tuple[int, int], float]) -> dict[str, Any]:
+def profile(values: dict[tuple[int, int], float]) -> HourWeekdayProfile:
     rows: list[list[float | None]] = [[None] * 24 for _ in range(7)]
     for (wd, h), v in values.items():
         rows[wd][h] = v
-    return {"weekdays": ["mon"] * 7, "hours": list(range(24)), "mean_concurrency": rows}
+    return HourWeekdayProfile(
+        period=PERIOD,
+        scope=ScopeRef("hub", "a", "Hubb A"),
+        mean_concurrency=rows,
+        weekdays=("mon",) * 7,
+    )
 
 
 def test_profile_heatmap_keeps_the_open_hours() -> None:
@@ -187,13 +200,9 @@ def test_peaks_histogram_with_capacity_lines_and_curve() -> None:
 
 
 def test_peaks_without_a_recommendation_draw_no_line() -> None:
-    cap = {
-        **CAP_A,
-        "evidence_days": 0,
-        "peak_at_service_level": None,
-        "recommended_desks": None,
-        "curve": [],
-    }
+    cap = replace(
+        CAP_A, evidence_days=0, peak_at_service_level=None, recommended_desks=None, curve=()
+    )
     fig = peaks_figure(DAILY_A, cap, 0.8, "en")
     assert by_meta(fig, series="recommended_desks") == []
     assert by_meta(fig, series="share_exceeding") == []

@@ -13,14 +13,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from dashboards.i18n import fmt_int, fmt_share
 from dashboards.pages import CONTENT_SECURITY_POLICY
-from dashboards.usage import Reader, peak_today
 from hubsense.calendar import to_ns
 from hubsense.keys import KeyEntry, KeyRing, Role, key_digest, new_key
+from hubsense.query.context import QueryContext
+from hubsense.query.overview import peak_today
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
 from tests.api.api_support import HOSTILE_IDS, settings
 from tests.dashboards.support import (
     HISTORY_HUBS,
@@ -150,8 +151,8 @@ def test_overview_in_english(client: TestClient) -> None:
 def test_peak_today_when_the_hub_is_closed_or_not_open_yet(
     registry: Registry, store: SqliteStore
 ) -> None:
-    def at(*when: int) -> Reader:
-        return Reader(store, registry, settings(), to_ns(datetime(*when, tzinfo=UTC)))
+    def at(*when: int) -> QueryContext:
+        return QueryContext(store, registry, settings(), to_ns(datetime(*when, tzinfo=UTC)))
 
     assert peak_today(at(2026, 11, 28, 10), "svenstavik") == (None, "reason_closed_today", None)
     # 07:59 in Stockholm: Funäsdalen opens at 08:00, Svenstavik at 07:00

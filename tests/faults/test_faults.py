@@ -179,7 +179,7 @@ def collector_process(mosquitto, server, tmp_path: Path, db: str) -> subprocess.
         "HUBSENSE_MQTT_RECEIVE_MAXIMUM": "1000",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "hubsense.cli", "collector"],
+        [sys.executable, "-m", "launch.cli", "collector"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

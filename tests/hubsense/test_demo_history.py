@@ -10,7 +10,7 @@ import pytest
 
 from collector import Collector
 from hubsense.config import Settings
-from hubsense.demo import load_history
+from launch.demo import load_history
 from simulators import MessageStream, to_ns
 
 pytestmark = pytest.mark.dated

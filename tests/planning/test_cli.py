@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from hubsense.cli import main
 from hubsense.store.sqlite import SqliteStore
+from launch.cli import main
 from tests.api.api_support import NOW
 from tests.planning.conftest import planning_settings
 from tests.planning.support import EXAMPLE

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.security import rule_for
 from hubsense.keys import Role
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
+from launch.app import create_app
 from tests.api.api_support import NOW
 from tests.planning.conftest import END, FIRST, planning_settings
 

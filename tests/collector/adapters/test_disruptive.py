@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.webhooks import PublishFailed, SignatureError, topic_for, verify_dt_signature
+from launch.app import create_app
 from tests.collector.adapters.support import ADAPTERS_DIR, cases, check, registry, sample_adapter
 from tests.collector.adapters.support import settings as adapter_settings
 

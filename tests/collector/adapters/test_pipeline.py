@@ -15,11 +15,11 @@ from collections import Counter
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.webhooks import MqttPublisher
 from collector import Collector
 from collector.adapters.loader import build_adapters, parse_adapters
 from hubsense.store.influx import InfluxStore
+from launch.app import create_app
 from tests.collector.adapters.support import NAMES, cases, registry, sample_configs, settings
 from tests.collector.adapters.test_disruptive import sign
 from tests.helpers import publish, wait_for

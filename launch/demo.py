@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 import uvicorn
 
-from api.app import create_app
 from collector import Collector
 from collector.dedup import Deduplicator
 from collector.sink import BatchSink
@@ -31,6 +30,7 @@ from hubsense.embedded_broker import EmbeddedBroker
 from hubsense.events import PresenceEvent, Rejection
 from hubsense.registry import Registry, load_registry
 from hubsense.store import open_store
+from launch.app import create_app
 from simulators import MessageStream, SimClock, is_open, simulate
 
 log = logging.getLogger("hubsense.demo")

@@ -7,14 +7,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from hubsense.planning.facts import FactsError
-
-DEFAULT_DAYS = 90
 
 
 def add_parser(
@@ -79,9 +77,9 @@ def _print_problems(exc: FactsError) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from hubsense.cli import _settings
     from hubsense.planning.facts import load_facts, summary_lines
     from hubsense.registry import load_registry
+    from launch.cli import _settings
 
     settings = _settings(args)
     registry = load_registry(settings.registry)
@@ -100,14 +98,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from hubsense.calendar import from_ns
-    from hubsense.cli import STOCKHOLM, _settings
-    from hubsense.planning import export
+    """The planning evidence as a file: the same use case, period rules and messages as
+    ``GET /api/planning/download`` (``hubsense.query.planning``)."""
     from hubsense.planning.facts import load_facts
-    from hubsense.planning.params import PlanningQuery, assumptions_of
-    from hubsense.planning.service import default_assumptions, make_plan
+    from hubsense.planning.params import PlanningQuery
+    from hubsense.query.context import QueryContext
+    from hubsense.query.errors import QueryError
+    from hubsense.query.planning import planning, planning_file
     from hubsense.registry import load_registry
     from hubsense.store import open_store
+    from launch.cli import _settings
 
     settings = _settings(args)
     registry = load_registry(settings.registry)
@@ -123,30 +123,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         if forbidden in values:
             return _fail(f"--assume {forbidden}=…: use --{forbidden} instead")
     try:
-        query = PlanningQuery.model_validate({**values, "lang": args.lang})
+        query = PlanningQuery.model_validate(
+            {**values, "lang": args.lang, "from": args.from_date, "to": args.to_date}
+        )
     except ValidationError as exc:
         return _fail(
             "; ".join(
                 f"--assume {'.'.join(str(p) for p in e['loc']) or ''}: {e['msg']}"
                 for e in exc.errors()
             )
-        )
-    now_ns = args.clock()
-    today = from_ns(now_ns, STOCKHOLM).date()
-    try:
-        end = date.fromisoformat(args.to_date) if args.to_date else today
-        first = (
-            date.fromisoformat(args.from_date)
-            if args.from_date
-            else end - timedelta(days=DEFAULT_DAYS)
-        )
-    except ValueError as exc:
-        return _fail(f"not a date (YYYY-MM-DD): {exc}")
-    if end <= first:
-        return _fail("--to must be after --from (--to is exclusive)")
-    if (end - first).days > settings.analytics_max_days:
-        return _fail(
-            f"period too long: {(end - first).days} days; at most {settings.analytics_max_days}"
         )
     facts_path = Path(args.facts) if args.facts else settings.planning_facts_file
     try:
@@ -155,30 +140,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         return _print_problems(exc)
     store = open_store(settings)
     try:
-        plan, _error = make_plan(
-            store,
-            registry,
-            settings,
-            first,
-            end,
-            assumptions_of(query, settings),
-            now_ns=now_ns,
-            facts=facts,
-        )
+        ctx = QueryContext(store, registry, settings, args.clock())
+        answer = planning(ctx, query, facts=facts)
+        file = planning_file(ctx, answer, args.format, args.lang)
+    except QueryError as exc:
+        return _fail(str(exc))
     finally:
         store.close()
-    generated: datetime = from_ns(now_ns, STOCKHOLM)
-    report = export.planning_report(plan, args.lang, generated, default_assumptions(settings))
-    body = export.xlsx_bytes(report) if args.format == "xlsx" else export.csv_bytes(report)
+    plan = answer.plan
     if args.out:
-        Path(args.out).write_bytes(body)
+        Path(args.out).write_bytes(file.body)
         print(
             f"wrote {args.out}: planning evidence, {len(plan.municipalities)} municipalities, "
-            f"measured {first.isoformat()} – {(end - timedelta(days=1)).isoformat()}"
+            f"measured {plan.first.isoformat()} – {(plan.end - timedelta(days=1)).isoformat()}"
             + (" (INVENTED DATA in the facts file)" if plan.facts_invented else ""),
             file=sys.stderr,
         )
     else:
-        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.write(file.body)
         sys.stdout.flush()
     return 0

@@ -19,6 +19,7 @@ from hubsense.clock import Clock, local_now, local_today, system_clock
 from hubsense.config import ConfigError, Settings, load_settings, settings_table
 from hubsense.keys import ROLE_NAMES, key_file_for
 from hubsense.logs import configure_logging
+from hubsense.query.errors import QueryError
 from hubsense.registry import Registry, RegistryError, load_registry
 from hubsense.store import Store, StoreError, open_store
 
@@ -118,7 +119,7 @@ def cmd_collector(args: argparse.Namespace) -> int:
 def cmd_api(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from launch.app import create_app
 
     settings = _settings(args, api_port=args.port, api_host=args.host)
     registry = load_registry(settings.registry)
@@ -200,7 +201,7 @@ def _hub_ids(registry: Registry, wanted: Sequence[str] | None) -> list[str] | No
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from hubsense.demo import run_demo
+    from launch.demo import run_demo
 
     return run_demo(args)
 
@@ -220,82 +221,46 @@ def cmd_registry(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Planner report of a municipality (or the region) from rollups; rollups missing for
-    the period are computed first (``--refresh``: all of them, from the raw events)."""
+    the period are computed first (``--refresh``: all of them, from the raw events). The
+    text and the file are the API's (``hubsense.query.report``), and so are the period
+    rules and the error messages."""
     from hubsense import analytics
-    from hubsense.calendar import from_ns
-    from hubsense.planning.service import planning_tables
-    from hubsense.report_xlsx import xlsx_bytes
-    from hubsense.reports import build_report, csv_bytes, memo
+    from hubsense.query import report as report_q
+    from hubsense.query.context import QueryContext
+    from hubsense.query.period import period
+    from hubsense.query.scope import report_scope
     from hubsense.rollups import clean_params, recompute
 
     settings = _settings(args)
     registry = load_registry(settings.registry)
-    if args.municipality is None:
-        scope = analytics.Scope("region", "")
-    elif args.municipality in registry.municipalities:
-        scope = analytics.Scope("municipality", args.municipality)
-    else:
-        raise UsageError(
-            f"unknown municipality {args.municipality!r}; known: "
-            f"{', '.join(sorted(registry.municipalities))}"
-        )
-    first, end = _parse_day(args.from_date), _parse_day(args.to_date)
-    if end <= first:
-        raise UsageError("--to must be after --from (--to is exclusive)")
-    if (end - first).days > settings.analytics_max_days:
-        raise UsageError(
-            f"period too long: {(end - first).days} days; at most {settings.analytics_max_days} "
-            "(HUBSENSE_ANALYTICS_MAX_DAYS)"
-        )
-    if args.format == "xlsx" and not args.out:
-        raise UsageError("--format xlsx needs --out FILE")
-    now_ns = args.clock()
+    scope = report_scope(registry, args.municipality)
     store = open_store(settings)
     try:
+        ctx = QueryContext(store, registry, settings, args.clock())
+        asked = period(ctx, args.from_date, args.to_date)
+        if args.format == "xlsx" and not args.out:
+            raise UsageError("--format xlsx needs --out FILE")
         if args.refresh:
             params = clean_params(settings)
             for hub in analytics.scope_hubs(registry, scope):
-                n = recompute(store, registry, hub.id, first, end, params, now_ns=now_ns)
+                n = recompute(
+                    store, registry, hub.id, asked.first, asked.end, params, now_ns=ctx.now_ns
+                )
                 log.info("recomputed %d desk-days of %s", n, hub.id)
-        a = analytics.analyse(
-            store, registry, scope, first, end, settings, now_ns=now_ns, slots=True
-        )
-        if a.recomputed_days:
-            log.info("computed %d missing hub-days of rollups", a.recomputed_days)
+        if args.format == "text":
+            body = report_q.memo_text(ctx, scope, asked, args.lang).encode("utf-8")
+        else:
+            file = report_q.report_file(ctx, scope, asked, args.lang, args.format)
+            if file.recomputed_days:
+                log.info("computed %d missing hub-days of rollups", file.recomputed_days)
+            body = file.body
     finally:
         store.close()
-    if args.format == "text":
-        munis = [scope.id] if scope.kind == "municipality" else list(registry.municipalities)
-        body = (
-            "\n\n".join(
-                memo(a, m, args.lang, flicker_s=settings.flicker_min_s) for m in munis
-            ).encode("utf-8")
-            + b"\n"
-        )
-    else:
-        report = build_report(
-            a,
-            scope,
-            args.lang,
-            generated=from_ns(now_ns, STOCKHOLM),
-            offline_after_s=settings.offline_after_s,
-            flicker_s=settings.flicker_min_s,
-            stuck_s=settings.stuck_occupied_s,
-        )
-        if args.format == "xlsx":  # the workbook also carries the planning sheets
-            store = open_store(settings)
-            try:
-                report.tables += planning_tables(
-                    store, registry, settings, first, end, args.lang, now_ns=now_ns
-                )
-            finally:
-                store.close()
-        body = xlsx_bytes(report) if args.format == "xlsx" else csv_bytes(report)
     if args.out:
         Path(args.out).write_bytes(body)
         print(
             f"wrote {args.out}: {analytics.scope_name(registry, scope)}, "
-            f"{first.isoformat()} – {date.fromordinal(end.toordinal() - 1)} ({args.format})",
+            f"{asked.first.isoformat()} – {asked.last_day.isoformat()} ({args.format})",
             file=sys.stderr,
         )
     else:
@@ -453,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--influx-url", help="read this InfluxDB instead of the configured store")
     rep.set_defaults(func=cmd_report)
 
-    from hubsense.planning.cli import add_parser as add_planning_parser
+    from launch.planning_cli import add_parser as add_planning_parser
 
     add_planning_parser(sub, common)  # hubsense planning import|report
 
@@ -470,7 +435,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = system_clock) -> i
     configure_logging(args.log_level, args.log_format)
     try:
         return int(args.func(args))
-    except (ConfigError, RegistryError, UsageError) as exc:
+    except (ConfigError, RegistryError, UsageError, QueryError) as exc:
         print(f"hubsense: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:

@@ -1,7 +1,10 @@
-"""The HTTP API: ``create_app`` wires settings, registry, store and clock into FastAPI.
+"""The web app: ``create_app`` wires settings, registry, store and clock into FastAPI,
+with the API's routers (``api``), the dashboards' pages (``dashboards``), the error
+handlers, ``/metrics`` and the access policy around all of them.
 
-Run it with ``uvicorn --factory`` around a small function that loads settings, registry
-and store (the CLI does that); tests call ``create_app`` with their own store and clock.
+Why here, in the composition package: the app is where the API and the dashboards meet;
+wiring them anywhere else would make one import the other. ``hubsense api`` and the demo
+call ``create_app``; tests call it with their own store and clock.
 """
 
 from __future__ import annotations
@@ -10,14 +13,13 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 
-from fastapi import FastAPI, Request, status
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 import dashboards.pages
 import dashboards.planning
 from api import webhooks
-from api.deps import HTTP_422, Clock, ReadinessCheck
+from api.deps import Clock, ReadinessCheck
+from api.errors import install_error_handlers
 from api.live_cache import LiveCache
 from api.metrics import MetricsSource, install_metrics
 from api.routers import health, hubs, live, rejections, reports, timeline, utilisation
@@ -27,42 +29,9 @@ from api.security import KeySource, install_security
 from hubsense.clock import system_clock
 from hubsense.config import Settings
 from hubsense.registry import Registry
-from hubsense.store.base import Store, StoreError
+from hubsense.store.base import Store
 
 API_PREFIX = "/api"
-_MAX_STORE_ERROR = 300
-
-
-def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = [
-        {
-            "loc": [str(part) for part in err.get("loc", ())],
-            "msg": str(err.get("msg", "")),
-            "type": str(err.get("type", "")),
-        }
-        for err in exc.errors()
-    ]
-    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)
-    return JSONResponse(
-        status_code=HTTP_422,
-        content={"detail": detail or "invalid request", "errors": errors},
-    )
-
-
-def _store_error(_request: Request, exc: Exception) -> JSONResponse:
-    text = str(exc)
-    if len(text) > _MAX_STORE_ERROR:
-        text = text[:_MAX_STORE_ERROR] + "..."
-    headers: dict[str, str] = {}
-    retry_after = getattr(exc, "retry_after_s", None)
-    if retry_after is not None:
-        headers["Retry-After"] = str(max(1, round(retry_after)))
-    return JSONResponse(
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-        content={"detail": f"store unavailable, try again later ({type(exc).__name__}: {text})"},
-        headers=headers,
-    )
 
 
 def create_app(
@@ -104,8 +73,7 @@ def create_app(
     app.state.webhook_lock = threading.Lock()
     app.state.webhook_publisher = webhook_publisher
 
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StoreError, _store_error)
+    install_error_handlers(app)  # domain errors → 404/422, store down → 503
 
     for module in (health, registry_routes, hubs, live, timeline, rejections, utilisation, reports):
         app.include_router(module.router, prefix=API_PREFIX)

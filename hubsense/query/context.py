@@ -1,0 +1,51 @@
+"""What every read use case reads from, and the region's local time.
+
+Why one object: a question is always answered from the same four things (the store, the
+registry, the settings and the moment it is asked); passing them together keeps the use
+cases' signatures about the question itself, and gives the API, the pages and the CLI one
+way to ask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+
+from hubsense.calendar import from_ns
+from hubsense.config import Settings
+from hubsense.registry import Registry
+from hubsense.store.base import Store
+
+
+def region_tz(registry: Registry) -> tzinfo | None:
+    """The region's local time zone: the first hub's (None, i.e. UTC, without hubs).
+
+    Why the first hub: a region's hubs share one time zone in practice, and "today", the
+    default period and a report's "generated at" must be in the same local time whoever
+    asks. This is the one place that says so."""
+    first = next(iter(registry.hubs.values()), None)
+    return first.tz if first is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryContext:
+    """The store, registry and settings a question is answered from, and ``now_ns``, the
+    moment it is asked (UTC nanoseconds): "today" and what counts as the future follow
+    from it, so tests and the demo pass their own clock's reading."""
+
+    store: Store
+    registry: Registry
+    settings: Settings
+    now_ns: int
+
+    @property
+    def tz(self) -> tzinfo | None:
+        return region_tz(self.registry)
+
+    def now(self) -> datetime:
+        """The moment asked, in the region's local time."""
+        return from_ns(self.now_ns, self.tz)
+
+    def today(self) -> date:
+        """The region's local date at the moment asked."""
+        return self.now().date()

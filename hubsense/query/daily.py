@@ -1,0 +1,69 @@
+"""Per open day of a hub or zone: peak concurrency (and when), utilisation, coverage,
+daily use, and whether the day is evidence for capacity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from hubsense.analytics import Scope
+from hubsense.calendar import from_ns
+from hubsense.metrics import HUB_GROUP
+from hubsense.query.analysis import analyse
+from hubsense.query.context import QueryContext
+from hubsense.query.period import Period
+from hubsense.query.scope import ScopeRef
+from hubsense.reports import hours
+
+SCOPES = ("hub", "zone")
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    date: date
+    weekday: int  # 0 = Monday
+    open_hours: float
+    desks: int
+    peak_concurrency: int
+    peak_at: datetime  # first moment of the peak, the hub's local time
+    peak_share: float
+    utilisation: float | None
+    coverage: float | None
+    daily_usage_rate: float | None
+    evidence: bool  # coverage ≥ evidence_min_coverage: counts for capacity
+
+
+@dataclass(frozen=True, slots=True)
+class DailySeries:
+    period: Period
+    scope: ScopeRef
+    days: tuple[DayFigures, ...]  # open days only
+
+
+def daily(ctx: QueryContext, scope: Scope, period: Period) -> DailySeries:
+    """``scope`` is a hub or a zone (``SCOPES``)."""
+    if scope.hub is None or scope.kind not in SCOPES:
+        raise ValueError(f"a daily series is per hub or zone, not per {scope.kind}")
+    a = analyse(ctx, scope, period)
+    hub = ctx.registry.hubs[scope.hub]
+    group = HUB_GROUP if scope.kind == "hub" else str(scope.item)
+    return DailySeries(
+        period=period,
+        scope=ScopeRef.of(ctx.registry, scope),
+        days=tuple(
+            DayFigures(
+                date=r.day,
+                weekday=r.day.weekday(),
+                open_hours=hours(r.open_ns),
+                desks=r.desks,
+                peak_concurrency=r.peak,
+                peak_at=from_ns(r.peak_at_ns, hub.tz),
+                peak_share=r.peak_share,
+                utilisation=r.time.utilisation,
+                coverage=r.time.coverage,
+                daily_usage_rate=r.use.rate,
+                evidence=r.evidence,
+            )
+            for r in a.day_rows(hub.id, group)
+        ),
+    )
