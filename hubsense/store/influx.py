@@ -699,6 +699,27 @@ class InfluxStore:
         events.sort(key=lambda e: e.time_ns)
         return events
 
+    def hub_timelines(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> dict[str, list[PresenceEvent]]:
+        where = f"{quote_ident('hub')} = {quote_literal(hub)}"
+        start = _time_literal(start_ns)
+        by_desk = f"GROUP BY {quote_ident('desk')}"
+        q = (
+            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time < {start} "
+            f"{by_desk} ORDER BY time DESC LIMIT 1; "
+            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time >= {start} "
+            f"AND time < {_time_literal(end_ns)} {by_desk} ORDER BY time ASC"
+        )
+        before, inside = self._query(q)
+        out: dict[str, list[PresenceEvent]] = {d: [] for d in desks}
+        for event in _events(self._rows(before) + self._rows(inside)):
+            if event.desk in out:
+                out[event.desk].append(event)
+        for events in out.values():
+            events.sort(key=lambda e: e.time_ns)
+        return out
+
     def count_events(self, hub: str | None = None) -> int:
         q = f"SELECT COUNT({quote_ident('seq')}) FROM {quote_ident(PRESENCE)}"
         if hub is not None:

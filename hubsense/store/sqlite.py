@@ -95,6 +95,9 @@ def _event(row: tuple) -> PresenceEvent:
     return PresenceEvent(m, h, d, s, seq, t, bool(occ), bool(hb), bat, rssi)
 
 
+_SEEKS_PER_QUERY = 200
+
+
 class SqliteStore:
     name = "sqlite"
 
@@ -197,6 +200,33 @@ class SqliteStore:
             (hub, desk, start_ns, end_ns),
         )
         return [_event(r) for r in before + inside]
+
+    def hub_timelines(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> dict[str, list[PresenceEvent]]:
+        out: dict[str, list[PresenceEvent]] = {d: [] for d in desks}
+        # the newest event before the window of each desk: one primary-key seek per desk
+        # (a GROUP BY over the hub would walk its whole history), in compound SELECTs of
+        # at most _SEEKS_PER_QUERY (SQLite allows 500)
+        names = list(out)
+        before: list[tuple] = []
+        for i in range(0, len(names), _SEEKS_PER_QUERY):
+            part = names[i : i + _SEEKS_PER_QUERY]
+            seeks = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT {_COLUMNS} FROM presence WHERE hub = ? AND desk = ? "
+                "AND time_ns < ? ORDER BY time_ns DESC LIMIT 1)"
+                for _ in part
+            )
+            before += self._query(seeks, tuple(v for d in part for v in (hub, d, start_ns)))
+        inside = self._query(
+            f"SELECT {_COLUMNS} FROM presence WHERE hub = ? "
+            "AND time_ns >= ? AND time_ns < ? ORDER BY desk, time_ns",
+            (hub, start_ns, end_ns),
+        )
+        for event in map(_event, before + inside):
+            if event.desk in out:
+                out[event.desk].append(event)
+        return out
 
     def count_events(self, hub: str | None = None) -> int:
         if hub is None:
