@@ -303,7 +303,8 @@ class HubRollups:
     end: date
     desk_days: list[DeskDayRollup] = field(default_factory=list)
     group_days: list[GroupDayRollup] = field(default_factory=list)
-    slots: list[SlotRollup] | None = None  # only when asked for
+    # only when asked for and some group-day lacks its hourly profile (older rows)
+    slots: list[SlotRollup] | None = None
     recomputed_days: int = 0  # days computed on read (ensure=True)
 
 
@@ -379,7 +380,9 @@ def load(
         if todo:
             rows = store.desk_day_rollups(hub_id, d_lo, d_hi)
     out = HubRollups(hub, first, end, rows, store.group_day_rollups(hub_id, lo, hi))
-    if slots:
+    if slots and any(not g.hour_open_ns for g in out.group_days):
+        # rows stored before group-days carried their hourly profile (and past raw
+        # retention, so never recomputed): the profile needs the 15-minute slots
         out.slots = store.slot_rollups(hub_id, lo, hi, slot_group)
     out.recomputed_days = recomputed
     return out

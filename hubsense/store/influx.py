@@ -72,7 +72,13 @@ from influxdb_client.rest import ApiException
 
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.metrics import (
+    DeskDayRollup,
+    GroupDayRollup,
+    SlotRollup,
+    hours_from_text,
+    hours_text,
+)
 from hubsense.store.base import (
     BatchTooLarge,
     StoreError,
@@ -891,6 +897,8 @@ class InfluxStore:
                 desks=int(r["desks"]),
                 peak=int(r["peak"]),
                 peak_at_ns=int(r["peak_at_ns"]),
+                hour_open_ns=hours_from_text(r.get("hour_open")),
+                hour_occupied_ns=hours_from_text(r.get("hour_occupied")),
             )
             for r in self._rollup_rows(GROUP_DAY, hub, start_ns, end_ns)
         ]
@@ -954,6 +962,8 @@ def group_day_point(r: GroupDayRollup) -> Point:
         .field("desks", int(r.desks))
         .field("peak", int(r.peak))
         .field("peak_at_ns", int(r.peak_at_ns))
+        .field("hour_open", hours_text(r.hour_open_ns))
+        .field("hour_occupied", hours_text(r.hour_occupied_ns))
         .time(int(r.day_start_ns), WritePrecision.NS)
     )
 

@@ -13,7 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.metrics import (
+    DeskDayRollup,
+    GroupDayRollup,
+    SlotRollup,
+    hours_from_text,
+    hours_text,
+)
 from hubsense.store.base import StoreUnavailable, check_rollups
 
 _SCHEMA = """
@@ -67,6 +73,8 @@ CREATE TABLE IF NOT EXISTS rollup_group_day (
     desks INTEGER NOT NULL,
     peak INTEGER NOT NULL,
     peak_at_ns INTEGER NOT NULL,
+    hour_open TEXT NOT NULL DEFAULT '',
+    hour_occupied TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (hub, day_start_ns, grp)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rollup_slot (
@@ -84,7 +92,15 @@ _DESK_DAY_COLUMNS = (
     "hub, desk, day, day_start_ns, open_ns, occupied_ns, free_ns, offline_ns, stuck_ns, "
     "reported_ns, day_occupied_ns, day_stuck_ns, changes, flickers, params, computed_ns"
 )
-_GROUP_DAY_COLUMNS = "hub, grp, day, day_start_ns, open_ns, desks, peak, peak_at_ns"
+_GROUP_DAY_COLUMNS = (
+    "hub, grp, day, day_start_ns, open_ns, desks, peak, peak_at_ns, hour_open, hour_occupied"
+)
+# Columns added after a table was first created: (table, column, definition). ``open``
+# adds any that an existing database lacks.
+_ADDED_COLUMNS = (
+    ("rollup_group_day", "hour_open", "TEXT NOT NULL DEFAULT ''"),
+    ("rollup_group_day", "hour_occupied", "TEXT NOT NULL DEFAULT ''"),
+)
 _SLOT_COLUMNS = "hub, grp, start_ns, open_ns, occupied_ns, peak"
 
 _COLUMNS = "municipality, hub, desk, sensor, seq, time_ns, occupied, heartbeat, battery, rssi"
@@ -96,6 +112,13 @@ def _event(row: tuple) -> PresenceEvent:
 
 
 _SEEKS_PER_QUERY = 200
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 class SqliteStore:
@@ -112,6 +135,7 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.executescript(_SCHEMA)
+            _add_missing_columns(conn)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"sqlite {self.path}: {exc}") from exc
         self._conn = conn
@@ -281,7 +305,7 @@ class SqliteStore:
         ]
         gd = [
             (r.hub, r.group, r.day.isoformat(), r.day_start_ns, r.open_ns, r.desks, r.peak,
-             r.peak_at_ns)
+             r.peak_at_ns, hours_text(r.hour_open_ns), hours_text(r.hour_occupied_ns))
             for r in group_days
         ]
         sl = [(r.hub, r.group, r.start_ns, r.open_ns, r.occupied_ns, r.peak) for r in slots]
@@ -304,7 +328,8 @@ class SqliteStore:
                     dd,
                 )
                 db.executemany(
-                    f"INSERT INTO rollup_group_day ({_GROUP_DAY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO rollup_group_day ({_GROUP_DAY_COLUMNS}) "
+                    f"VALUES ({','.join('?' * 10)})",
                     gd,
                 )
                 db.executemany(
@@ -339,7 +364,10 @@ class SqliteStore:
             (hub, start_ns, end_ns),
         )
         return [
-            GroupDayRollup(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7])
+            GroupDayRollup(
+                r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7],
+                hours_from_text(r[8]), hours_from_text(r[9]),
+            )
             for r in rows
         ]
 
