@@ -249,6 +249,8 @@ class Analysis:
         end: date,
         params: MetricParams,
         data: dict[str, HubRollups],
+        *,
+        with_profile: bool = False,
     ) -> None:
         """``data[hub].desk_days`` may reach beyond the range (margin rows for the unchanged
         rule); group days and slots outside the range are ignored."""
@@ -257,6 +259,7 @@ class Analysis:
         self.end = end
         self.params = params
         self.hub_ids = list(data)
+        self.with_profile = with_profile
         self.recomputed_days = sum(d.recomputed_days for d in data.values())
         self.desk_days: dict[str, list[DeskDayRollup]] = {}  # adjusted, within the range
         self.suspects: list[StuckRun] = []
@@ -461,12 +464,16 @@ class Analysis:
         group = str(scope.item) if scope.kind == "zone" else HUB_GROUP
         if scope.kind == "desk":
             raise ScopeError("the hour × weekday profile is per zone, hub, municipality or region")
+        if not self.with_profile:
+            raise RuntimeError("the profile was not loaded (analyse(..., slots=True))")
         for hub in scope_hubs(self.registry, scope):
-            slots = self._slots.get(hub.id)
-            if slots is None:
-                raise RuntimeError("slots were not loaded (analyse(..., slots=True))")
             p = Profile()
-            p.add_slots((s for s in slots if s.group == group), hub.tz)
+            slots = self._slots.get(hub.id)
+            if slots is None:  # every group-day carries its hourly profile
+                for row in self._groups.get((hub.id, group), ()):
+                    p.add_group_day(row)
+            else:
+                p.add_slots((s for s in slots if s.group == group), hub.tz)
             profiles.append(p)
         return sum_profiles(profiles)
 
@@ -518,4 +525,4 @@ def analyse(
             slots=slots,
             desk_margin=(m_lo, m_hi),
         )
-    return Analysis(registry, first, end, mp, data)
+    return Analysis(registry, first, end, mp, data, with_profile=slots)

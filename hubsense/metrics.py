@@ -29,7 +29,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from fractions import Fraction
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -44,7 +44,9 @@ SLOT_NS = 15 * 60 * NS
 they are local quarter hours too)."""
 HUB_GROUP = "*"
 """Group id of "all desks of the hub" (zone ids are registry ids and never contain ``*``)."""
-ROLLUP_VERSION = 1
+ROLLUP_VERSION = 2
+"""Part of every desk-day's fingerprint: rows of another version are recomputed on read.
+2: group-days carry the day's per-hour profile."""
 
 SpanState = Literal["occupied", "free", "offline", "stuck"]
 Band = Literal["low", "medium", "high"]
@@ -221,6 +223,38 @@ class GroupDayRollup:
     desks: int
     peak: int  # highest number of desks occupied at one moment within opening hours
     peak_at_ns: int  # the first moment it was reached
+    # The day's hour × weekday profile: open time and occupied desk-time per local hour
+    # (24 entries; a 25-hour day adds its repeated hour to the same entry, as the profile
+    # does). Reports read these instead of 96 slot rows per group-day. Empty for a row
+    # stored before they existed (then the profile reads the slots).
+    hour_open_ns: tuple[int, ...] = ()
+    hour_occupied_ns: tuple[int, ...] = ()
+
+
+def hours_text(values: Sequence[int]) -> str:
+    """The stored form of a per-hour tuple: the numbers, comma-separated ("" if none)."""
+    return ",".join(str(int(v)) for v in values)
+
+
+def hours_from_text(text: str | None) -> tuple[int, ...]:
+    """``hours_text`` read back; a missing or malformed value is no profile (``()``)."""
+    if not text:
+        return ()
+    try:
+        values = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        return ()
+    return values if len(values) == 24 else ()
+
+
+def hourly(slots: Iterable[tuple[int, int, int, int]], tz: tzinfo) -> tuple[list[int], list[int]]:
+    """``slot_stats`` rows summed per local hour: (open_ns, occupied_ns), 24 each."""
+    open_ns, occupied_ns = [0] * 24, [0] * 24
+    for start, slot_open, area, _peak in slots:
+        hour = datetime.fromtimestamp(start // NS, tz).hour
+        open_ns[hour] += slot_open
+        occupied_ns[hour] += area
+    return open_ns, occupied_ns
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +428,8 @@ def hub_days(
             for group, members in groups.items():
                 steps = concurrency_steps((desk_spans[m] for m in members), *window)
                 peak, at = peak_of(steps)
+                slots = slot_stats(steps, *window)
+                hour_open, hour_occupied = hourly(slots, hub.tz)
                 group_rows.append(
                     GroupDayRollup(
                         hub.id,
@@ -404,11 +440,13 @@ def hub_days(
                         len(members),
                         peak,
                         at,
+                        tuple(hour_open),
+                        tuple(hour_occupied),
                     )
                 )
                 slot_rows.extend(
                     SlotRollup(hub.id, group, s, open_ns, area, p)
-                    for s, open_ns, area, p in slot_stats(steps, *window)
+                    for s, open_ns, area, p in slots
                 )
         day += timedelta(days=1)
     return desk_rows, group_rows, slot_rows
@@ -734,6 +772,13 @@ class Profile:
 
     occupied_ns: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
     open_ns: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+
+    def add_group_day(self, row: GroupDayRollup) -> None:
+        """Add a group-day's per-hour sums (the same numbers as its slots give)."""
+        wd = row.day.weekday()
+        for h in range(24):
+            self.occupied_ns[wd][h] += row.hour_occupied_ns[h]
+            self.open_ns[wd][h] += row.hour_open_ns[h]
 
     def add_slots(self, slots: Iterable[SlotRollup], tz: ZoneInfo) -> None:
         for s in slots:

@@ -64,7 +64,7 @@ def truth_analysis(registry, truth: GroundTruth, settings: Settings,  # noqa: AN
     desk_rows, group_rows, slot_rows = hub_days(hub, m_first, m_end, spans, flickers,
                                                 cp.fingerprint())
     data = HubRollups(hub, FIRST, END, desk_rows, group_rows, slot_rows)
-    return analytics.Analysis(registry, FIRST, END, params, {HUB: data})
+    return analytics.Analysis(registry, FIRST, END, params, {HUB: data}, with_profile=True)
 
 
 def test_two_weeks_of_berg_match_the_ground_truth(registry, mosquitto, influxd_server,

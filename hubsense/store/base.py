@@ -62,6 +62,13 @@ class Store(Protocol):
         """Events of one desk in [start_ns, end_ns), preceded by the last event before
         ``start_ns`` if there is one (it gives the state at the start of the window)."""
 
+    def hub_timelines(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> dict[str, list[PresenceEvent]]:
+        """``timeline`` of each of ``desks`` of ``hub``, keyed by desk id (every one of them,
+        an empty list where nothing is stored). One query per hub, not one per desk: the
+        rollups of a hub's days are recomputed from it."""
+
     def count_events(self, hub: str | None = None) -> int:
         """Number of distinct stored presence events (all hubs, or one)."""
 

@@ -72,7 +72,13 @@ from influxdb_client.rest import ApiException
 
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.metrics import (
+    DeskDayRollup,
+    GroupDayRollup,
+    SlotRollup,
+    hours_from_text,
+    hours_text,
+)
 from hubsense.store.base import (
     BatchTooLarge,
     StoreError,
@@ -699,6 +705,27 @@ class InfluxStore:
         events.sort(key=lambda e: e.time_ns)
         return events
 
+    def hub_timelines(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> dict[str, list[PresenceEvent]]:
+        where = f"{quote_ident('hub')} = {quote_literal(hub)}"
+        start = _time_literal(start_ns)
+        by_desk = f"GROUP BY {quote_ident('desk')}"
+        q = (
+            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time < {start} "
+            f"{by_desk} ORDER BY time DESC LIMIT 1; "
+            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time >= {start} "
+            f"AND time < {_time_literal(end_ns)} {by_desk} ORDER BY time ASC"
+        )
+        before, inside = self._query(q)
+        out: dict[str, list[PresenceEvent]] = {d: [] for d in desks}
+        for event in _events(self._rows(before) + self._rows(inside)):
+            if event.desk in out:
+                out[event.desk].append(event)
+        for events in out.values():
+            events.sort(key=lambda e: e.time_ns)
+        return out
+
     def count_events(self, hub: str | None = None) -> int:
         q = f"SELECT COUNT({quote_ident('seq')}) FROM {quote_ident(PRESENCE)}"
         if hub is not None:
@@ -870,6 +897,8 @@ class InfluxStore:
                 desks=int(r["desks"]),
                 peak=int(r["peak"]),
                 peak_at_ns=int(r["peak_at_ns"]),
+                hour_open_ns=hours_from_text(r.get("hour_open")),
+                hour_occupied_ns=hours_from_text(r.get("hour_occupied")),
             )
             for r in self._rollup_rows(GROUP_DAY, hub, start_ns, end_ns)
         ]
@@ -933,6 +962,8 @@ def group_day_point(r: GroupDayRollup) -> Point:
         .field("desks", int(r.desks))
         .field("peak", int(r.peak))
         .field("peak_at_ns", int(r.peak_at_ns))
+        .field("hour_open", hours_text(r.hour_open_ns))
+        .field("hour_occupied", hours_text(r.hour_occupied_ns))
         .time(int(r.day_start_ns), WritePrecision.NS)
     )
 

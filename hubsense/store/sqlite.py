@@ -13,7 +13,13 @@ from datetime import date
 from pathlib import Path
 
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.metrics import (
+    DeskDayRollup,
+    GroupDayRollup,
+    SlotRollup,
+    hours_from_text,
+    hours_text,
+)
 from hubsense.store.base import StoreUnavailable, check_rollups
 
 _SCHEMA = """
@@ -67,6 +73,8 @@ CREATE TABLE IF NOT EXISTS rollup_group_day (
     desks INTEGER NOT NULL,
     peak INTEGER NOT NULL,
     peak_at_ns INTEGER NOT NULL,
+    hour_open TEXT NOT NULL DEFAULT '',
+    hour_occupied TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (hub, day_start_ns, grp)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rollup_slot (
@@ -84,7 +92,15 @@ _DESK_DAY_COLUMNS = (
     "hub, desk, day, day_start_ns, open_ns, occupied_ns, free_ns, offline_ns, stuck_ns, "
     "reported_ns, day_occupied_ns, day_stuck_ns, changes, flickers, params, computed_ns"
 )
-_GROUP_DAY_COLUMNS = "hub, grp, day, day_start_ns, open_ns, desks, peak, peak_at_ns"
+_GROUP_DAY_COLUMNS = (
+    "hub, grp, day, day_start_ns, open_ns, desks, peak, peak_at_ns, hour_open, hour_occupied"
+)
+# Columns added after a table was first created: (table, column, definition). ``open``
+# adds any that an existing database lacks.
+_ADDED_COLUMNS = (
+    ("rollup_group_day", "hour_open", "TEXT NOT NULL DEFAULT ''"),
+    ("rollup_group_day", "hour_occupied", "TEXT NOT NULL DEFAULT ''"),
+)
 _SLOT_COLUMNS = "hub, grp, start_ns, open_ns, occupied_ns, peak"
 
 _COLUMNS = "municipality, hub, desk, sensor, seq, time_ns, occupied, heartbeat, battery, rssi"
@@ -93,6 +109,16 @@ _COLUMNS = "municipality, hub, desk, sensor, seq, time_ns, occupied, heartbeat, 
 def _event(row: tuple) -> PresenceEvent:
     m, h, d, s, seq, t, occ, hb, bat, rssi = row
     return PresenceEvent(m, h, d, s, seq, t, bool(occ), bool(hb), bat, rssi)
+
+
+_SEEKS_PER_QUERY = 200
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 class SqliteStore:
@@ -109,6 +135,7 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             conn.executescript(_SCHEMA)
+            _add_missing_columns(conn)
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"sqlite {self.path}: {exc}") from exc
         self._conn = conn
@@ -198,6 +225,33 @@ class SqliteStore:
         )
         return [_event(r) for r in before + inside]
 
+    def hub_timelines(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> dict[str, list[PresenceEvent]]:
+        out: dict[str, list[PresenceEvent]] = {d: [] for d in desks}
+        # the newest event before the window of each desk: one primary-key seek per desk
+        # (a GROUP BY over the hub would walk its whole history), in compound SELECTs of
+        # at most _SEEKS_PER_QUERY (SQLite allows 500)
+        names = list(out)
+        before: list[tuple] = []
+        for i in range(0, len(names), _SEEKS_PER_QUERY):
+            part = names[i : i + _SEEKS_PER_QUERY]
+            seeks = " UNION ALL ".join(
+                f"SELECT * FROM (SELECT {_COLUMNS} FROM presence WHERE hub = ? AND desk = ? "
+                "AND time_ns < ? ORDER BY time_ns DESC LIMIT 1)"
+                for _ in part
+            )
+            before += self._query(seeks, tuple(v for d in part for v in (hub, d, start_ns)))
+        inside = self._query(
+            f"SELECT {_COLUMNS} FROM presence WHERE hub = ? "
+            "AND time_ns >= ? AND time_ns < ? ORDER BY desk, time_ns",
+            (hub, start_ns, end_ns),
+        )
+        for event in map(_event, before + inside):
+            if event.desk in out:
+                out[event.desk].append(event)
+        return out
+
     def count_events(self, hub: str | None = None) -> int:
         if hub is None:
             return int(self._query("SELECT COUNT(*) FROM presence", ())[0][0])
@@ -251,7 +305,7 @@ class SqliteStore:
         ]
         gd = [
             (r.hub, r.group, r.day.isoformat(), r.day_start_ns, r.open_ns, r.desks, r.peak,
-             r.peak_at_ns)
+             r.peak_at_ns, hours_text(r.hour_open_ns), hours_text(r.hour_occupied_ns))
             for r in group_days
         ]
         sl = [(r.hub, r.group, r.start_ns, r.open_ns, r.occupied_ns, r.peak) for r in slots]
@@ -274,7 +328,8 @@ class SqliteStore:
                     dd,
                 )
                 db.executemany(
-                    f"INSERT INTO rollup_group_day ({_GROUP_DAY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO rollup_group_day ({_GROUP_DAY_COLUMNS}) "
+                    f"VALUES ({','.join('?' * 10)})",
                     gd,
                 )
                 db.executemany(
@@ -309,7 +364,10 @@ class SqliteStore:
             (hub, start_ns, end_ns),
         )
         return [
-            GroupDayRollup(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7])
+            GroupDayRollup(
+                r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7],
+                hours_from_text(r[8]), hours_from_text(r[9]),
+            )
             for r in rows
         ]
 

@@ -14,7 +14,8 @@ import pytest
 
 from hubsense import analytics
 from hubsense.analytics import Analysis
-from hubsense.metrics import HUB_GROUP, DailyUse, DeskTime, StuckRun
+from hubsense.metrics import HUB_GROUP, DailyUse, DeskTime, SlotRollup, StuckRun
+from hubsense.rollups import range_ns
 from hubsense.store.base import Store
 from tests.analytics.support import MIN, REGISTRY, H, S, all_desks, at, event, sensor, settings
 
@@ -27,6 +28,12 @@ def analyse(store: Store, kind: str, ident: str | None, first: date, end: date,
         store, REGISTRY, analytics.resolve(REGISTRY, kind, ident), first, end,
         settings(**overrides), now_ns=NOW, slots=True,
     )
+
+
+def stored_slots(store: Store, a: Analysis, hub_id: str) -> list[SlotRollup]:
+    """The 15-minute slot rows of the analysed days (the profile reads group-days)."""
+    lo, hi = range_ns(REGISTRY.hubs[hub_id], a.first, a.end)
+    return store.slot_rollups(hub_id, lo, hi)
 
 
 def desk_time(a: Analysis, kind: str, ident: str | None) -> DeskTime:
@@ -100,7 +107,7 @@ def test_state_at_opening_comes_from_a_message_before_it(store: Store) -> None:
     a = analyse(store, "desk", "kontor/a01", date(2026, 11, 16), date(2026, 11, 17),
                 offline_after_s=7200, heartbeat_s=3600)
     assert desk_time(a, "desk", "kontor/a01") == DeskTime(10 * H, 40 * MIN, 560 * MIN, 0, 0)
-    slot = next(s for s in a._slots["kontor"]
+    slot = next(s for s in stored_slots(store, a, "kontor")
                 if s.group == HUB_GROUP and s.start_ns == at(2026, 11, 16, 8))
     assert (slot.open_ns, slot.occupied_ns, slot.peak) == (15 * MIN, 15 * MIN, 1)
 
@@ -135,7 +142,8 @@ def test_dst_days_in_stockholm(store: Store, day: date, open_h: int, a01_h: int)
     assert profile[weekday][4] == 0.0
     # the doubled hour counts twice, the missing one not at all
     assert profile[weekday][2] == (None if open_h == 23 else 1.0)
-    assert sum(s.open_ns for s in a._slots["dygn"] if s.group == HUB_GROUP) == open_h * H
+    slots = stored_slots(store, a, "dygn")
+    assert sum(s.open_ns for s in slots if s.group == HUB_GROUP) == open_h * H
     # a hub open 07:00-18:00 has its usual 11 hours on those days
     day_hub = analyse(store, "hub", "dag", day, end)
     assert desk_time(day_hub, "desk", "dag/a01") == DeskTime(11 * H, 1 * H, 10 * H, 0, 0)
@@ -195,7 +203,7 @@ def test_overlapping_sessions_give_a_known_peak(store: Store) -> None:
     (za,) = a.day_rows("dag", "a")
     (zb,) = a.day_rows("dag", "b")
     assert (za.peak, za.peak_at_ns, zb.peak, zb.peak_at_ns) == (2, at(*d, 9), 1, at(*d, 9, 30))
-    slots = {s.start_ns: s for s in a._slots["dag"] if s.group == HUB_GROUP}
+    slots = {s.start_ns: s for s in stored_slots(store, a, "dag") if s.group == HUB_GROUP}
     assert (slots[at(*d, 9, 15)].occupied_ns, slots[at(*d, 9, 15)].peak) == (2 * 15 * MIN, 2)
     assert (slots[at(*d, 9, 30)].occupied_ns, slots[at(*d, 9, 30)].peak) == (3 * 15 * MIN, 3)
     assert (slots[at(*d, 12)].occupied_ns, slots[at(*d, 12)].peak) == (15 * MIN, 1)

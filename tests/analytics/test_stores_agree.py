@@ -4,7 +4,7 @@ influxd, recomputed on each, compared row for row and metric for metric."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -22,13 +22,16 @@ FIRST, END = date(2026, 10, 19), date(2026, 10, 26)  # ends with the 25-hour Sun
 FAULTY = BehaviourParams(faults=FaultParams(silent_prob=0.15, flicker_prob=0.15, stuck_prob=0.1))
 
 
-def simulated_events(hub_id: str) -> list[PresenceEvent]:
-    truth = GroundTruth(REGISTRY, seed=5, params=FAULTY)
+def simulated_events(hub_id: str, first: date = FIRST, end: date = END,
+                     seed: int = 5) -> list[PresenceEvent]:
+    """What the hub's sensors report over ``[first, end)`` and a day either side."""
+    truth = GroundTruth(REGISTRY, seed=seed, params=FAULTY)
     hub = REGISTRY.hubs[hub_id]
-    lo, hi = at(2026, 10, 18), at(2026, 10, 27)
+    before, after = first - timedelta(days=1), end + timedelta(days=1)
+    lo, hi = at(before.year, before.month, before.day), at(after.year, after.month, after.day)
     out: list[PresenceEvent] = []
     for desk in hub.desks:
-        silent = [w for d in truth.days(hub_id, date(2026, 10, 18), date(2026, 10, 27))
+        silent = [w for d in truth.days(hub_id, before, after)
                   for w in d.desks[desk.id].silent]
         reported = truth.intervals(hub_id, desk.id, lo, hi, reported=True)
         for i, (t, occupied, heartbeat) in enumerate(sensor_events(reported, lo, hi)):

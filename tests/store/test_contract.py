@@ -154,6 +154,31 @@ def test_timeline_window(store: Store) -> None:
     assert store.timeline("svenstavik", "a09", T0, T0 + 100 * S) == []
 
 
+def test_hub_timelines_are_each_desks_timeline(store: Store) -> None:
+    a01 = [ev("a01", T0 + i * 10 * S, seq=i, occupied=i % 2 == 0) for i in range(5)]
+    a02 = [ev("a02", T0 + 15 * S), ev("a02", T0 + 25 * S, occupied=False)]
+    other_hub = [ev("a01", T0 + 15 * S, hub="klovsjo")]
+    store.write(a01 + a02 + other_hub, [])
+    desks = ["a01", "a02", "a03"]
+    for lo, hi in [(T0 + 15 * S, T0 + 30 * S), (T0, T0 + 10 * S), (T0 + 100 * S, T0 + 200 * S),
+                   (T0 - 100 * S, T0), (T0 - 100 * S, T0 + 100 * S)]:
+        got = store.hub_timelines("svenstavik", desks, lo, hi)
+        assert got == {d: store.timeline("svenstavik", d, lo, hi) for d in desks}, (lo, hi)
+    # the state before the window, inside it, and a desk with nothing stored
+    assert store.hub_timelines("svenstavik", desks, T0 + 20 * S, T0 + 30 * S) == {
+        "a01": a01[1:3], "a02": a02, "a03": []}
+    assert store.hub_timelines("svenstavik", [], T0, T0 + 100 * S) == {}
+
+
+def test_hub_timelines_of_many_desks(store: Store) -> None:
+    """More desks than one compound query may hold (SQLite allows 500 SELECTs)."""
+    desks = [f"d{i:03d}" for i in range(450)]
+    store.write([ev(d, T0 + i * S, seq=i) for i, d in enumerate(desks)], [])
+    got = store.hub_timelines("svenstavik", desks, T0 + 400 * S, T0 + 1000 * S)
+    assert [len(got[d]) for d in desks] == [1] * 450
+    assert got["d449"][0].time_ns == T0 + 449 * S and got["d000"][0].time_ns == T0
+
+
 def test_count_events_per_hub(store: Store) -> None:
     store.write(
         [ev("a01", T0 + i) for i in range(3)] + [ev("k1", T0, hub="klovsjo")], []

@@ -45,7 +45,9 @@ def dd(
 
 def gd(hub: str, group: str, i: int, peak: int = 3) -> GroupDayRollup:
     return GroupDayRollup(hub, group, date(2026, 11, 1 + i), D0 + i * DAY, 11 * H, 12, peak,
-                          D0 + i * DAY + 9 * H + 123)
+                          D0 + i * DAY + 9 * H + 123,
+                          tuple(H if 7 <= h < 18 else 0 for h in range(24)),
+                          tuple(h * peak * 60 * 10**9 for h in range(24)))
 
 
 def sl(hub: str, group: str, i: int, k: int, peak: int = 2) -> SlotRollup:

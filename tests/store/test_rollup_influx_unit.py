@@ -16,9 +16,14 @@ from tests.store.test_influx_unit import FakeInflux, Reply, opened, v2_routes, v
 
 D0 = 1_793_487_600 * 10**9  # 2026-11-01T00:00:00+01:00
 DAY = 86_400 * 10**9
-ROW = GroupDayRollup("svenstavik", "*", date(2026, 11, 1), D0, 39_600 * 10**9, 12, 3, D0 + 5)
+HOURS_OPEN = tuple(3600 * 10**9 if 7 <= h < 18 else 0 for h in range(24))
+HOURS_OCCUPIED = tuple(h * 10**9 for h in range(24))
+ROW = GroupDayRollup("svenstavik", "*", date(2026, 11, 1), D0, 39_600 * 10**9, 12, 3, D0 + 5,
+                     HOURS_OPEN, HOURS_OCCUPIED)
 ROW_LINE = (
-    'rollup_group_day,group=*,hub=svenstavik day="2026-11-01",desks=12i,open_ns=39600000000000i,'
+    'rollup_group_day,group=*,hub=svenstavik day="2026-11-01",desks=12i,'
+    f'hour_occupied="{",".join(str(v) for v in HOURS_OCCUPIED)}",'
+    f'hour_open="{",".join(str(v) for v in HOURS_OPEN)}",open_ns=39600000000000i,'
     f"peak=3i,peak_at_ns={D0 + 5}i {D0}"
 )
 
