@@ -457,16 +457,18 @@ def start_api(
     name: str,
     store_env: dict[str, str],
     timeout: float = 60.0,
+    auth: bool = True,
 ) -> Api:
     """``python -m launch.cli api`` (uvicorn, one process) on a free loopback port, with
-    a viewer API key (auth on, as in production) or, if keys cannot be made, auth off."""
+    a viewer API key (auth on, as in production) or, if keys cannot be made or ``auth`` is
+    False, auth off."""
     import httpx
 
     from hubsense.devservers import free_port
 
     port = free_port()
     keys_file = workdir / f"keys-{name}.toml"
-    key = viewer_key(keys_file)
+    key = viewer_key(keys_file) if auth else None
     env = {
         **os.environ,
         "HUBSENSE_REGISTRY": str(registry),
@@ -478,10 +480,10 @@ def start_api(
     if key:
         env["HUBSENSE_AUTH_ENABLED"] = "true"
         env["HUBSENSE_API_KEYS_FILE"] = str(keys_file)
-        headers, auth = {"Authorization": f"Bearer {key}"}, "on (viewer API key)"
+        headers, said = {"Authorization": f"Bearer {key}"}, "on (viewer API key)"
     else:
         env["HUBSENSE_AUTH_ENABLED"] = "false"
-        headers, auth = {}, "off (could not create a key)"
+        headers, said = {}, "off" if not auth else "off (could not create a key)"
     with open(workdir / f"api-{name}.log", "ab") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "launch.cli", "--log-level", "WARNING", "api"],
@@ -497,7 +499,7 @@ def start_api(
             raise RuntimeError(f"API exited: {(workdir / f'api-{name}.log').read_text()[-2000:]}")
         try:
             if httpx.get(f"{url}/api/registry", headers=headers, timeout=2).status_code == 200:
-                return Api(proc, url, headers, auth)
+                return Api(proc, url, headers, said)
         except httpx.HTTPError:
             pass
         if time.monotonic() > deadline:

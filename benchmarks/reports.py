@@ -183,27 +183,32 @@ def _profile(
     }
 
 
+def report_end(registry: Registry, settings: Settings, today: date) -> date:
+    """The end (exclusive) of a benchmarked report range: early enough that the days the
+    "unchanged for days" rule reads after it (``analytics.margin``) have all been complete
+    for 2 days, so every row a report reads is backfilled and none is stale."""
+    mp = analytics.MetricParams.from_settings(settings)
+    hubs = list(registry.hubs.values())
+    end = today - timedelta(days=2)
+    while analytics.margin(registry, hubs, end - timedelta(days=1), end, mp)[1] > (
+        today - timedelta(days=2)
+    ):
+        end -= timedelta(days=1)
+    return end
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     settings = Settings()
     params = clean_params(settings)
     sizes = [(100, 10, 8), (50, 10, 8)] if quick else [(500, 25, 8), (250, 25, 8)]
     months_full, months_half = (3, 1) if quick else (12, 6)
     repeats = 1 if quick else 3
-    today = datetime.now(TZ).date()
-    # The report range ends early enough that the days the "unchanged for days" rule reads
-    # after it (analytics.margin) have all been complete for 2 days: then every row the
-    # report reads is backfilled and none is stale.
     probe = write_registry(Path(tempfile.mkdtemp()) / "probe.toml", *sizes[0])
-    mp = analytics.MetricParams.from_settings(settings)
-    hubs = list(probe.hubs.values())
-    end = today - timedelta(days=2)
-    while analytics.margin(probe, hubs, end - timedelta(days=1), end, mp)[1] > today - timedelta(
-        days=2
-    ):
-        end -= timedelta(days=1)
+    end = report_end(probe, settings, datetime.now(TZ).date())
     first_full = end - timedelta(days=round(months_full * 30.44))
     first_half = end - timedelta(days=round(months_half * 30.44))
-    back_first, back_end = analytics.margin(probe, hubs, first_full, end, mp)
+    mp = analytics.MetricParams.from_settings(settings)
+    back_first, back_end = analytics.margin(probe, list(probe.hubs.values()), first_full, end, mp)
     work = Path(tempfile.mkdtemp(prefix="hubsense-bench-reports-"))
     out: dict[str, Any] = {
         "reports_module": _reports_status(),

@@ -4,7 +4,7 @@
     python -m benchmarks.run --quick         # small sizes, ~2 min; writes results/quick.*
     python -m benchmarks.run --only api,latency   # these; merged into results/latest.*
 
-Benchmarks: ingest (drain, naive baseline, live), latency, reports, api. Each starts its
+Benchmarks: ingest (drain, naive baseline, live), latency, reports, api, pages. Each starts its
 own Mosquitto and InfluxDB on free loopback ports (``hubsense.devservers``).
 """
 
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import apiload, ingest, latency, reports
+from benchmarks import apiload, ingest, latency, pages, reports
 from benchmarks.common import REPO, RESULTS, fmt, loadavg, log, machine, summary
 
 BENCHMARKS = {
@@ -31,6 +31,7 @@ BENCHMARKS = {
     "latency": latency.run,
     "reports": reports.run,
     "api": apiload.run,
+    "pages": pages.run,
 }
 
 TARGETS = {
@@ -39,6 +40,7 @@ TARGETS = {
     "latency": "p99 < 1 s",
     "reports": "< 1 s each",
     "api": "≥ 1,000 req/s at p99 < 50 ms",
+    "pages": "< 300 ms each, cold",
 }
 
 
@@ -196,6 +198,17 @@ def headline(doc: dict[str, Any]) -> list[list[str]]:
                 _met(p99 < 1000),
             ]
         )
+    pg = b.get("pages", {}).get("result")
+    if pg:
+        for p in pg["pages"]:
+            rows.append(
+                [
+                    f"Page {p['page']}, cold (ms)",
+                    f"{p['cold_ms']} (warm {p['warm_ms']['median']})",
+                    TARGETS["pages"],
+                    _met(p["cold_ms"] < 300 and p["status"] == 200),
+                ]
+            )
     rep = b.get("reports", {}).get("result")
     if rep:
         top_desks = max(m["registry_desks"] for m in rep["measurements"])
@@ -300,7 +313,30 @@ def render(doc: dict[str, Any]) -> str:
         lines += _reports_md(b["reports"]["result"])
     if "api" in b and "result" in b["api"]:
         lines += _api_md(b["api"]["result"])
+    if "pages" in b and "result" in b["pages"]:
+        lines += _pages_md(b["pages"]["result"])
     return "\n".join(lines) + "\n"
+
+
+def _pages_md(r: dict[str, Any]) -> list[str]:
+    c = r["config"]
+    return [
+        "",
+        "## Dashboard pages",
+        "",
+        f"`python -m launch.cli api` (auth {c['auth']}) over InfluxDB holding the rollups of "
+        f"{c['desks']} desks in {c['hubs']} hubs, {c['backfill_days']} (backfilled in "
+        f"{c['backfill_s']} s); period {c['period']}. Cold = the first request after the "
+        f"backfill; warm = median of the next {c['warm_requests']}.",
+        "",
+        *_table(
+            [
+                [p["page"], p["status"], f"{p['bytes']:,}", p["cold_ms"], fmt(p["warm_ms"])]
+                for p in r["pages"]
+            ],
+            ["page", "status", "bytes", "cold (ms)", "warm (ms)"],
+        ),
+    ]
 
 
 def _ingest_md(r: dict[str, Any]) -> list[str]:
