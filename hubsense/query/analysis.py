@@ -17,8 +17,15 @@ def analyse(
     slots: bool = False,
     params: MetricParams | None = None,
 ) -> Analysis:
-    """``slots``: also load the 15-minute slots (the hour × weekday profile needs them)."""
-    return analytics.analyse(
+    """``slots``: also load the hour × weekday profile. The same question asked twice
+    within one context is answered from the first analysis (``QueryContext.analyses``)."""
+    mp = params or MetricParams.from_settings(ctx.settings)
+    key = (scope, period.first, period.end, mp)
+    for profile in (True, slots):  # an analysis with the profile also serves one without
+        found = ctx.analyses.get((*key, profile))
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    made = analytics.analyse(
         ctx.store,
         ctx.registry,
         scope,
@@ -27,5 +34,7 @@ def analyse(
         ctx.settings,
         now_ns=ctx.now_ns,
         slots=slots,
-        params=params,
+        params=mp,
     )
+    ctx.analyses[(*key, slots)] = made
+    return made

@@ -8,8 +8,9 @@ way to ask.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from typing import Any
 
 from hubsense.calendar import from_ns
 from hubsense.config import Settings
@@ -37,6 +38,10 @@ class QueryContext:
     registry: Registry
     settings: Settings
     now_ns: int
+    # Analyses already made for this question (``hubsense.query.analysis``): a page that
+    # asks for a scope's utilisation and its capacity reads the rollups once. A context
+    # lives for one request or command, so nothing outlives the moment it was asked.
+    analyses: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def tz(self) -> tzinfo | None:

@@ -65,6 +65,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
+import orjson
 import urllib3.exceptions
 from influxdb_client import InfluxDBClient, Point, WritePrecision
 from influxdb_client.client.write_api import SYNCHRONOUS, WriteApi
@@ -412,8 +413,10 @@ class InfluxStore:
 
     @staticmethod
     def _json(resp: httpx.Response, what: str) -> Any:
+        # orjson: a year of a region's rollups is megabytes of JSON per report, and the
+        # standard library's decoder was a tenth of a report's time
         try:
-            return resp.json()
+            return orjson.loads(resp.content)
         except ValueError as exc:
             raise StoreRejected(f"{what}: response is not JSON: {resp.text[:200]}") from exc
 
