@@ -102,7 +102,7 @@ def base_url(registry: Registry, store: SqliteStore) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=PATIENCE_MS / 1000)
 
 
 # --- the browser ------------------------------------------------------------------------------
@@ -476,7 +476,7 @@ def test_unknown_hub_is_a_404_page(open_tab: Any, base_url: str) -> None:
 
 def api(base_url: str, path: str, **params: object) -> dict[str, Any]:
     """The analytics API's answer (authentication is off in these tests)."""
-    r = httpx.get(f"{base_url}/api/reports/{path}", params=params, timeout=10)
+    r = httpx.get(f"{base_url}/api/reports/{path}", params=params, timeout=PATIENCE_MS / 1000)
     assert r.status_code == 200, r.text
     return dict(r.json())
 

@@ -66,7 +66,7 @@ def planning_url(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -
         yield f"http://127.0.0.1:{port}/planning"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=PATIENCE_MS / 1000)
         store.close()
 
 
