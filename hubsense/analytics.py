@@ -265,6 +265,10 @@ class Analysis:
         self.suspects: list[StuckRun] = []
         self._groups: dict[tuple[str, str], list[GroupDayRollup]] = {}
         self._slots: dict[str, list[SlotRollup]] = {}
+        self._by_desk: dict[tuple[str, str], list[DeskDayRollup]] | None = None
+        self._open: dict[str, frozenset[date]] = {}
+        self._day_rows: dict[tuple[str, str], list[DayRow]] = {}
+        self._summaries: dict[Scope, Summary] = {}
         for hr in data.values():
             self._prepare(hr)
 
@@ -346,6 +350,9 @@ class Analysis:
     # --- queries ------------------------------------------------------------------------
 
     def rows(self, scope: Scope) -> list[DeskDayRollup]:
+        if scope.kind == "desk" and scope.hub and scope.item:
+            # a report asks for every desk: no scan of the hub's rows for each
+            return list(self._desk_rows().get((scope.hub, scope.item), ()))
         desks = {(d.hub, d.id) for d in scope_desks(self.registry, scope)}
         return [
             r
@@ -354,8 +361,30 @@ class Analysis:
             if (r.hub, r.desk) in desks
         ]
 
+    def _desk_rows(self) -> dict[tuple[str, str], list[DeskDayRollup]]:
+        """The adjusted desk-day rows by (hub, desk), in day order (made once)."""
+        if self._by_desk is None:
+            self._by_desk = {}
+            for hub_id, rows in self.desk_days.items():
+                for r in rows:
+                    self._by_desk.setdefault((hub_id, r.desk), []).append(r)
+        return self._by_desk
+
+    def _open_dates(self, hub: Hub) -> frozenset[date]:
+        found = self._open.get(hub.id)
+        if found is None:
+            days = (self.first + timedelta(days=i) for i in range((self.end - self.first).days))
+            found = self._open[hub.id] = frozenset(d for d in days if is_open(hub, d))
+        return found
+
     def day_rows(self, hub_id: str, group: str = HUB_GROUP) -> list[DayRow]:
         """Per open day of a hub (or one of its zones)."""
+        key = (hub_id, group)
+        if key not in self._day_rows:
+            self._day_rows[key] = self._make_day_rows(hub_id, group)
+        return list(self._day_rows[key])
+
+    def _make_day_rows(self, hub_id: str, group: str) -> list[DayRow]:
         hub = self.registry.hubs[hub_id]
         members = {d.id for d in hub.desks if group == HUB_GROUP or d.zone == group}
         by_day: dict[date, list[DeskDayRollup]] = {}
@@ -370,6 +399,14 @@ class Analysis:
         )
 
     def summary(self, scope: Scope) -> Summary:
+        # Asked again and again (bands ask every desk's and hub's): made once per scope;
+        # an Analysis does not change once made.
+        found = self._summaries.get(scope)
+        if found is None:
+            found = self._summaries[scope] = self._make_summary(scope)
+        return found
+
+    def _make_summary(self, scope: Scope) -> Summary:
         rows = self.rows(scope)
         hubs = scope_hubs(self.registry, scope)
         t = DeskTime.total(rows)
@@ -380,12 +417,7 @@ class Analysis:
             peak_max = max((d.peak for d in days), default=None)
             share = max((d.peak_share for d in days), default=None)
             evidence = sum(1 for d in days if d.evidence)
-        open_dates = {
-            self.first + timedelta(days=i)
-            for i in range((self.end - self.first).days)
-            for h in hubs
-            if is_open(h, self.first + timedelta(days=i))
-        }
+        open_dates = frozenset().union(*(self._open_dates(h) for h in hubs))
         desks = {(r.hub, r.desk) for r in self.suspects}
         in_scope = {(d.hub, d.id) for d in scope_desks(self.registry, scope)}
         return Summary(

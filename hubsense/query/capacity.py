@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hubsense.analytics import MetricParams, Scope
+from hubsense.analytics import Analysis, MetricParams, Scope
 from hubsense.metrics import CurvePoint
 from hubsense.query.analysis import analyse
 from hubsense.query.context import QueryContext
@@ -63,7 +63,19 @@ def capacity(
     params = MetricParams.from_settings(
         ctx.settings, service_level=service_level, buffer_desks=buffer, min_days=min_days
     )
-    a = analyse(ctx, scope, period, params=params)
+    return capacity_in(ctx, analyse(ctx, scope, period, params=params), scope, period)
+
+
+def capacity_in(
+    ctx: QueryContext, a: Analysis, scope: Scope, period: Period
+) -> CapacityNeed:
+    """The capacity of ``scope`` from an analysis of it or of a scope containing it.
+
+    Exact either way: capacity reads each hub's open days (peaks, coverage), and the
+    "unchanged" rule decides those days alike from any margin at least as wide as the
+    scope's own (``analytics.margin``), so the comparison takes every municipality's
+    from one analysis of the region."""
+    params = a.params
     total = a.scope_capacity(scope)
     return CapacityNeed(
         period=period,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from hubsense.analytics import Scope
 from hubsense.collation import swedish_key
-from hubsense.query.capacity import capacity
+from hubsense.query.analysis import analyse
+from hubsense.query.capacity import capacity_in
 from hubsense.query.context import QueryContext
 from hubsense.query.period import Period
 from hubsense.query.reasons import Reason, utilisation_reason
@@ -53,11 +54,14 @@ def comparison(ctx: QueryContext, period: Period) -> Comparison:
     reg = ctx.registry
     region = utilisation(ctx, Scope("region", ""), period)
     by_id = {s.scope.id: s for s in region.breakdown}
-    params = capacity(ctx, Scope("region", ""), period)
+    region_scope = Scope("region", "")
+    whole = analyse(ctx, region_scope, period)  # the one the utilisation above made
+    params = capacity_in(ctx, whole, region_scope, period)
     rows = []
     for muni in sorted(reg.municipalities.values(), key=lambda m: swedish_key(m.name)):
         s = by_id[muni.id]
-        cap = capacity(ctx, Scope("municipality", muni.id), period) if muni.hubs else None
+        muni_scope = Scope("municipality", muni.id)
+        cap = capacity_in(ctx, whole, muni_scope, period) if muni.hubs else None
         reason: Reason | None
         if cap is None:
             p90 = rec = evidence = None
