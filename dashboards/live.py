@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from hubsense.query.live import LiveCounts
 from hubsense.registry import Hub
 
 STATES: Final = ("occupied", "free", "offline", "unknown")
@@ -63,17 +64,6 @@ class ZoneTiles:
     tiles: tuple[DeskTile, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LiveCounts:
-    occupied: int
-    free: int
-    offline: int
-    unknown: int
-    low_battery: int
-    total: int
-
-    def of(self, state: str) -> int:
-        return int(getattr(self, state))
 
 
 def parse_datetime(value: Any) -> datetime | None:

@@ -46,6 +46,10 @@ class LiveCounts:
     low_battery: int
     total: int
 
+    def of(self, state: str) -> int:
+        """The count of one state by name (``occupied``, ``free``, ``offline``, ``unknown``)."""
+        return int(getattr(self, state))
+
 
 @dataclass(frozen=True, slots=True)
 class HubLive:
