@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from hubsense.analytics import Scope
+from hubsense.analytics import Analysis, Scope
 from hubsense.calendar import from_ns
 from hubsense.metrics import HUB_GROUP
 from hubsense.query.analysis import analyse
@@ -44,7 +44,14 @@ def daily(ctx: QueryContext, scope: Scope, period: Period) -> DailySeries:
     """``scope`` is a hub or a zone (``SCOPES``)."""
     if scope.hub is None or scope.kind not in SCOPES:
         raise ValueError(f"a daily series is per hub or zone, not per {scope.kind}")
-    a = analyse(ctx, scope, period)
+    return daily_in(ctx, analyse(ctx, scope, period), scope, period)
+
+
+def daily_in(ctx: QueryContext, a: Analysis, scope: Scope, period: Period) -> DailySeries:
+    """The series of a hub or zone from an analysis of it or of a scope containing it
+    (exact either way, as for ``capacity_in``: a day's figures read that day's rows, which
+    the "unchanged" rule decides alike from any margin at least as wide as the scope's)."""
+    assert scope.hub is not None
     hub = ctx.registry.hubs[scope.hub]
     group = HUB_GROUP if scope.kind == "hub" else str(scope.item)
     return DailySeries(

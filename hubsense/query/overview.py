@@ -4,19 +4,19 @@ reason when there is no number."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from hubsense.analytics import Scope
+from hubsense.analytics import Analysis, Scope
 from hubsense.calendar import from_ns, is_open
-from hubsense.query.capacity import capacity
+from hubsense.query.analysis import analyse
+from hubsense.query.capacity import capacity_in
 from hubsense.query.context import QueryContext
-from hubsense.query.daily import daily
+from hubsense.query.daily import daily_in
 from hubsense.query.period import Period, period
 from hubsense.query.reasons import Reason, utilisation_reason
 from hubsense.query.summary import ScopeSummary
-from hubsense.query.utilisation import utilisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +46,19 @@ class RegionOverview:
     min_coverage: float  # evidence_min_coverage
 
 
-def peak_today(ctx: QueryContext, hub_id: str) -> tuple[int | None, Reason | None, str | None]:
+def today_period(ctx: QueryContext) -> Period:
+    """Today alone (the day of ``ctx.now_ns`` in the region's time)."""
+    today = ctx.today()
+    return Period(today, today + timedelta(days=1))
+
+
+def peak_today(
+    ctx: QueryContext, hub_id: str, within: Callable[[], Analysis] | None = None
+) -> tuple[int | None, Reason | None, str | None]:
     """Today's peak concurrency so far, or the reason there is none: closed today, not
     open yet (and when it opens), no sensor heard today. Returns (peak, reason, opening
-    time)."""
+    time). ``within`` gives an analysis of today covering the hub (the overview asks
+    for the region's once), else the hub's own is made."""
     hub = ctx.registry.hubs[hub_id]
     today = ctx.today()
     if not is_open(hub, today):
@@ -57,7 +66,9 @@ def peak_today(ctx: QueryContext, hub_id: str) -> tuple[int | None, Reason | Non
     opens = hub.opening_hours[today.weekday()][0]
     if from_ns(ctx.now_ns, hub.tz).time() < opens:
         return None, "reason_not_open_yet", opens.strftime("%H:%M")
-    days = daily(ctx, Scope("hub", hub_id, hub=hub_id), Period(today, today + timedelta(days=1)))
+    scope, today_only = Scope("hub", hub_id, hub=hub_id), today_period(ctx)
+    a = within() if within is not None else analyse(ctx, scope, today_only)
+    days = daily_in(ctx, a, scope, today_only)
     if not days.days:
         return None, "reason_closed_today", None
     row = days.days[0]
@@ -71,17 +82,21 @@ def region_overview(ctx: QueryContext) -> RegionOverview:
     ``analytics_max_days`` shorter than it)."""
     reg = ctx.registry
     p = period(ctx, None, None)
-    need = capacity(ctx, Scope("region", ""), p)
+    # One analysis of the region for the period and one of today serve every hub (exact,
+    # see capacity_in and daily_in); a hub at a time read the same rows 25 times over.
+    region = Scope("region", "")
+    whole = analyse(ctx, region, p)
+    need = capacity_in(ctx, whole, region, p)
     caps = {h.hub: h for h in need.hubs}
-    summaries: dict[str, ScopeSummary] = {}
-    for muni in reg.municipalities.values():
-        if muni.hubs:
-            for s in utilisation(ctx, Scope("municipality", muni.id), p).breakdown:
-                summaries[s.scope.id] = s
+
+    def today_all() -> Analysis:
+        return analyse(ctx, region, today_period(ctx))  # made on first use, then reused
+
     hubs: dict[str, HubFigures] = {}
     for hub_id, hub in reg.hubs.items():
-        s, c = summaries[hub_id], caps[hub_id]
-        peak, peak_reason, opens_at = peak_today(ctx, hub_id)
+        s = ScopeSummary.of(reg, whole.summary(Scope("hub", hub_id, hub=hub_id)))
+        c = caps[hub_id]
+        peak, peak_reason, opens_at = peak_today(ctx, hub_id, within=today_all)
         hubs[hub_id] = HubFigures(
             hub=hub_id,
             desks=len(hub.desks),
