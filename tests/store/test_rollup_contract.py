@@ -115,6 +115,15 @@ def test_write_replaces_the_range_and_only_the_range(store: Store) -> None:
     write(store, "svenstavik", 0, 1, [dd("svenstavik", "a01", 0), dd("svenstavik", "a02", 0)],
           [gd("svenstavik", "*", 0)], [sl("svenstavik", "*", 0, 0)])
     assert read(store, "svenstavik")[0] == desk_days
+    # the same keys with other values (nothing to remove): the new values, once each
+    write(store, "svenstavik", 2, 3,
+          [dd("svenstavik", "a01", 2, occupied=1 * H), dd("svenstavik", "a02", 2)],
+          [gd("svenstavik", "*", 2, peak=7)], [sl("svenstavik", "*", 2, 0)])
+    desk_days, group_days, slots = read(store, "svenstavik")
+    assert desk_days[3:] == [dd("svenstavik", "a01", 2, occupied=1 * H),
+                             dd("svenstavik", "a02", 2)]
+    assert [g.peak for g in group_days] == [3, 9, 7]
+    assert slots == [sl("svenstavik", "*", 0, 0), sl("svenstavik", "*", 2, 0)]
 
 
 def test_rows_outside_the_range_or_of_another_hub_are_refused(store: Store) -> None:

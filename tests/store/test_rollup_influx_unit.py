@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from hubsense.metrics import GroupDayRollup
+from hubsense.metrics import DeskDayRollup, GroupDayRollup
 from hubsense.store.base import StoreRejected
 from hubsense.store.influx import InfluxStore
 from tests.store.test_influx_unit import FakeInflux, Reply, opened, v2_routes, v2_store
@@ -28,11 +28,32 @@ ROW_LINE = (
 )
 
 
+def stored(*desk_keys: tuple[str, int]) -> Reply:
+    """The answer to the three key queries: these desk-day rows stored, nothing else."""
+    desk_days: dict[str, object] = {"statement_id": 0}
+    if desk_keys:
+        desk_days["series"] = [
+            {"name": "rollup_desk_day", "tags": {"desk": d}, "columns": ["time", "open_ns"],
+             "values": [[t, 1]]}
+            for d, t in desk_keys
+        ]
+    return Reply(200, {"results": [desk_days, {"statement_id": 1}, {"statement_id": 2}]})
+
+
 def test_v1_deletes_with_influxql_then_writes() -> None:
     fake = FakeInflux("1.8.10")
     try:
+        # a desk-day row is stored that the new rows do not replace: it must be deleted
+        fake.routes[("GET", "/query")] = stored(("a09", D0))
         store = opened(InfluxStore(fake.url, "d"))
         store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
+        (keys,) = fake.find("GET", "/query")
+        assert keys.params["q"] == "; ".join(
+            f"SELECT \"open_ns\" FROM \"{m}\" WHERE \"hub\" = 'svenstavik' AND time >= {D0} "
+            f"AND time < {D0 + DAY} GROUP BY \"{tag}\""
+            for m, tag in (("rollup_desk_day", "desk"), ("rollup_group_day", "group"),
+                           ("rollup_slot", "group"))
+        )
         create, delete = fake.find("POST", "/query")
         assert delete.params["q"] == "; ".join(
             f"DELETE FROM \"{m}\" WHERE \"hub\" = 'svenstavik' AND time >= {D0} "
@@ -46,10 +67,31 @@ def test_v1_deletes_with_influxql_then_writes() -> None:
         fake.close()
 
 
+def test_no_delete_when_the_new_rows_replace_every_stored_one() -> None:
+    """Nothing stored, or only rows with the keys being written: the write alone replaces
+    them (InfluxDB 1.x makes a DELETE slow on a large database)."""
+    for answer in (stored(), stored(("a01", D0))):
+        fake = FakeInflux("1.8.10")
+        try:
+            fake.routes[("GET", "/query")] = answer
+            store = opened(InfluxStore(fake.url, "d"))
+            row = DeskDayRollup("svenstavik", "a01", date(2026, 11, 1), D0, 1, 1, 0, 0, 0, 1, 1,
+                                0, 0, 0, "v2:x", 5)
+            store.write_rollups("svenstavik", D0, D0 + DAY, [row], [ROW], [])
+            assert [r.params["q"] for r in fake.find("POST", "/query")
+                    if r.params["q"].startswith("DELETE")] == []
+            (write,) = fake.find("POST", "/write")
+            assert ROW_LINE in write.body.decode()
+            store.close()
+        finally:
+            fake.close()
+
+
 def test_v2_uses_the_delete_api_per_measurement() -> None:
     fake = FakeInflux("2.7.1")
     try:
         v2_routes(fake, bucket_exists=True, dbrp_exists=True)
+        fake.routes[("GET", "/query")] = stored(("a09", D0))
         fake.routes[("POST", "/api/v2/delete")] = Reply(204)
         store = opened(v2_store(fake))
         store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
