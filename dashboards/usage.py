@@ -18,7 +18,7 @@ from hubsense.analytics import Scope
 from hubsense.collation import swedish_key
 from hubsense.query.capacity import CapacityNeed, capacity
 from hubsense.query.context import QueryContext
-from hubsense.query.daily import DailySeries, daily
+from hubsense.query.daily import DailySeries, hub_dailies
 from hubsense.query.errors import NotFound
 from hubsense.query.overview import HubFigures, RegionOverview
 from hubsense.query.period import Period
@@ -176,7 +176,7 @@ def explore(ctx: QueryContext, area: Area, period: Period, *, desks_allowed: boo
         utilisation=utilisation(ctx, scope, period),
         capacity=capacity(ctx, scope, period) if has_hubs else None,
         profile=profile(ctx, scope, period) if has_hubs else None,
-        dailies=[daily(ctx, Scope("hub", h, hub=h), period) for h in hub_ids],
+        dailies=hub_dailies(ctx, scope, hub_ids, period),
         most_used=ranking(ctx, scope, period, "desc", RANK_LIMIT) if ranked else None,
         least_used=ranking(ctx, scope, period, "asc", RANK_LIMIT) if ranked else None,
     )

@@ -14,27 +14,27 @@ def analyse(
     scope: Scope,
     period: Period,
     *,
-    slots: bool = False,
     params: MetricParams | None = None,
 ) -> Analysis:
-    """``slots``: also load the hour × weekday profile. The same question asked twice
-    within one context is answered from the first analysis (``QueryContext.analyses``)."""
+    """The analysis of ``scope`` over ``period``, with the hour × weekday profile. The same
+    question asked twice within one context is answered from the first analysis
+    (``QueryContext.analyses``)."""
     mp = params or MetricParams.from_settings(ctx.settings)
     key = (scope, period.first, period.end, mp)
-    for profile in (True, slots):  # an analysis with the profile also serves one without
-        found = ctx.analyses.get((*key, profile))
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    made = analytics.analyse(
-        ctx.store,
-        ctx.registry,
-        scope,
-        period.first,
-        period.end,
-        ctx.settings,
-        now_ns=ctx.now_ns,
-        slots=slots,
-        params=mp,
-    )
-    ctx.analyses[(*key, slots)] = made
-    return made
+    found = ctx.analyses.get(key)
+    if found is None:
+        # Always with the profile: group-days carry it, so it costs no extra read (only
+        # rows stored before they did fall back to slots), and one analysis then serves
+        # a page's figures and its hour × weekday profile alike.
+        found = ctx.analyses[key] = analytics.analyse(
+            ctx.store,
+            ctx.registry,
+            scope,
+            period.first,
+            period.end,
+            ctx.settings,
+            now_ns=ctx.now_ns,
+            slots=True,
+            params=mp,
+        )
+    return found  # type: ignore[no-any-return]

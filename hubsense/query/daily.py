@@ -3,6 +3,7 @@ daily use, and whether the day is evidence for capacity."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -45,6 +46,15 @@ def daily(ctx: QueryContext, scope: Scope, period: Period) -> DailySeries:
     if scope.hub is None or scope.kind not in SCOPES:
         raise ValueError(f"a daily series is per hub or zone, not per {scope.kind}")
     return daily_in(ctx, analyse(ctx, scope, period), scope, period)
+
+
+def hub_dailies(
+    ctx: QueryContext, scope: Scope, hub_ids: Sequence[str], period: Period
+) -> list[DailySeries]:
+    """The daily series of each of ``hub_ids`` (hubs of ``scope``) from the one analysis
+    of ``scope`` (the explorer shows every hub of a municipality)."""
+    a = analyse(ctx, scope, period)
+    return [daily_in(ctx, a, Scope("hub", h, hub=h), period) for h in hub_ids]
 
 
 def daily_in(ctx: QueryContext, a: Analysis, scope: Scope, period: Period) -> DailySeries:

@@ -25,7 +25,7 @@ class HourWeekdayProfile:
 
 def profile(ctx: QueryContext, scope: Scope, period: Period) -> HourWeekdayProfile:
     """``scope`` is a zone, hub, municipality or the region (``SCOPES``)."""
-    a = analyse(ctx, scope, period, slots=True)
+    a = analyse(ctx, scope, period)
     return HourWeekdayProfile(
         period=period,
         scope=ScopeRef.of(ctx.registry, scope),

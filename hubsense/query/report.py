@@ -42,7 +42,7 @@ def report(
     ``planning``: also the planning sheets (the plan for the same period with the default
     assumptions and the configured facts file)."""
     s = ctx.settings
-    a = analyse(ctx, scope, period, slots=True)
+    a = analyse(ctx, scope, period)
     built = build_report(
         a,
         scope,

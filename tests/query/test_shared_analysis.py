@@ -12,6 +12,7 @@ from hubsense.query import Period, QueryContext
 from hubsense.query.analysis import analyse
 from hubsense.query.capacity import capacity
 from hubsense.query.compare import comparison
+from hubsense.query.daily import daily, hub_dailies
 from hubsense.query.overview import peak_today, region_overview
 from hubsense.query.utilisation import utilisation
 from hubsense.registry import load_registry
@@ -80,3 +81,17 @@ def test_overview_equals_each_hub_asked_alone(sqlite_store: SqliteStore) -> None
         assert (got.recommended, got.too_few_days) == (own.recommended_desks, own.too_few_days)
         peaks += got.peak_today is not None
     assert peaks >= 3  # the filled hubs had a peak today
+
+
+def test_hub_dailies_equal_each_hub_asked_alone(sqlite_store: SqliteStore) -> None:
+    registry = load_registry(DEFAULT_REGISTRY)
+    fill(sqlite_store, registry, FIRST, END, USED)
+    period = Period(date(2026, 10, 26), date(2026, 11, 14))
+    for muni in ("krokom", "are"):  # one hub; two hubs (Åre with data, Järpen without)
+        hub_ids = list(registry.municipalities[muni].hubs)
+        together = hub_dailies(QueryContext(sqlite_store, registry, SETTINGS, NOW),
+                               Scope("municipality", muni), hub_ids, period)
+        alone = [daily(QueryContext(sqlite_store, registry, SETTINGS, NOW),
+                       Scope("hub", h, hub=h), period) for h in hub_ids]
+        assert together == alone, muni
+        assert any(d.coverage for series in together for d in series.days)
