@@ -38,12 +38,12 @@ def backfill_rollups(
     truth = GroundTruth(registry, seed=seed)
     stamp = time.time_ns() if computed_ns is None else computed_ns
     counts = {"desk_days": 0, "group_days": 0, "slots": 0, "compute_s": 0.0, "write_s": 0.0}
-    fp = params.fingerprint()
     for hub in registry.hubs.values():
         desk_rows: list = []
         group_rows: list = []
         slot_rows: list = []
         day = first
+        last = None  # each desk's row of the day before the chunk: idle runs continue
         t0 = time.perf_counter()
         while day < end:
             stop = min(end, day + timedelta(days=CHUNK_DAYS))
@@ -56,7 +56,8 @@ def backfill_rollups(
                 spans[d.id], flickers[d.id] = clean(
                     steps, flicker_ns=params.flicker_ns, stuck_ns=params.stuck_ns
                 )
-            rows = hub_days(hub, day, stop, spans, flickers, fp, stamp)
+            rows = hub_days(hub, day, stop, spans, flickers, params, stamp, prior=last)
+            last = {r.desk: r for r in rows[0] if r.day == stop - timedelta(days=1)}
             desk_rows += rows[0]
             group_rows += rows[1]
             slot_rows += rows[2]

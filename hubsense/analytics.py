@@ -1,11 +1,14 @@
 """Metrics per scope — desk, zone, hub, municipality, region — over a range of local dates,
 from rollups. The API and the reports both get every number from here.
 
-``analyse`` loads (and, if needed, computes) the rollups of the scope's hubs, applies the
-"unchanged for days" rule (``hubsense.metrics.unchanged_runs``, which needs rows for some
-days around the range: ``margin``) and returns an ``Analysis``. ``Analysis`` is pure: it
-can be built from rollups computed in memory too (the pipeline test builds one from the
-simulator's ground truth and compares).
+``analyse`` loads (and, if needed, computes) what the scope's hubs need
+(``hubsense.rollups.load``: each desk's sums over the range, the hubs' group-days, and the
+desk-days that the "unchanged for days" rule flags, which it sees over ``margin`` days
+around the range) and returns an ``Analysis``, which applies the rule to the sums. So a
+year of a region costs rows in proportion to desks and to hubs × days, not desks × days.
+``Analysis`` is pure: it can be built from rollups computed in memory too
+(``HubRollups.from_rows``; the pipeline test builds one from the simulator's ground truth
+and compares).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from hubsense.metrics import (
     DayRow,
     DeskDayRollup,
     DeskTime,
+    DeskTotals,
     GroupDayRollup,
     Profile,
     SlotRollup,
@@ -39,7 +43,6 @@ from hubsense.metrics import (
     day_rows,
     margin_days,
     sum_profiles,
-    unchanged_runs,
 )
 from hubsense.registry import Desk, Hub, Registry
 from hubsense.rollups import HubRollups, clean_params, load
@@ -252,8 +255,8 @@ class Analysis:
         *,
         with_profile: bool = False,
     ) -> None:
-        """``data[hub].desk_days`` may reach beyond the range (margin rows for the unchanged
-        rule); group days and slots outside the range are ignored."""
+        """``data[hub]`` as ``rollups.load`` reads it (or ``HubRollups.from_rows`` makes
+        it in memory)."""
         self.registry = registry
         self.first = first
         self.end = end
@@ -261,11 +264,14 @@ class Analysis:
         self.hub_ids = list(data)
         self.with_profile = with_profile
         self.recomputed_days = sum(d.recomputed_days for d in data.values())
-        self.desk_days: dict[str, list[DeskDayRollup]] = {}  # adjusted, within the range
         self.suspects: list[StuckRun] = []
+        self._data = data
+        self._totals: dict[tuple[str, str], DeskTotals] = {}  # after the rule
+        # what the rule changed per (hub, group) and day, to add to the group-day's sums
+        self._adjust: dict[tuple[str, str], dict[date, DeskTotals]] = {}
         self._groups: dict[tuple[str, str], list[GroupDayRollup]] = {}
+        self._zones_loaded: set[str] = set()
         self._slots: dict[str, list[SlotRollup]] = {}
-        self._by_desk: dict[tuple[str, str], list[DeskDayRollup]] | None = None
         self._open: dict[str, frozenset[date]] = {}
         self._day_rows: dict[tuple[str, str], list[DayRow]] = {}
         self._summaries: dict[Scope, Summary] = {}
@@ -277,58 +283,66 @@ class Analysis:
 
     def _prepare(self, hr: HubRollups) -> None:
         hub = hr.hub
-        by_desk: dict[str, dict[date, DeskDayRollup]] = {}
-        for r in hr.desk_days:
-            by_desk.setdefault(r.desk, {})[r.day] = r
-        kept: list[DeskDayRollup] = []
-        for desk in hub.desks:
-            rows = by_desk.get(desk.id, {})
-            lo = min(rows, default=self.first)
-            hi = max(rows, default=self.first) + timedelta(days=1)
-            runs = unchanged_runs(
-                rows,
-                min(lo, self.first),
-                max(hi, self.end),
-                lambda d: is_open(hub, d),
-                self.params.unchanged_open_days,
-            )
-            flagged: set[date] = set()
-            for a, b, _n in runs:
-                days = [a + timedelta(days=i) for i in range((b - a).days + 1)]
-                inside = [d for d in days if self._in_range(d)]
-                if not inside:
-                    continue
-                flagged.update(inside)
-                moved = sum(rows[d].free_ns + rows[d].occupied_ns for d in inside)
-                self.suspects.append(
-                    StuckRun(
-                        hub.id,
-                        desk.id,
-                        "unchanged",
-                        a,
-                        b,
-                        sum(1 for d in days if is_open(hub, d)),
-                        moved,
-                    )
+        n = self.params.unchanged_open_days
+        w_first, w_end = hr.window
+        zone_of = {d.id: d.zone for d in hub.desks}
+        runs: dict[tuple[str, date], list[DeskDayRollup]] = {}
+        stuck: dict[str, list[DeskDayRollup]] = {}
+        for r in hr.flagged:
+            if r.day_stuck_ns > 0:
+                if self._in_range(r.day):
+                    stuck.setdefault(r.desk, []).append(r)
+            elif n > 0 and r.idle_since is not None:
+                runs.setdefault((r.desk, r.idle_since), []).append(r)
+        unchanged: dict[str, list[StuckRun]] = {}
+        for (desk_id, since), rows in sorted(runs.items()):
+            if max(r.idle_open_days for r in rows) < n:
+                continue
+            inside = [r for r in rows if self._in_range(r.day)]
+            if not inside:
+                continue
+            a = max(since, w_first)
+            b = min(max(r.day for r in rows), w_end - timedelta(days=1))
+            days = (a + timedelta(days=i) for i in range((b - a).days + 1))
+            unchanged.setdefault(desk_id, []).append(
+                StuckRun(
+                    hub.id,
+                    desk_id,
+                    "unchanged",
+                    a,
+                    b,
+                    sum(1 for d in days if is_open(hub, d)),
+                    sum(r.free_ns + r.occupied_ns for r in inside),
                 )
-            stuck_run: list[DeskDayRollup] = []
-            for day in sorted(rows):
-                if not self._in_range(day):
-                    continue
-                r = rows[day]
-                if r.day_stuck_ns > 0:
-                    if stuck_run and stuck_run[-1].day + timedelta(days=1) != day:
-                        self._add_stuck(hub, stuck_run)
-                        stuck_run = []
-                    stuck_run.append(r)
-                kept.append(apply_unchanged(r) if day in flagged else r)
-            if stuck_run:
-                self._add_stuck(hub, stuck_run)
-        kept.sort(key=lambda r: (r.day, r.desk))
-        self.desk_days[hub.id] = kept
+            )
+            for r in inside:
+                delta = DeskTotals.of(apply_unchanged(r, self.params.min_use_ns)) - DeskTotals.of(r)
+                key = (hub.id, desk_id)
+                self._totals[key] = self._totals.get(key, DeskTotals()) + delta
+                for group in (HUB_GROUP, zone_of.get(desk_id)):
+                    if group is None:
+                        continue
+                    by_day = self._adjust.setdefault((hub.id, group), {})
+                    by_day[r.day] = by_day[r.day] + delta if r.day in by_day else delta
+        for desk in hub.desks:
+            key = (hub.id, desk.id)
+            base = hr.desk_totals.get(desk.id, DeskTotals())
+            self._totals[key] = base + self._totals[key] if key in self._totals else base
+            self.suspects.extend(unchanged.get(desk.id, ()))
+            rows = sorted(stuck.get(desk.id, ()), key=lambda r: r.day)
+            spell: list[DeskDayRollup] = []
+            for r in rows:
+                if spell and spell[-1].day + timedelta(days=1) != r.day:
+                    self._add_stuck(hub, spell)
+                    spell = []
+                spell.append(r)
+            if spell:
+                self._add_stuck(hub, spell)
         for g in hr.group_days:
             if self._in_range(g.day):
                 self._groups.setdefault((hub.id, g.group), []).append(g)
+        if hr.zones is None:
+            self._zones_loaded.add(hub.id)
         if hr.slots is not None:
             self._slots[hub.id] = [
                 s for s in hr.slots if self._in_range(_slot_day(hub, s.start_ns))
@@ -347,28 +361,23 @@ class Analysis:
             )
         )
 
+    def _group_days(self, hub_id: str, group: str) -> list[GroupDayRollup]:
+        if group != HUB_GROUP and hub_id not in self._zones_loaded:
+            loader = self._data[hub_id].zones
+            assert loader is not None
+            for g in loader():
+                if self._in_range(g.day):
+                    self._groups.setdefault((hub_id, g.group), []).append(g)
+            self._zones_loaded.add(hub_id)
+        return self._groups.get((hub_id, group), [])
+
     # --- queries ------------------------------------------------------------------------
 
-    def rows(self, scope: Scope) -> list[DeskDayRollup]:
-        if scope.kind == "desk" and scope.hub and scope.item:
-            # a report asks for every desk: no scan of the hub's rows for each
-            return list(self._desk_rows().get((scope.hub, scope.item), ()))
-        desks = {(d.hub, d.id) for d in scope_desks(self.registry, scope)}
-        return [
-            r
-            for h in scope_hubs(self.registry, scope)
-            for r in self.desk_days.get(h.id, ())
-            if (r.hub, r.desk) in desks
-        ]
-
-    def _desk_rows(self) -> dict[tuple[str, str], list[DeskDayRollup]]:
-        """The adjusted desk-day rows by (hub, desk), in day order (made once)."""
-        if self._by_desk is None:
-            self._by_desk = {}
-            for hub_id, rows in self.desk_days.items():
-                for r in rows:
-                    self._by_desk.setdefault((hub_id, r.desk), []).append(r)
-        return self._by_desk
+    def totals(self, scope: Scope) -> DeskTotals:
+        """The scope's desk-days summed over the range, after the rule."""
+        return DeskTotals.total(
+            self._totals.get((d.hub, d.id), DeskTotals()) for d in scope_desks(self.registry, scope)
+        )
 
     def _open_dates(self, hub: Hub) -> frozenset[date]:
         found = self._open.get(hub.id)
@@ -381,22 +390,12 @@ class Analysis:
         """Per open day of a hub (or one of its zones)."""
         key = (hub_id, group)
         if key not in self._day_rows:
-            self._day_rows[key] = self._make_day_rows(hub_id, group)
+            self._day_rows[key] = day_rows(
+                self._group_days(hub_id, group),
+                self._adjust.get(key, {}),
+                min_coverage=self.params.min_coverage,
+            )
         return list(self._day_rows[key])
-
-    def _make_day_rows(self, hub_id: str, group: str) -> list[DayRow]:
-        hub = self.registry.hubs[hub_id]
-        members = {d.id for d in hub.desks if group == HUB_GROUP or d.zone == group}
-        by_day: dict[date, list[DeskDayRollup]] = {}
-        for r in self.desk_days.get(hub_id, ()):
-            if r.desk in members:
-                by_day.setdefault(r.day, []).append(r)
-        return day_rows(
-            self._groups.get((hub_id, group), ()),
-            by_day,
-            min_use_ns=self.params.min_use_ns,
-            min_coverage=self.params.min_coverage,
-        )
 
     def summary(self, scope: Scope) -> Summary:
         # Asked again and again (bands ask every desk's and hub's): made once per scope;
@@ -407,9 +406,9 @@ class Analysis:
         return found
 
     def _make_summary(self, scope: Scope) -> Summary:
-        rows = self.rows(scope)
+        totals = self.totals(scope)
         hubs = scope_hubs(self.registry, scope)
-        t = DeskTime.total(rows)
+        t = totals.time
         peak_max = share = evidence = None
         if scope.kind in ("hub", "zone"):
             assert scope.hub is not None
@@ -427,12 +426,12 @@ class Analysis:
             hubs=len(hubs),
             open_days=len(open_dates),
             time=t,
-            use=DailyUse.total(DailyUse.of(r, self.params.min_use_ns) for r in rows),
+            use=totals.use,
             band=band(t),
             peak_max=peak_max,
             peak_share_max=share,
             evidence_days=evidence,
-            flickers=sum(r.flickers for r in rows),
+            flickers=totals.flickers,
             suspect_desks=len(desks & in_scope),
         )
 
@@ -502,7 +501,7 @@ class Analysis:
             p = Profile()
             slots = self._slots.get(hub.id)
             if slots is None:  # every group-day carries its hourly profile
-                for row in self._groups.get((hub.id, group), ()):
+                for row in self._group_days(hub.id, group):
                     p.add_group_day(row)
             else:
                 p.add_slots((s for s in slots if s.group == group), hub.tz)
@@ -556,5 +555,6 @@ def analyse(
             refresh_ns=settings.rollup_refresh_s * NS,
             slots=slots,
             desk_margin=(m_lo, m_hi),
+            min_idle_open_days=mp.unchanged_open_days,
         )
     return Analysis(registry, first, end, mp, data, with_profile=slots)

@@ -18,13 +18,16 @@ Pipeline, per desk:
    15-minute slot, occupied desk-time and the highest concurrency.
 
 These per-day records are the rollups (``hubsense.rollups`` stores them). Everything a
-report shows is a sum or a maximum of them (``DeskTime``, ``DailyUse``, ``day_rows``,
-``capacity``, ``profile``), after the "unchanged for days" rule (``unchanged_runs``) that
-needs several days side by side and is therefore applied when rollups are read.
+report shows is a sum or a maximum of them (``DeskTotals``, ``day_rows``, ``capacity``,
+``profile``), after the "unchanged for days" rule (``unchanged_runs`` defines it), which
+needs several days side by side: each desk-day carries the idle run it belongs to
+(``chain_idle``, chained from the day before when it is made), so a reader finds the runs
+at the threshold by asking for those rows, and corrects the sums by what they change.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,9 +47,11 @@ SLOT_NS = 15 * 60 * NS
 they are local quarter hours too)."""
 HUB_GROUP = "*"
 """Group id of "all desks of the hub" (zone ids are registry ids and never contain ``*``)."""
-ROLLUP_VERSION = 2
+ROLLUP_VERSION = 3
 """Part of every desk-day's fingerprint: rows of another version are recomputed on read.
-2: group-days carry the day's per-hour profile."""
+2: group-days carry the day's per-hour profile.
+3: desk-days carry their daily-use verdict and idle run; group-days carry their desks'
+sums and exist for closed days too (as the hub's freshness marker)."""
 
 SpanState = Literal["occupied", "free", "offline", "stuck"]
 Band = Literal["low", "medium", "high"]
@@ -74,6 +79,9 @@ class CleanParams:
     # Raw events are deleted after this long (privacy retention; None: kept). Rollups of
     # days whose raw events may be gone are never recomputed: they would come out empty.
     raw_retention_ns: int | None = None
+    # Daily use: a desk-day counts as used from this much occupied time on. Decided when
+    # the rollup is made, so that stores can sum the verdicts (``DeskDayRollup.use``).
+    min_use_ns: int = 30 * 60 * NS
 
     def __post_init__(self) -> None:
         if self.offline_after_ns <= 0 or self.stuck_ns <= 0 or self.flicker_ns < 0:
@@ -89,7 +97,10 @@ class CleanParams:
 
     def fingerprint(self) -> str:
         """Stored with every desk-day rollup: rollups made with other thresholds are stale."""
-        return f"v{ROLLUP_VERSION}:o{self.offline_after_ns}:f{self.flicker_ns}:s{self.stuck_ns}"
+        return (
+            f"v{ROLLUP_VERSION}:o{self.offline_after_ns}:f{self.flicker_ns}:s{self.stuck_ns}"
+            f":u{self.min_use_ns}"
+        )
 
 
 # --- step function ------------------------------------------------------------------------
@@ -183,6 +194,162 @@ def overlaps(spans: Sequence[Span], lo: int, hi: int) -> Iterable[Span]:
             yield Span(s, e, st)
 
 
+# --- aggregates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DeskTime:
+    """Desk-time within opening hours (ns), summed over desks and days."""
+
+    open_ns: int = 0
+    occupied_ns: int = 0
+    free_ns: int = 0
+    offline_ns: int = 0
+    stuck_ns: int = 0
+
+    @classmethod
+    def of(cls, row: DeskDayRollup) -> DeskTime:
+        return cls(row.open_ns, row.occupied_ns, row.free_ns, row.offline_ns, row.stuck_ns)
+
+    @classmethod
+    def total(cls, rows: Iterable[DeskDayRollup | DeskTime]) -> DeskTime:
+        o = oc = f = off = st = 0
+        for r in rows:
+            o += r.open_ns
+            oc += r.occupied_ns
+            f += r.free_ns
+            off += r.offline_ns
+            st += r.stuck_ns
+        return cls(o, oc, f, off, st)
+
+    def __add__(self, other: DeskTime) -> DeskTime:
+        return DeskTime.total((self, other))
+
+    @property
+    def unknown_ns(self) -> int:
+        return self.offline_ns + self.stuck_ns
+
+    @property
+    def known_ns(self) -> int:
+        return self.occupied_ns + self.free_ns
+
+    @property
+    def utilisation(self) -> float | None:
+        """occupied ÷ (open − unknown); None without known time."""
+        return self.occupied_ns / self.known_ns if self.known_ns else None
+
+    @property
+    def coverage(self) -> float | None:
+        """(open − unknown) ÷ open; None without open time."""
+        return self.known_ns / self.open_ns if self.open_ns else None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyUse:
+    """Open desk-days that were used (occupied ≥ the minimum), unused (could not have
+    reached it even if all unknown time had been occupied) or undecided."""
+
+    used: int = 0
+    unused: int = 0
+    undecided: int = 0
+
+    @classmethod
+    def of(cls, row: DeskDayRollup) -> DailyUse:
+        """The verdict the rollup was made with (``CleanParams.min_use_ns``)."""
+        return cls.of_verdict(row.use)
+
+    @classmethod
+    def of_verdict(cls, verdict: Use | None) -> DailyUse:
+        if verdict is None:
+            return cls()
+        return cls(
+            used=verdict == "used", unused=verdict == "unused", undecided=verdict == "undecided"
+        )
+
+    @classmethod
+    def total(cls, parts: Iterable[DailyUse]) -> DailyUse:
+        u = n = x = 0
+        for p in parts:
+            u += p.used
+            n += p.unused
+            x += p.undecided
+        return cls(u, n, x)
+
+    def __add__(self, other: DailyUse) -> DailyUse:
+        return DailyUse.total((self, other))
+
+    @property
+    def rate(self) -> float | None:
+        """used ÷ (used + unused); None when nothing is decided."""
+        decided = self.used + self.unused
+        return self.used / decided if decided else None
+
+
+def use_of(row: DeskDayRollup | DeskTime, min_use_ns: int) -> Use | None:
+    """Daily use of one desk-day; None on a closed day."""
+    if row.open_ns == 0:
+        return None
+    if row.occupied_ns >= min_use_ns:
+        return "used"
+    if row.occupied_ns + row.offline_ns + row.stuck_ns < min_use_ns:
+        return "unused"
+    return "undecided"
+
+
+@dataclass(frozen=True, slots=True)
+class DeskTotals:
+    """Desk-day rows summed (over days, desks or both): what stores sum for a range, so a
+    year of a region is one row per desk, not one per desk-day."""
+
+    time: DeskTime = DeskTime()
+    use: DailyUse = DailyUse()
+    flickers: int = 0
+    days: int = 0  # rows summed
+
+    @classmethod
+    def of(cls, row: DeskDayRollup) -> DeskTotals:
+        return cls(DeskTime.of(row), DailyUse.of(row), row.flickers, 1)
+
+    @classmethod
+    def total(cls, parts: Iterable[DeskTotals]) -> DeskTotals:
+        items = list(parts)
+        return cls(
+            DeskTime.total(p.time for p in items),
+            DailyUse.total(p.use for p in items),
+            sum(p.flickers for p in items),
+            sum(p.days for p in items),
+        )
+
+    def __add__(self, other: DeskTotals) -> DeskTotals:
+        return DeskTotals.total((self, other))
+
+    def __sub__(self, other: DeskTotals) -> DeskTotals:
+        a, b = self.time, other.time
+        return DeskTotals(
+            DeskTime(
+                a.open_ns - b.open_ns,
+                a.occupied_ns - b.occupied_ns,
+                a.free_ns - b.free_ns,
+                a.offline_ns - b.offline_ns,
+                a.stuck_ns - b.stuck_ns,
+            ),
+            DailyUse(
+                self.use.used - other.use.used,
+                self.use.unused - other.use.unused,
+                self.use.undecided - other.use.undecided,
+            ),
+            self.flickers - other.flickers,
+            self.days - other.days,
+        )
+
+
+def desks_key(desk_ids: Iterable[str]) -> str:
+    """A short fingerprint of a set of desk ids: a group-day made for another set of desks
+    (the registry changed) is stale."""
+    digest = hashlib.blake2b("\n".join(sorted(desk_ids)).encode(), digest_size=8)
+    return digest.hexdigest()
+
+
 # --- rollup records -----------------------------------------------------------------------
 
 
@@ -209,11 +376,20 @@ class DeskDayRollup:
     flickers: int  # whole day: occupied blips removed as flickers (by start time)
     params: str  # CleanParams.fingerprint() they were computed with
     computed_ns: int = field(default=0, compare=False)  # when (store clock)
+    use: Use | None = None  # daily use (None: closed), with CleanParams.min_use_ns
+    # The idle run (``is_idle``) this day belongs to: its first day and its open days up
+    # to and including this one (None, 0: not idle). Chained from the day before when the
+    # rollup is made, so a reader finds the "unchanged for days" runs by asking for rows
+    # with ``idle_open_days`` at the threshold or more, without reading every day.
+    idle_since: date | None = None
+    idle_open_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class GroupDayRollup:
-    """A group of desks (``HUB_GROUP`` or a zone) on one open local day."""
+    """A group of desks (``HUB_GROUP`` or a zone) on one local day: zones on open days
+    only, the hub on every day (a closed day has ``open_ns`` 0 and no peak), so that the
+    hub's group-days tell which days were computed, with what and when."""
 
     hub: str
     group: str
@@ -229,6 +405,12 @@ class GroupDayRollup:
     # stored before they existed (then the profile reads the slots).
     hour_open_ns: tuple[int, ...] = ()
     hour_occupied_ns: tuple[int, ...] = ()
+    # The group's desk-day rows of the day summed, before the "unchanged" rule (``days`` 0:
+    # a row stored before version 3, without them).
+    totals: DeskTotals = DeskTotals()
+    params: str = ""  # CleanParams.fingerprint() of the computation
+    desks_key: str = ""  # ``desks_key`` of the group's desks then
+    computed_ns: int = field(default=0, compare=False)
 
 
 def hours_text(values: Sequence[int]) -> str:
@@ -279,8 +461,10 @@ def desk_day(
     flickers: Sequence[int],
     params: str,
     computed_ns: int = 0,
+    min_use_ns: int = 30 * 60 * NS,
 ) -> DeskDayRollup:
-    """The rollup of one desk-day from its cleaned spans (which must cover the day)."""
+    """The rollup of one desk-day from its cleaned spans (which must cover the day); its
+    idle run is not chained here (``chain_idle``)."""
     lo, hi = bounds
     inside = {"occupied": 0, "free": 0, "offline": 0, "stuck": 0}
     if window is not None:
@@ -300,12 +484,14 @@ def desk_day(
         if s >= lo and prev is not None and _switch(prev, st):
             changes += 1
         prev = st
+    open_ns = 0 if window is None else window[1] - window[0]
+    time = DeskTime(open_ns, inside["occupied"], inside["free"], inside["offline"], inside["stuck"])
     return DeskDayRollup(
         hub=hub,
         desk=desk,
         day=day,
         day_start_ns=lo,
-        open_ns=0 if window is None else window[1] - window[0],
+        open_ns=open_ns,
         occupied_ns=inside["occupied"],
         free_ns=inside["free"],
         offline_ns=inside["offline"],
@@ -317,6 +503,7 @@ def desk_day(
         flickers=sum(1 for t in flickers if lo <= t < hi),
         params=params,
         computed_ns=computed_ns,
+        use=use_of(time, min_use_ns),
     )
 
 
@@ -391,15 +578,21 @@ def hub_days(
     end: date,
     spans: Mapping[str, Sequence[Span]],
     flickers: Mapping[str, Sequence[int]],
-    params: str,
+    params: CleanParams,
     computed_ns: int = 0,
+    *,
+    prior: Mapping[str, DeskDayRollup] | None = None,
 ) -> tuple[list[DeskDayRollup], list[GroupDayRollup], list[SlotRollup]]:
     """Every rollup of ``hub`` for local days ``first`` ≤ day < ``end`` from each desk's
     cleaned spans (covering those days plus context). Desks missing from ``spans`` are
-    treated as never heard from (offline)."""
+    treated as never heard from (offline). ``prior`` holds each desk's stored row of the
+    day before ``first``, from which idle runs continue (``chain_idle``)."""
     groups: dict[str, list[str]] = {HUB_GROUP: [d.id for d in hub.desks]}
     for d in hub.desks:
         groups.setdefault(d.zone, []).append(d.id)
+    keys = {g: desks_key(members) for g, members in groups.items()}
+    fingerprint = params.fingerprint()
+    last: dict[str, DeskDayRollup | None] = dict(prior or {})
     desk_rows: list[DeskDayRollup] = []
     group_rows: list[GroupDayRollup] = []
     slot_rows: list[SlotRollup] = []
@@ -410,46 +603,82 @@ def hub_days(
         desk_spans = {
             d.id: spans.get(d.id) or [Span(bounds[0], bounds[1], "offline")] for d in hub.desks
         }
+        today: dict[str, DeskDayRollup] = {}
         for d in hub.desks:
-            desk_rows.append(
-                desk_day(
+            row = desk_day(
+                hub.id,
+                d.id,
+                day,
+                bounds,
+                window,
+                desk_spans[d.id],
+                flickers.get(d.id, ()),
+                fingerprint,
+                computed_ns,
+                params.min_use_ns,
+            )
+            row = chain_idle(last.get(d.id), row, window is not None)
+            last[d.id] = today[d.id] = row
+            desk_rows.append(row)
+        for group, members in groups.items():
+            totals = DeskTotals.total(DeskTotals.of(today[m]) for m in members)
+            if window is None:
+                if group == HUB_GROUP:  # the hub's marker of a computed closed day
+                    group_rows.append(
+                        GroupDayRollup(
+                            hub.id, group, day, bounds[0], 0, len(members), 0, bounds[0],
+                            (0,) * 24, (0,) * 24, totals, fingerprint, keys[group],
+                            computed_ns,
+                        )
+                    )
+                continue
+            steps = concurrency_steps((desk_spans[m] for m in members), *window)
+            peak, at = peak_of(steps)
+            slots = slot_stats(steps, *window)
+            hour_open, hour_occupied = hourly(slots, hub.tz)
+            group_rows.append(
+                GroupDayRollup(
                     hub.id,
-                    d.id,
+                    group,
                     day,
-                    bounds,
-                    window,
-                    desk_spans[d.id],
-                    flickers.get(d.id, ()),
-                    params,
+                    bounds[0],
+                    window[1] - window[0],
+                    len(members),
+                    peak,
+                    at,
+                    tuple(hour_open),
+                    tuple(hour_occupied),
+                    totals,
+                    fingerprint,
+                    keys[group],
                     computed_ns,
                 )
             )
-        if window is not None:
-            for group, members in groups.items():
-                steps = concurrency_steps((desk_spans[m] for m in members), *window)
-                peak, at = peak_of(steps)
-                slots = slot_stats(steps, *window)
-                hour_open, hour_occupied = hourly(slots, hub.tz)
-                group_rows.append(
-                    GroupDayRollup(
-                        hub.id,
-                        group,
-                        day,
-                        bounds[0],
-                        window[1] - window[0],
-                        len(members),
-                        peak,
-                        at,
-                        tuple(hour_open),
-                        tuple(hour_occupied),
-                    )
-                )
-                slot_rows.extend(
-                    SlotRollup(hub.id, group, s, open_ns, area, p)
-                    for s, open_ns, area, p in slots
-                )
+            slot_rows.extend(
+                SlotRollup(hub.id, group, s, open_ns, area, p) for s, open_ns, area, p in slots
+            )
         day += timedelta(days=1)
     return desk_rows, group_rows, slot_rows
+
+
+def chain_idle(
+    prev: DeskDayRollup | None, row: DeskDayRollup, open_day: bool
+) -> DeskDayRollup:
+    """``row`` with its idle run: continued from ``prev`` (the desk's row of the day
+    before) if both are idle, started on ``row.day`` if only ``row`` is, none otherwise."""
+    if not is_idle(row):
+        since, n = None, 0
+    elif (
+        prev is not None
+        and prev.idle_since is not None
+        and prev.day + timedelta(days=1) == row.day
+    ):
+        since, n = prev.idle_since, prev.idle_open_days + open_day
+    else:
+        since, n = row.day, int(open_day)
+    if (since, n) == (row.idle_since, row.idle_open_days):
+        return row
+    return replace(row, idle_since=since, idle_open_days=n)
 
 
 # --- the "unchanged for days" rule --------------------------------------------------------
@@ -520,112 +749,16 @@ def margin_days(is_open: Callable[[date], bool], start: date, step: int, open_da
     return day
 
 
-def apply_unchanged(row: DeskDayRollup) -> DeskDayRollup:
-    """The desk-day with its reported opening-hours time moved to ``stuck``."""
-    return replace(
+def apply_unchanged(row: DeskDayRollup, min_use_ns: int) -> DeskDayRollup:
+    """The desk-day with its reported opening-hours time moved to ``stuck`` (and its daily
+    use decided again on that)."""
+    moved = replace(
         row,
         stuck_ns=row.stuck_ns + row.free_ns + row.occupied_ns,
         free_ns=0,
         occupied_ns=0,
     )
-
-
-# --- aggregates ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DeskTime:
-    """Desk-time within opening hours (ns), summed over desks and days."""
-
-    open_ns: int = 0
-    occupied_ns: int = 0
-    free_ns: int = 0
-    offline_ns: int = 0
-    stuck_ns: int = 0
-
-    @classmethod
-    def of(cls, row: DeskDayRollup) -> DeskTime:
-        return cls(row.open_ns, row.occupied_ns, row.free_ns, row.offline_ns, row.stuck_ns)
-
-    @classmethod
-    def total(cls, rows: Iterable[DeskDayRollup | DeskTime]) -> DeskTime:
-        o = oc = f = off = st = 0
-        for r in rows:
-            o += r.open_ns
-            oc += r.occupied_ns
-            f += r.free_ns
-            off += r.offline_ns
-            st += r.stuck_ns
-        return cls(o, oc, f, off, st)
-
-    def __add__(self, other: DeskTime) -> DeskTime:
-        return DeskTime.total((self, other))
-
-    @property
-    def unknown_ns(self) -> int:
-        return self.offline_ns + self.stuck_ns
-
-    @property
-    def known_ns(self) -> int:
-        return self.occupied_ns + self.free_ns
-
-    @property
-    def utilisation(self) -> float | None:
-        """occupied ÷ (open − unknown); None without known time."""
-        return self.occupied_ns / self.known_ns if self.known_ns else None
-
-    @property
-    def coverage(self) -> float | None:
-        """(open − unknown) ÷ open; None without open time."""
-        return self.known_ns / self.open_ns if self.open_ns else None
-
-
-@dataclass(frozen=True, slots=True)
-class DailyUse:
-    """Open desk-days that were used (occupied ≥ the minimum), unused (could not have
-    reached it even if all unknown time had been occupied) or undecided."""
-
-    used: int = 0
-    unused: int = 0
-    undecided: int = 0
-
-    @classmethod
-    def of(cls, row: DeskDayRollup, min_use_ns: int) -> DailyUse:
-        verdict = use_of(row, min_use_ns)
-        if verdict is None:
-            return cls()
-        return cls(
-            used=verdict == "used", unused=verdict == "unused", undecided=verdict == "undecided"
-        )
-
-    @classmethod
-    def total(cls, parts: Iterable[DailyUse]) -> DailyUse:
-        u = n = x = 0
-        for p in parts:
-            u += p.used
-            n += p.unused
-            x += p.undecided
-        return cls(u, n, x)
-
-    def __add__(self, other: DailyUse) -> DailyUse:
-        return DailyUse.total((self, other))
-
-    @property
-    def rate(self) -> float | None:
-        """used ÷ (used + unused); None when nothing is decided."""
-        decided = self.used + self.unused
-        return self.used / decided if decided else None
-
-
-def use_of(row: DeskDayRollup, min_use_ns: int) -> Use | None:
-    """Daily use of one desk-day; None on a closed day."""
-    if row.open_ns == 0:
-        return None
-    if row.occupied_ns >= min_use_ns:
-        return "used"
-    if row.occupied_ns + row.offline_ns + row.stuck_ns < min_use_ns:
-        return "unused"
-    return "undecided"
+    return replace(moved, use=use_of(moved, min_use_ns))
 
 
 def band(time: DeskTime) -> Band | None:
@@ -739,28 +872,29 @@ class DayRow:
 
 def day_rows(
     groups: Iterable[GroupDayRollup],
-    desk_rows: Mapping[date, Sequence[DeskDayRollup]],
+    adjust: Mapping[date, DeskTotals],
     *,
-    min_use_ns: int,
     min_coverage: float,
 ) -> list[DayRow]:
-    """Per open day of one group: its peak, desk-time and daily use (from the group's
-    desk-day rows of that day, after the unchanged rule)."""
+    """Per open day of one group: its peak, desk-time and daily use (the group-day's sums
+    of its desks' rows plus ``adjust``: what the "unchanged" rule changed that day)."""
     out: list[DayRow] = []
     for g in sorted(groups, key=lambda g: g.day):
-        rows = desk_rows.get(g.day, ())
-        t = DeskTime.total(rows)
+        if g.open_ns == 0:
+            continue
+        delta = adjust.get(g.day)
+        t = g.totals if delta is None else g.totals + delta
         out.append(
             DayRow(
                 day=g.day,
                 open_ns=g.open_ns,
                 desks=g.desks,
-                time=t,
-                use=DailyUse.total(DailyUse.of(r, min_use_ns) for r in rows),
+                time=t.time,
+                use=t.use,
                 peak=g.peak,
                 peak_at_ns=g.peak_at_ns,
-                evidence=t.open_ns > 0
-                and Fraction(t.known_ns, t.open_ns) >= Fraction(str(min_coverage)),
+                evidence=t.time.open_ns > 0
+                and Fraction(t.time.known_ns, t.time.open_ns) >= Fraction(str(min_coverage)),
             )
         )
     return out
@@ -775,6 +909,8 @@ class Profile:
 
     def add_group_day(self, row: GroupDayRollup) -> None:
         """Add a group-day's per-hour sums (the same numbers as its slots give)."""
+        if row.open_ns == 0:
+            return
         wd = row.day.weekday()
         for h in range(24):
             self.occupied_ns[wd][h] += row.hour_occupied_ns[h]

@@ -8,9 +8,10 @@ Computing (``recompute``)
     (``hubsense.timeline.desk_intervals``), clean it (``hubsense.metrics.clean``: flickers,
     stuck spells) and cut it into ``DeskDayRollup``/``GroupDayRollup``/``SlotRollup`` rows
     (``hubsense.metrics.hub_days``), then ``store.write_rollups`` replaces the hub's rows
-    for those days. Long ranges go in chunks of ``chunk_days``. The result depends only on
-    the stored events (not on when or in which order they arrived, nor on how the range is
-    chunked).
+    for those days. Long ranges go in chunks of ``chunk_days``. Each desk-day's idle run
+    continues from the stored day before, and the stored days after are chained again
+    (``rechain``). The result depends only on the stored events (not on when or in which
+    order they arrived, nor on how the range is chunked).
 
 Keeping them current (``RollupUpdater``)
     An event at ``t`` can change the rollups of the local days touched by
@@ -21,10 +22,14 @@ Keeping them current (``RollupUpdater``)
     ``mark`` after each stored batch and ``flush`` every so often (``flush_if_due``).
 
 Reading (``load``)
-    Rows for a hub and range; with ``ensure=True``, desk-days that are missing, were
-    computed with other thresholds or another opening window, or were computed before
-    their data could be complete (and longer ago than ``refresh_ns``) are recomputed first.
-    Days that have not started yet (by ``now_ns``) are never computed.
+    What an analysis of a hub and range needs, in reads that grow with days, not with
+    desks × days: the hub's group-days (one per day: the marks that tell which days are
+    fresh, the day's peak, profile and its desks' sums), each desk's rows summed by the
+    store, and the desk-days of idle runs at the threshold and of stuck sensors. With
+    ``ensure=True``, days whose hub mark is missing, was made with other thresholds,
+    another opening window or another set of desks, or was made before its data could be
+    complete (and longer ago than ``refresh_ns``) are recomputed first. Days that have not
+    started yet (by ``now_ns``) are never computed.
 """
 
 from __future__ import annotations
@@ -32,22 +37,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from hubsense.calendar import day_bounds, is_open, local_dates, opening_window
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent
 from hubsense.metrics import (
+    HUB_GROUP,
     NS,
     CleanParams,
     DeskDayRollup,
+    DeskTotals,
     GroupDayRollup,
     SlotRollup,
     Span,
+    chain_idle,
     clean,
+    desks_key,
     hub_days,
+    use_of,
 )
 from hubsense.registry import Hub, Registry
 from hubsense.store.base import Store
@@ -66,6 +76,7 @@ def clean_params(settings: Settings) -> CleanParams:
         raw_retention_ns=settings.retention_raw_days * 86400 * NS
         if settings.retention_raw_days
         else None,
+        min_use_ns=settings.daily_use_min_s * NS,
     )
 
 
@@ -98,11 +109,23 @@ def compute(
     end: date,
     params: CleanParams,
     now_ns: int,
+    *,
+    prior: Mapping[str, DeskDayRollup] | None = None,
 ) -> tuple[list[DeskDayRollup], list[GroupDayRollup], list[SlotRollup]]:
-    """The rollups of ``hub`` for days ``first`` ≤ day < ``end`` from stored events."""
+    """The rollups of ``hub`` for days ``first`` ≤ day < ``end`` from stored events; idle
+    runs continue from ``prior`` (each desk's row of the day before ``first``; read from
+    the store if not given)."""
     lo, hi = range_ns(hub, first, end)
+    if prior is None:
+        prior = day_before(store, hub, first)
     spans, flickers = hub_spans(store, hub, lo, hi, params)
-    return hub_days(hub, first, end, spans, flickers, params.fingerprint(), now_ns)
+    return hub_days(hub, first, end, spans, flickers, params, now_ns, prior=prior)
+
+
+def day_before(store: Store, hub: Hub, day: date) -> dict[str, DeskDayRollup]:
+    """Each desk's stored row of the day before ``day``."""
+    lo, hi = range_ns(hub, day - timedelta(days=1), day)
+    return {r.desk: r for r in store.desk_day_rollups(hub.id, lo, hi)}
 
 
 def recompute(
@@ -117,7 +140,8 @@ def recompute(
     chunk_days: int = CHUNK_DAYS,
 ) -> int:
     """Recompute and store the rollups of one hub for days ``first`` ≤ day < ``end``;
-    returns the number of desk-days written."""
+    returns the number of desk-days written. Idle runs are chained from the stored day
+    before and, afterwards, into the stored days after (``rechain``)."""
     hub = registry.hubs[hub_id]
     written = 0
     day = first
@@ -126,14 +150,56 @@ def recompute(
         kept_from = now_ns - params.raw_retention_ns
         while day < end and day_bounds(hub, day)[0] - params.context_ns - NS < kept_from:
             day += timedelta(days=1)
+    last: dict[str, DeskDayRollup] | None = None
     while day < end:
         stop = min(end, day + timedelta(days=max(1, chunk_days)))
-        desk_rows, group_rows, slot_rows = compute(store, hub, day, stop, params, now_ns)
+        desk_rows, group_rows, slot_rows = compute(
+            store, hub, day, stop, params, now_ns, prior=last
+        )
         lo, hi = range_ns(hub, day, stop)
         store.write_rollups(hub.id, lo, hi, desk_rows, group_rows, slot_rows)
         written += len(desk_rows)
+        last = {r.desk: r for r in desk_rows if r.day == stop - timedelta(days=1)}
         day = stop
+    if last is not None:
+        rechain(store, hub, day, last)
     return written
+
+
+def rechain(
+    store: Store, hub: Hub, day: date, last: Mapping[str, DeskDayRollup], chunk_days: int = 14
+) -> int:
+    """Continue each desk's idle run from ``last`` (its row of the day before ``day``) into
+    the stored rows from ``day`` on, rewriting those whose run changed, until every desk's
+    stored run agrees (from there on it was chained from the same row). Returns the rows
+    rewritten. After a recompute of today this reads one empty day."""
+    pending = dict(last)
+    rewritten = 0
+    while pending:
+        lo, hi = range_ns(hub, day, day + timedelta(days=chunk_days))
+        rows = store.desk_day_rollups(hub.id, lo, hi, desks=sorted(pending))
+        if not rows:
+            break
+        changed: list[DeskDayRollup] = []
+        settled: set[str] = set()
+        for r in rows:  # by day, then desk
+            if r.desk in settled or r.desk not in pending:
+                continue
+            new = chain_idle(pending[r.desk], r, is_open(hub, r.day))
+            if new is r:
+                settled.add(r.desk)
+                continue
+            changed.append(new)
+            pending[r.desk] = new
+        seen = {r.desk for r in rows}
+        for desk in settled | (pending.keys() - seen):
+            # (a desk without a row in the chunk: its later rows start runs afresh)
+            del pending[desk]
+        if changed:
+            store.rewrite_desk_days(hub.id, changed)
+            rewritten += len(changed)
+        day += timedelta(days=chunk_days)
+    return rewritten
 
 
 def contiguous(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -145,6 +211,11 @@ def contiguous(days: Iterable[date]) -> list[tuple[date, date]]:
         else:
             out.append((d, d + timedelta(days=1)))
     return out
+
+
+def complete_at(hub: Hub, day: date, params: CleanParams) -> int:
+    """When a day's data is complete: no event after it can change the day's rollups."""
+    return day_bounds(hub, day)[1] + params.offline_after_ns + params.context_ns
 
 
 def affected_days(hub: Hub, t_ns: int, params: CleanParams) -> list[date]:
@@ -186,6 +257,7 @@ class RollupUpdater:
         self.flush_interval_s = flush_interval_s
         self.chunk_days = chunk_days
         self._dirty: dict[str, set[date]] = {}
+        self._final: dict[str, dict[date, int]] = {}  # hub → day → when its data is complete
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._monotonic = monotonic
@@ -232,8 +304,15 @@ class RollupUpdater:
             self._dirty.setdefault(hub_id, set()).update(days)
 
     def pending(self) -> dict[str, list[date]]:
+        """Marked days not yet computed (days computed before their data was complete are
+        not listed: ``finalising``)."""
         with self._lock:
             return {h: sorted(d) for h, d in self._dirty.items() if d}
+
+    def finalising(self) -> dict[str, list[date]]:
+        """Days computed before their data was complete, to be computed again once it is."""
+        with self._lock:
+            return {h: sorted(d) for h, d in self._final.items() if d}
 
     def flush_if_due(self) -> int:
         """``flush`` if ``flush_interval_s`` passed since the last one ended; else 0.
@@ -257,6 +336,14 @@ class RollupUpdater:
         with self._lock:
             work = self._dirty
             self._dirty = {}
+            # days computed before their data was complete, once it is: computed again, so
+            # that no reader finds them stale and recomputes them on its way
+            for hub_id, finals in self._final.items():
+                ready = {d for d, at in finals.items() if at <= now}
+                if ready:
+                    work.setdefault(hub_id, set()).update(ready)
+                    for d in ready:
+                        del finals[d]
         written = 0
         error: Exception | None = None
         for hub_id, days in sorted(work.items()):
@@ -280,9 +367,14 @@ class RollupUpdater:
                 log.warning("rollups of %s not recomputed: %s", hub_id, exc)
                 later |= due
                 error = error or exc
-            if later:
-                with self._lock:
+            with self._lock:
+                if later:
                     self._dirty.setdefault(hub_id, set()).update(later)
+                finals = self._final.setdefault(hub_id, {})
+                for d in due - later:
+                    at = complete_at(hub, d, self.params)
+                    if now < at:
+                        finals[d] = at
         self.flushes += 1
         self.desk_days_written += written
         if error is not None:
@@ -295,35 +387,121 @@ class RollupUpdater:
 
 @dataclass
 class HubRollups:
-    """Stored rollups of one hub for local days ``first`` ≤ day < ``end`` (desk-days may
-    reach beyond, see ``load``'s ``desk_margin``)."""
+    """What an analysis of one hub over local days ``first`` ≤ day < ``end`` needs.
+
+    ``desk_totals``: each desk's rows over the range summed (before the "unchanged" rule).
+    ``group_days``: the group-days of the range (the hub's only, until ``zones`` loads
+    the zones'). ``flagged``: the desk-days the rule and the stuck-sensor list look at:
+    rows of idle runs that reached the threshold, within ``[first, window[1])``, and rows
+    with stuck time. ``window``: the days the rule sees (``analytics.margin``)."""
 
     hub: Hub
     first: date
     end: date
-    desk_days: list[DeskDayRollup] = field(default_factory=list)
-    group_days: list[GroupDayRollup] = field(default_factory=list)
+    window: tuple[date, date]
+    desk_totals: dict[str, DeskTotals]
+    group_days: list[GroupDayRollup]
+    flagged: list[DeskDayRollup]
+    zones: Callable[[], list[GroupDayRollup]] | None = None
     # only when asked for and some group-day lacks its hourly profile (older rows)
     slots: list[SlotRollup] | None = None
     recomputed_days: int = 0  # days computed on read (ensure=True)
 
+    @classmethod
+    def from_rows(
+        cls,
+        hub: Hub,
+        first: date,
+        end: date,
+        desk_rows: Iterable[DeskDayRollup],
+        group_rows: Iterable[GroupDayRollup],
+        slots: list[SlotRollup] | None = None,
+        *,
+        window: tuple[date, date] | None = None,
+        min_idle_open_days: int,
+        min_use_ns: int,
+    ) -> HubRollups:
+        """From every desk-day of ``window`` (default: the range) in memory, e.g. rows
+        computed from a simulator's ground truth, or rows stored before version 3. Idle
+        runs are chained afresh over the window; rows without a daily-use verdict get one
+        (``min_use_ns``); group-days without totals get their desks' sums."""
+        w_first, w_end = window or (first, end)
+        chained: list[DeskDayRollup] = []
+        last: dict[str, DeskDayRollup] = {}
+        for r in sorted(desk_rows, key=lambda r: (r.day, r.desk)):
+            if not w_first <= r.day < w_end:
+                continue
+            if r.use is None and r.open_ns > 0:
+                r = replace(r, use=use_of(r, min_use_ns))
+            r = chain_idle(last.get(r.desk), replace(r, idle_since=None, idle_open_days=0),
+                           is_open(hub, r.day))
+            last[r.desk] = r
+            chained.append(r)
+        inside = [r for r in chained if first <= r.day < end]
+        totals: dict[str, DeskTotals] = {}
+        for r in inside:
+            totals[r.desk] = totals.get(r.desk, DeskTotals()) + DeskTotals.of(r)
+        zone_of = {d.id: d.zone for d in hub.desks}
+        groups: list[GroupDayRollup] = []
+        for g in group_rows:
+            if not first <= g.day < end:
+                continue
+            if g.totals.days == 0:
+                members = [
+                    r for r in inside
+                    if r.day == g.day and (g.group == HUB_GROUP or zone_of.get(r.desk) == g.group)
+                ]
+                g = replace(g, totals=DeskTotals.total(DeskTotals.of(r) for r in members))
+            groups.append(g)
+        return cls(
+            hub,
+            first,
+            end,
+            (w_first, w_end),
+            totals,
+            groups,
+            flagged_rows(chained, first, end, w_end, min_idle_open_days),
+            slots=slots,
+        )
+
+
+def flagged_rows(
+    rows: Iterable[DeskDayRollup], first: date, end: date, w_end: date, min_idle_open_days: int
+) -> list[DeskDayRollup]:
+    """The rows of ``HubRollups.flagged`` among chained ``rows``: of idle runs that reach
+    ``min_idle_open_days`` (0: none), within ``[first, w_end)``; with stuck time, within
+    ``[first, end)``."""
+    rows = list(rows)
+    runs = (
+        {(r.desk, r.idle_since) for r in rows if r.idle_open_days >= min_idle_open_days}
+        if min_idle_open_days > 0
+        else set()
+    )
+    return [
+        r
+        for r in rows
+        if (first <= r.day < w_end and r.idle_since is not None and (r.desk, r.idle_since) in runs)
+        or (first <= r.day < end and r.day_stuck_ns > 0)
+    ]
+
 
 def stale_days(
     hub: Hub,
-    rows: Iterable[DeskDayRollup],
+    marks: Iterable[GroupDayRollup],
     first: date,
     end: date,
     params: CleanParams,
     now_ns: int,
     refresh_ns: int,
 ) -> list[date]:
-    """Days in ``[first, end)`` that have started by ``now_ns`` and whose desk-day rows are
-    missing, made with other thresholds or another opening window, or made before their
-    data could be complete and longer than ``refresh_ns`` ago."""
-    by_day: dict[date, dict[str, DeskDayRollup]] = {}
-    for r in rows:
-        by_day.setdefault(r.day, {})[r.desk] = r
+    """Days in ``[first, end)`` that have started by ``now_ns`` and whose rollups are
+    missing, made with other thresholds, another opening window or another set of desks,
+    or made before their data could be complete and longer than ``refresh_ns`` ago. The
+    hub's group-day (``marks``, one per computed day, closed days included) tells: it is
+    written last, with the day's desk-days."""
+    by_day = {m.day: m for m in marks if m.group == HUB_GROUP}
     fingerprint = params.fingerprint()
+    key = desks_key(d.id for d in hub.desks)
     out: list[date] = []
     day = first
     while day < end:
@@ -332,18 +510,16 @@ def stale_days(
             break
         window = opening_window(hub, day)
         open_ns = 0 if window is None else window[1] - window[0]
-        have = by_day.get(day, {})
-        complete_at = hi + params.offline_after_ns + params.context_ns
-        for d in hub.desks:
-            found = have.get(d.id)
-            if (
-                found is None
-                or found.params != fingerprint
-                or found.open_ns != open_ns
-                or (found.computed_ns < complete_at and found.computed_ns < now_ns - refresh_ns)
-            ):
-                out.append(day)
-                break
+        final_at = complete_at(hub, day, params)
+        found = by_day.get(day)
+        if (
+            found is None
+            or found.params != fingerprint
+            or found.desks_key != key
+            or found.open_ns != open_ns
+            or (found.computed_ns < final_at and found.computed_ns < now_ns - refresh_ns)
+        ):
+            out.append(day)
         day += timedelta(days=1)
     return out
 
@@ -362,30 +538,97 @@ def load(
     slots: bool = False,
     slot_group: str | None = None,
     desk_margin: tuple[date, date] | None = None,
+    min_idle_open_days: int = 0,
 ) -> HubRollups:
-    """The rollups of one hub for ``[first, end)`` (see module doc for ``ensure``).
-    ``desk_margin`` widens the desk-day rows (only) to ``[margin[0], margin[1])``."""
+    """What an analysis of one hub for ``[first, end)`` needs (``HubRollups``; see the
+    module doc for ``ensure``). ``desk_margin`` widens the days the "unchanged" rule sees
+    to ``[margin[0], margin[1])``.
+
+    Reads in proportion to days, not desks × days: the hub's group-days of the window, each
+    desk's sums over the range (the store adds them up) and the few desk-days of idle runs
+    at the threshold or of stuck sensors. Only if some day of the window has rows of an
+    earlier version that are not recomputed (their raw events are past retention, or
+    ``ensure`` is off) does it read every desk-day of the window and work in memory
+    (``HubRollups.from_rows``), with the same results."""
     hub = registry.hubs[hub_id]
     lo, hi = range_ns(hub, first, end)
-    d_first, d_end = desk_margin or (first, end)
-    d_first, d_end = min(d_first, first), max(d_end, end)
-    d_lo, d_hi = range_ns(hub, d_first, d_end)
-    rows = store.desk_day_rollups(hub_id, d_lo, d_hi)
+    w_first, w_end = desk_margin or (first, end)
+    w_first, w_end = min(w_first, first), max(w_end, end)
+    w_lo, w_hi = range_ns(hub, w_first, w_end)
+    marks = store.group_day_rollups(hub_id, w_lo, w_hi, group=HUB_GROUP)
     recomputed = 0
     if ensure:
-        todo = stale_days(hub, rows, d_first, d_end, params, now_ns, refresh_ns)
+        todo = stale_days(hub, marks, w_first, w_end, params, now_ns, refresh_ns)
         for a, b in contiguous(todo):
             recompute(store, registry, hub_id, a, b, params, now_ns=now_ns)
             recomputed += (b - a).days
         if todo:
-            rows = store.desk_day_rollups(hub_id, d_lo, d_hi)
-    out = HubRollups(hub, first, end, rows, store.group_day_rollups(hub_id, lo, hi))
-    if slots and any(not g.hour_open_ns for g in out.group_days):
+            marks = store.group_day_rollups(hub_id, w_lo, w_hi, group=HUB_GROUP)
+    if _needs_rows(marks, params):
+        out = HubRollups.from_rows(
+            hub,
+            first,
+            end,
+            store.desk_day_rollups(hub_id, w_lo, w_hi),
+            store.group_day_rollups(hub_id, lo, hi),
+            window=(w_first, w_end),
+            min_idle_open_days=min_idle_open_days,
+            min_use_ns=params.min_use_ns,
+        )
+    else:
+        out = HubRollups(
+            hub,
+            first,
+            end,
+            (w_first, w_end),
+            store.desk_day_totals(hub_id, lo, hi),
+            [m for m in marks if first <= m.day < end],
+            _flagged(store, hub, first, end, w_end, min_idle_open_days),
+            zones=lambda: [
+                g for g in store.group_day_rollups(hub_id, lo, hi) if g.group != HUB_GROUP
+            ],
+        )
+    if slots and any(g.open_ns and not g.hour_open_ns for g in out.group_days):
         # rows stored before group-days carried their hourly profile (and past raw
         # retention, so never recomputed): the profile needs the 15-minute slots
         out.slots = store.slot_rollups(hub_id, lo, hi, slot_group)
     out.recomputed_days = recomputed
     return out
+
+
+def _needs_rows(marks: Iterable[GroupDayRollup], params: CleanParams) -> bool:
+    """Whether some day's hub mark is of an earlier version (its desk-days lack the sums'
+    fields and the idle runs). A day without a mark has no rows of this version either:
+    never computed (or a closed day stored before version 3, in a window whose open days
+    then show the older version)."""
+    prefix = _version_prefix(params)
+    return any(not (m.totals.days and m.params.startswith(prefix)) for m in marks)
+
+
+def _version_prefix(params: CleanParams) -> str:
+    return params.fingerprint().split(":", 1)[0] + ":"
+
+
+def _flagged(
+    store: Store, hub: Hub, first: date, end: date, w_end: date, min_idle_open_days: int
+) -> list[DeskDayRollup]:
+    """``HubRollups.flagged`` from the store: rows at the threshold (or stuck), then, for
+    each run that reached it within the range, its earlier days within the range."""
+    lo = range_ns(hub, first, first)[0]
+    rows = store.flagged_desk_days(hub.id, lo, range_ns(hub, first, w_end)[1], min_idle_open_days)
+    rows = [r for r in rows if r.idle_open_days or r.day < end]
+    reached: dict[tuple[str, date], date] = {}
+    for r in rows:
+        if r.idle_since is not None and r.idle_open_days >= max(1, min_idle_open_days):
+            key = (r.desk, r.idle_since)
+            reached[key] = min(reached.get(key, r.day), r.day)
+    extra: list[DeskDayRollup] = []
+    for (desk, since), at in sorted(reached.items()):
+        start, stop = max(since, first), min(at, end)
+        if start < stop:
+            a, b = range_ns(hub, start, stop)
+            extra += store.desk_day_rollups(hub.id, a, b, desks=[desk])
+    return rows + extra
 
 
 def open_days(hub: Hub, first: date, end: date) -> list[date]:

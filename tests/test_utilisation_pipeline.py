@@ -61,9 +61,11 @@ def truth_analysis(registry, truth: GroundTruth, settings: Settings,  # noqa: AN
         steps = intervals_from_occupied(occupied, start_ns, end_ns + 600 * NS, c_lo, c_hi)
         spans[desk.id], flickers[desk.id] = clean(steps, flicker_ns=cp.flicker_ns,
                                                   stuck_ns=cp.stuck_ns)
-    desk_rows, group_rows, slot_rows = hub_days(hub, m_first, m_end, spans, flickers,
-                                                cp.fingerprint())
-    data = HubRollups(hub, FIRST, END, desk_rows, group_rows, slot_rows)
+    desk_rows, group_rows, slot_rows = hub_days(hub, m_first, m_end, spans, flickers, cp)
+    data = HubRollups.from_rows(hub, FIRST, END, desk_rows, group_rows, slot_rows,
+                                window=(m_first, m_end),
+                                min_idle_open_days=params.unchanged_open_days,
+                                min_use_ns=cp.min_use_ns)
     return analytics.Analysis(registry, FIRST, END, params, {HUB: data}, with_profile=True)
 
 

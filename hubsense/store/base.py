@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from hubsense.events import PresenceEvent, Rejection
-from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.metrics import DeskDayRollup, DeskTotals, GroupDayRollup, SlotRollup
 
 
 class StoreError(Exception):
@@ -95,11 +95,32 @@ class Store(Protocol):
         ``day_start_ns``, a slot by its ``start_ns``) with these rows. A row of another hub
         or outside the range is a ValueError."""
 
-    def desk_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[DeskDayRollup]:
-        """Desk-day rollups of ``hub`` with ``day_start_ns`` in the range, by day then desk."""
+    def desk_day_rollups(
+        self, hub: str, start_ns: int, end_ns: int, desks: Sequence[str] | None = None
+    ) -> list[DeskDayRollup]:
+        """Desk-day rollups of ``hub`` (of ``desks`` only, if given) with ``day_start_ns`` in
+        the range, by day then desk."""
 
-    def group_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[GroupDayRollup]:
-        """Group-day rollups of ``hub`` with ``day_start_ns`` in the range, by day then group."""
+    def desk_day_totals(self, hub: str, start_ns: int, end_ns: int) -> dict[str, DeskTotals]:
+        """Each desk's desk-day rows with ``day_start_ns`` in the range, summed (desks
+        without a row left out): one row per desk, however long the range."""
+
+    def flagged_desk_days(
+        self, hub: str, start_ns: int, end_ns: int, min_idle_open_days: int
+    ) -> list[DeskDayRollup]:
+        """Desk-days of ``hub`` in the range with stuck time (``day_stuck_ns`` > 0) or, if
+        ``min_idle_open_days`` > 0, an idle run of at least that many open days; by day
+        then desk."""
+
+    def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
+        """Store these desk-days of ``hub`` in place of the rows with the same desk and day
+        (nothing else changes): idle runs chained forward after a recompute."""
+
+    def group_day_rollups(
+        self, hub: str, start_ns: int, end_ns: int, group: str | None = None
+    ) -> list[GroupDayRollup]:
+        """Group-day rollups of ``hub`` (one group, or all) with ``day_start_ns`` in the
+        range, by day then group."""
 
     def slot_rollups(
         self, hub: str, start_ns: int, end_ns: int, group: str | None = None

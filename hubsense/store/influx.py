@@ -15,17 +15,17 @@ Schema
                   overwrite each other). The same batch written again (a retry) gets the
                   same times, so retries do not duplicate rejections.
 
-    ``rollup_desk_day``   tags hub, desk; time = local midnight of the day; fields day
-                          (ISO date), params (string) and the integer fields of
-                          ``hubsense.metrics.DeskDayRollup``.
-    ``rollup_group_day``  tags hub, group; time = local midnight; fields day and the integer
-                          fields of ``GroupDayRollup``.
+    ``rollup_desk_day``   tags hub, desk; time = local midnight of the day; the fields of
+                          ``hubsense.store.rollup_rows.DESK_DAY_FIELDS``.
+    ``rollup_group_day``  tags hub, group; time = local midnight; the fields of
+                          ``GROUP_DAY_FIELDS``.
     ``rollup_slot``       tags hub, group; time = slot start; integer fields open_ns,
                           occupied_ns, peak.
     ``write_rollups`` deletes the hub's rollups in the range first (1.x: InfluxQL ``DELETE``;
     2.x: ``POST /api/v2/delete``; 3.x without the v2 management API: no delete, rows are
     only overwritten, so a row that should vanish, e.g. after opening hours changed, stays)
-    and then writes the rows. Reads ask for at most 31 days per query.
+    and then writes the rows. Reads ask for at most 31 days per query; ``desk_day_totals``
+    lets influxd sum (``SUM … GROUP BY desk``) and ``flagged_desk_days`` filter on fields.
 
     Rejection texts are stored with ``\\`` → ``\\\\``, newline → ``\\n`` and CR → ``\\r``
     (line protocol does not allow raw newlines in values) and decoded on read, so they
@@ -61,7 +61,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -73,19 +73,21 @@ from influxdb_client.rest import ApiException
 
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.metrics import (
-    DeskDayRollup,
-    GroupDayRollup,
-    SlotRollup,
-    hours_from_text,
-    hours_text,
-)
+from hubsense.metrics import DeskDayRollup, DeskTotals, GroupDayRollup, SlotRollup
 from hubsense.store.base import (
     BatchTooLarge,
     StoreError,
     StoreRejected,
     StoreUnavailable,
     check_rollups,
+)
+from hubsense.store.rollup_rows import (
+    DESK_DAY_SUMS,
+    desk_day_from,
+    desk_day_values,
+    group_day_from,
+    group_day_values,
+    totals_from,
 )
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,7 @@ ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT)
 _WRITE_CHUNK = 5000
 _READ_CHUNK_NS = 31 * 86400 * 1_000_000_000
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+_DESK_FILTER_MAX = 50  # more desks than this: read the hub's rows and keep theirs here
 
 # InfluxDB's valid time range (models.MinNanoTime / MaxNanoTime).
 MIN_TIME_NS = -9223372036854775806
@@ -887,63 +890,88 @@ class InfluxStore:
         hub: str,
         start_ns: int,
         end_ns: int,
-        group: str | None = None,
+        where: str = "",
+        select: str = "*",
+        group_by: str = "",
     ) -> list[dict[str, Any]]:
-        where = f"{quote_ident('hub')} = {quote_literal(hub)}"
-        if group is not None:
-            where += f" AND {quote_ident('group')} = {quote_literal(group)}"
+        """Rows of a rollup measurement of ``hub`` in the range, read in chunks of at most
+        31 days (so no answer grows without bound); ``where`` adds conditions (quoted)."""
+        cond = f"{quote_ident('hub')} = {quote_literal(hub)}" + (f" AND ({where})" if where else "")
         rows: list[dict[str, Any]] = []
         t = start_ns
         while t < end_ns:
             u = min(end_ns, t + _READ_CHUNK_NS)
             q = (
-                f"SELECT * FROM {quote_ident(measurement)} WHERE {where} "
-                f"AND time >= {_time_literal(t)} AND time < {_time_literal(u)}"
+                f"SELECT {select} FROM {quote_ident(measurement)} WHERE {cond} "
+                f"AND time >= {_time_literal(t)} AND time < {_time_literal(u)}{group_by}"
             )
             rows += self._rows(self._query(q)[0])
             t = u
         return rows
 
-    def desk_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[DeskDayRollup]:
+    def desk_day_rollups(
+        self, hub: str, start_ns: int, end_ns: int, desks: Sequence[str] | None = None
+    ) -> list[DeskDayRollup]:
+        where = ""
+        if desks is not None and len(desks) <= _DESK_FILTER_MAX:
+            if not desks:
+                return []
+            where = " OR ".join(f"{quote_ident('desk')} = {quote_literal(d)}" for d in desks)
+        rows = self._rollup_rows(DESK_DAY, hub, start_ns, end_ns, where)
+        wanted = None if desks is None else set(desks)
         out = [
-            DeskDayRollup(
-                hub=str(r["hub"]),
-                desk=str(r["desk"]),
-                day=date.fromisoformat(str(r["day"])),
-                day_start_ns=int(r["time"]),
-                open_ns=int(r["open_ns"]),
-                occupied_ns=int(r["occupied_ns"]),
-                free_ns=int(r["free_ns"]),
-                offline_ns=int(r["offline_ns"]),
-                stuck_ns=int(r["stuck_ns"]),
-                reported_ns=int(r["reported_ns"]),
-                day_occupied_ns=int(r["day_occupied_ns"]),
-                day_stuck_ns=int(r["day_stuck_ns"]),
-                changes=int(r["changes"]),
-                flickers=int(r["flickers"]),
-                params=str(r["params"]),
-                computed_ns=int(r["computed_ns"]),
-            )
-            for r in self._rollup_rows(DESK_DAY, hub, start_ns, end_ns)
+            desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
+            for r in rows
+            if wanted is None or r["desk"] in wanted
         ]
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
 
-    def group_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[GroupDayRollup]:
+    def desk_day_totals(self, hub: str, start_ns: int, end_ns: int) -> dict[str, DeskTotals]:
+        select = ", ".join(
+            [f"SUM({quote_ident(c)}) AS {quote_ident(c)}" for c in DESK_DAY_SUMS]
+            + [f"COUNT({quote_ident('open_ns')}) AS {quote_ident('rows')}"]
+        )
+        group_by = f" GROUP BY {quote_ident('desk')}"
+        out: dict[str, DeskTotals] = {}
+        rows = self._rollup_rows(DESK_DAY, hub, start_ns, end_ns, select=select, group_by=group_by)
+        for r in rows:
+            desk = str(r["desk"])
+            part = totals_from(r, int(r.get("rows") or 0))
+            out[desk] = out[desk] + part if desk in out else part
+        return out
+
+    def flagged_desk_days(
+        self, hub: str, start_ns: int, end_ns: int, min_idle_open_days: int
+    ) -> list[DeskDayRollup]:
+        where = f"{quote_ident('day_stuck_ns')} > 0"
+        if min_idle_open_days > 0:
+            where += f" OR {quote_ident('idle_open_days')} >= {int(min_idle_open_days)}"
         out = [
-            GroupDayRollup(
-                hub=str(r["hub"]),
-                group=str(r["group"]),
-                day=date.fromisoformat(str(r["day"])),
-                day_start_ns=int(r["time"]),
-                open_ns=int(r["open_ns"]),
-                desks=int(r["desks"]),
-                peak=int(r["peak"]),
-                peak_at_ns=int(r["peak_at_ns"]),
-                hour_open_ns=hours_from_text(r.get("hour_open")),
-                hour_occupied_ns=hours_from_text(r.get("hour_occupied")),
-            )
-            for r in self._rollup_rows(GROUP_DAY, hub, start_ns, end_ns)
+            desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
+            for r in self._rollup_rows(DESK_DAY, hub, start_ns, end_ns, where)
+        ]
+        out.sort(key=lambda r: (r.day_start_ns, r.desk))
+        return out
+
+    def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
+        # A point with the same series and time replaces the stored one (every field is
+        # written), so this is a plain write.
+        self._require_open()
+        for r in rows:
+            if r.hub != hub:
+                raise ValueError(f"rollup of hub {r.hub!r} written as hub {hub!r}")
+        points = [desk_day_point(r) for r in rows]
+        for i in range(0, len(points), _WRITE_CHUNK):
+            self._send(points[i : i + _WRITE_CHUNK])
+
+    def group_day_rollups(
+        self, hub: str, start_ns: int, end_ns: int, group: str | None = None
+    ) -> list[GroupDayRollup]:
+        where = "" if group is None else f"{quote_ident('group')} = {quote_literal(group)}"
+        out = [
+            group_day_from(str(r["hub"]), str(r["group"]), int(r["time"]), r)
+            for r in self._rollup_rows(GROUP_DAY, hub, start_ns, end_ns, where)
         ]
         out.sort(key=lambda r: (r.day_start_ns, r.group))
         return out
@@ -964,7 +992,13 @@ class InfluxStore:
                 occupied_ns=int(r["occupied_ns"]),
                 peak=int(r["peak"]),
             )
-            for r in self._rollup_rows(SLOT, hub, start_ns, end_ns, group)
+            for r in self._rollup_rows(
+                SLOT,
+                hub,
+                start_ns,
+                end_ns,
+                "" if group is None else f"{quote_ident('group')} = {quote_literal(group)}",
+            )
         ]
         out.sort(key=lambda r: (r.start_ns, r.group))
         return out
@@ -973,41 +1007,25 @@ class InfluxStore:
 # --- rollups --------------------------------------------------------------------------------
 
 
+def _rollup_point(measurement: str, tags: Mapping[str, str], time_ns: int,
+                  values: Mapping[str, int | str]) -> Point:
+    p = Point(measurement)
+    for k, v in tags.items():
+        p = p.tag(k, v)
+    for name, value in values.items():
+        p = p.field(name, value if isinstance(value, str) else int(value))
+    return p.time(int(time_ns), WritePrecision.NS)
+
+
 def desk_day_point(r: DeskDayRollup) -> Point:
-    return (
-        Point(DESK_DAY)
-        .tag("hub", r.hub)
-        .tag("desk", r.desk)
-        .field("day", r.day.isoformat())
-        .field("open_ns", int(r.open_ns))
-        .field("occupied_ns", int(r.occupied_ns))
-        .field("free_ns", int(r.free_ns))
-        .field("offline_ns", int(r.offline_ns))
-        .field("stuck_ns", int(r.stuck_ns))
-        .field("reported_ns", int(r.reported_ns))
-        .field("day_occupied_ns", int(r.day_occupied_ns))
-        .field("day_stuck_ns", int(r.day_stuck_ns))
-        .field("changes", int(r.changes))
-        .field("flickers", int(r.flickers))
-        .field("params", r.params)
-        .field("computed_ns", int(r.computed_ns))
-        .time(int(r.day_start_ns), WritePrecision.NS)
+    return _rollup_point(
+        DESK_DAY, {"hub": r.hub, "desk": r.desk}, r.day_start_ns, desk_day_values(r)
     )
 
 
 def group_day_point(r: GroupDayRollup) -> Point:
-    return (
-        Point(GROUP_DAY)
-        .tag("hub", r.hub)
-        .tag("group", r.group)
-        .field("day", r.day.isoformat())
-        .field("open_ns", int(r.open_ns))
-        .field("desks", int(r.desks))
-        .field("peak", int(r.peak))
-        .field("peak_at_ns", int(r.peak_at_ns))
-        .field("hour_open", hours_text(r.hour_open_ns))
-        .field("hour_occupied", hours_text(r.hour_occupied_ns))
-        .time(int(r.day_start_ns), WritePrecision.NS)
+    return _rollup_point(
+        GROUP_DAY, {"hub": r.hub, "group": r.group}, r.day_start_ns, group_day_values(r)
     )
 
 

@@ -9,18 +9,21 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.metrics import (
-    DeskDayRollup,
-    GroupDayRollup,
-    SlotRollup,
-    hours_from_text,
-    hours_text,
-)
+from hubsense.metrics import DeskDayRollup, DeskTotals, GroupDayRollup, SlotRollup
 from hubsense.store.base import StoreUnavailable, check_rollups
+from hubsense.store.rollup_rows import (
+    DESK_DAY_FIELDS,
+    DESK_DAY_SUMS,
+    GROUP_DAY_FIELDS,
+    desk_day_from,
+    desk_day_values,
+    group_day_from,
+    group_day_values,
+    totals_from,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS presence (
@@ -45,39 +48,7 @@ CREATE TABLE IF NOT EXISTS rejected (
     payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS rejected_by_time ON rejected (received_ns);
-CREATE TABLE IF NOT EXISTS rollup_desk_day (
-    hub TEXT NOT NULL,
-    desk TEXT NOT NULL,
-    day_start_ns INTEGER NOT NULL,
-    day TEXT NOT NULL,
-    open_ns INTEGER NOT NULL,
-    occupied_ns INTEGER NOT NULL,
-    free_ns INTEGER NOT NULL,
-    offline_ns INTEGER NOT NULL,
-    stuck_ns INTEGER NOT NULL,
-    reported_ns INTEGER NOT NULL,
-    day_occupied_ns INTEGER NOT NULL,
-    day_stuck_ns INTEGER NOT NULL,
-    changes INTEGER NOT NULL,
-    flickers INTEGER NOT NULL,
-    params TEXT NOT NULL,
-    computed_ns INTEGER NOT NULL,
-    PRIMARY KEY (hub, day_start_ns, desk)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_group_day (
-    hub TEXT NOT NULL,
-    grp TEXT NOT NULL,
-    day_start_ns INTEGER NOT NULL,
-    day TEXT NOT NULL,
-    open_ns INTEGER NOT NULL,
-    desks INTEGER NOT NULL,
-    peak INTEGER NOT NULL,
-    peak_at_ns INTEGER NOT NULL,
-    hour_open TEXT NOT NULL DEFAULT '',
-    hour_occupied TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (hub, day_start_ns, grp)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rollup_slot (
+{rollup_tables}CREATE TABLE IF NOT EXISTS rollup_slot (
     hub TEXT NOT NULL,
     grp TEXT NOT NULL,
     start_ns INTEGER NOT NULL,
@@ -88,19 +59,29 @@ CREATE TABLE IF NOT EXISTS rollup_slot (
 ) WITHOUT ROWID;
 """
 
-_DESK_DAY_COLUMNS = (
-    "hub, desk, day, day_start_ns, open_ns, occupied_ns, free_ns, offline_ns, stuck_ns, "
-    "reported_ns, day_occupied_ns, day_stuck_ns, changes, flickers, params, computed_ns"
+_SQL_TYPES = {"int": "INTEGER NOT NULL DEFAULT 0", "text": "TEXT NOT NULL DEFAULT ''"}
+# The rollup day tables: (table, key columns, fields). Columns come from the one field list
+# of ``hubsense.store.rollup_rows``; ``open`` adds any that an existing database lacks.
+_DAY_TABLES = (
+    ("rollup_desk_day", "desk", DESK_DAY_FIELDS),
+    ("rollup_group_day", "grp", GROUP_DAY_FIELDS),
 )
-_GROUP_DAY_COLUMNS = (
-    "hub, grp, day, day_start_ns, open_ns, desks, peak, peak_at_ns, hour_open, hour_occupied"
-)
-# Columns added after a table was first created: (table, column, definition). ``open``
-# adds any that an existing database lacks.
-_ADDED_COLUMNS = (
-    ("rollup_group_day", "hour_open", "TEXT NOT NULL DEFAULT ''"),
-    ("rollup_group_day", "hour_occupied", "TEXT NOT NULL DEFAULT ''"),
-)
+
+
+def _day_table(table: str, key: str, fields: Sequence[tuple[str, str]]) -> str:
+    columns = "".join(f"    {name} {_SQL_TYPES[kind]},\n" for name, kind in fields)
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table} (\n    hub TEXT NOT NULL,\n"
+        f"    {key} TEXT NOT NULL,\n    day_start_ns INTEGER NOT NULL,\n{columns}"
+        f"    PRIMARY KEY (hub, day_start_ns, {key})\n) WITHOUT ROWID;\n"
+    )
+
+
+_SCHEMA = _SCHEMA.format(rollup_tables="".join(_day_table(*t) for t in _DAY_TABLES))
+_DESK_DAY_NAMES = tuple(name for name, _ in DESK_DAY_FIELDS)
+_DESK_DAY_COLUMNS = "hub, desk, day_start_ns, " + ", ".join(_DESK_DAY_NAMES)
+_GROUP_DAY_NAMES = tuple(name for name, _ in GROUP_DAY_FIELDS)
+_GROUP_DAY_COLUMNS = "hub, grp, day_start_ns, " + ", ".join(_GROUP_DAY_NAMES)
 _SLOT_COLUMNS = "hub, grp, start_ns, open_ns, occupied_ns, peak"
 
 _COLUMNS = "municipality, hub, desk, sensor, seq, time_ns, occupied, heartbeat, battery, rssi"
@@ -115,10 +96,27 @@ _SEEKS_PER_QUERY = 200
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    for table, column, definition in _ADDED_COLUMNS:
+    for table, _key, fields in _DAY_TABLES:
         have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-        if column not in have:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+        for column, kind in fields:
+            if column not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {_SQL_TYPES[kind]}")
+
+
+def _desk_day_tuple(r: DeskDayRollup) -> tuple[object, ...]:
+    values = desk_day_values(r)
+    return (r.hub, r.desk, r.day_start_ns, *(values[n] for n in _DESK_DAY_NAMES))
+
+
+def _group_day_tuple(r: GroupDayRollup) -> tuple[object, ...]:
+    values = group_day_values(r)
+    return (r.hub, r.group, r.day_start_ns, *(values[n] for n in _GROUP_DAY_NAMES))
+
+
+def _desk_day(r: Sequence[object]) -> DeskDayRollup:
+    return desk_day_from(
+        str(r[0]), str(r[1]), int(r[2]), dict(zip(_DESK_DAY_NAMES, r[3:], strict=True))  # type: ignore[call-overload]
+    )
 
 
 class SqliteStore:
@@ -297,17 +295,8 @@ class SqliteStore:
         slots: Sequence[SlotRollup],
     ) -> None:
         check_rollups(hub, start_ns, end_ns, desk_days, group_days, slots)
-        dd = [
-            (r.hub, r.desk, r.day.isoformat(), r.day_start_ns, r.open_ns, r.occupied_ns,
-             r.free_ns, r.offline_ns, r.stuck_ns, r.reported_ns, r.day_occupied_ns,
-             r.day_stuck_ns, r.changes, r.flickers, r.params, r.computed_ns)
-            for r in desk_days
-        ]
-        gd = [
-            (r.hub, r.group, r.day.isoformat(), r.day_start_ns, r.open_ns, r.desks, r.peak,
-             r.peak_at_ns, hours_text(r.hour_open_ns), hours_text(r.hour_occupied_ns))
-            for r in group_days
-        ]
+        dd = [_desk_day_tuple(r) for r in desk_days]
+        gd = [_group_day_tuple(r) for r in group_days]
         sl = [(r.hub, r.group, r.start_ns, r.open_ns, r.occupied_ns, r.peak) for r in slots]
         with self._lock:
             db = self._db()
@@ -324,12 +313,12 @@ class SqliteStore:
                     )
                 db.executemany(
                     f"INSERT INTO rollup_desk_day ({_DESK_DAY_COLUMNS}) "
-                    f"VALUES ({','.join('?' * 16)})",
+                    f"VALUES ({','.join('?' * (3 + len(_DESK_DAY_NAMES)))})",
                     dd,
                 )
                 db.executemany(
                     f"INSERT INTO rollup_group_day ({_GROUP_DAY_COLUMNS}) "
-                    f"VALUES ({','.join('?' * 10)})",
+                    f"VALUES ({','.join('?' * (3 + len(_GROUP_DAY_NAMES)))})",
                     gd,
                 )
                 db.executemany(
@@ -341,33 +330,75 @@ class SqliteStore:
                     db.execute("ROLLBACK")
                 raise StoreUnavailable(f"sqlite rollup write failed: {exc}") from exc
 
-    def desk_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[DeskDayRollup]:
+    def desk_day_rollups(
+        self, hub: str, start_ns: int, end_ns: int, desks: Sequence[str] | None = None
+    ) -> list[DeskDayRollup]:
+        sql = (
+            f"SELECT {_DESK_DAY_COLUMNS} FROM rollup_desk_day WHERE hub = ? "
+            "AND day_start_ns >= ? AND day_start_ns < ?"
+        )
+        params: list[object] = [hub, start_ns, end_ns]
+        if desks is not None:
+            sql += f" AND desk IN ({','.join('?' * len(desks))})"
+            params += list(desks)
+        rows = self._query(sql + " ORDER BY day_start_ns, desk", params)
+        return [_desk_day(r) for r in rows]
+
+    def desk_day_totals(self, hub: str, start_ns: int, end_ns: int) -> dict[str, DeskTotals]:
+        sums = ", ".join(f"SUM({c})" for c in DESK_DAY_SUMS)
+        rows = self._query(
+            f"SELECT desk, COUNT(*), {sums} FROM rollup_desk_day WHERE hub = ? "
+            "AND day_start_ns >= ? AND day_start_ns < ? GROUP BY desk",
+            (hub, start_ns, end_ns),
+        )
+        return {r[0]: totals_from(dict(zip(DESK_DAY_SUMS, r[2:], strict=True)), r[1]) for r in rows}
+
+    def flagged_desk_days(
+        self, hub: str, start_ns: int, end_ns: int, min_idle_open_days: int
+    ) -> list[DeskDayRollup]:
+        flag = "day_stuck_ns > 0"
+        params: list[object] = [hub, start_ns, end_ns]
+        if min_idle_open_days > 0:
+            flag += " OR idle_open_days >= ?"
+            params.append(int(min_idle_open_days))
         rows = self._query(
             f"SELECT {_DESK_DAY_COLUMNS} FROM rollup_desk_day WHERE hub = ? "
-            "AND day_start_ns >= ? AND day_start_ns < ? ORDER BY day_start_ns, desk",
-            (hub, start_ns, end_ns),
+            f"AND day_start_ns >= ? AND day_start_ns < ? AND ({flag}) "
+            "ORDER BY day_start_ns, desk",
+            params,
         )
-        return [
-            DeskDayRollup(
-                hub=r[0], desk=r[1], day=date.fromisoformat(r[2]), day_start_ns=r[3],
-                open_ns=r[4], occupied_ns=r[5], free_ns=r[6], offline_ns=r[7], stuck_ns=r[8],
-                reported_ns=r[9], day_occupied_ns=r[10], day_stuck_ns=r[11], changes=r[12],
-                flickers=r[13], params=r[14], computed_ns=r[15],
-            )
-            for r in rows
-        ]
+        return [_desk_day(r) for r in rows]
 
-    def group_day_rollups(self, hub: str, start_ns: int, end_ns: int) -> list[GroupDayRollup]:
-        rows = self._query(
+    def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
+        for r in rows:
+            if r.hub != hub:
+                raise ValueError(f"rollup of hub {r.hub!r} written as hub {hub!r}")
+        with self._lock:
+            db = self._db()
+            try:
+                with db:
+                    db.executemany(
+                        f"INSERT OR REPLACE INTO rollup_desk_day ({_DESK_DAY_COLUMNS}) "
+                        f"VALUES ({','.join('?' * (3 + len(_DESK_DAY_NAMES)))})",
+                        [_desk_day_tuple(r) for r in rows],
+                    )
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"sqlite rollup write failed: {exc}") from exc
+
+    def group_day_rollups(
+        self, hub: str, start_ns: int, end_ns: int, group: str | None = None
+    ) -> list[GroupDayRollup]:
+        sql = (
             f"SELECT {_GROUP_DAY_COLUMNS} FROM rollup_group_day WHERE hub = ? "
-            "AND day_start_ns >= ? AND day_start_ns < ? ORDER BY day_start_ns, grp",
-            (hub, start_ns, end_ns),
+            "AND day_start_ns >= ? AND day_start_ns < ?"
         )
+        params: list[object] = [hub, start_ns, end_ns]
+        if group is not None:
+            sql += " AND grp = ?"
+            params.append(group)
+        rows = self._query(sql + " ORDER BY day_start_ns, grp", params)
         return [
-            GroupDayRollup(
-                r[0], r[1], date.fromisoformat(r[2]), r[3], r[4], r[5], r[6], r[7],
-                hours_from_text(r[8]), hours_from_text(r[9]),
-            )
+            group_day_from(r[0], r[1], r[2], dict(zip(_GROUP_DAY_NAMES, r[3:], strict=True)))
             for r in rows
         ]
 

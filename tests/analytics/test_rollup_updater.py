@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from hubsense.metrics import NS, CleanParams
-from hubsense.rollups import RollupUpdater
+from datetime import date
+
+from hubsense.metrics import HUB_GROUP, NS, CleanParams
+from hubsense.rollups import RollupUpdater, complete_at, range_ns, stale_days
 from hubsense.store.sqlite import SqliteStore
 from tests.analytics.support import REGISTRY, at, event
 
@@ -65,4 +67,36 @@ def test_a_slow_pass_is_followed_by_a_full_interval(tmp_path) -> None:
     assert updater.flush_if_due() == 0
     clock[0] += 1.0
     assert updater.flush_if_due() > 0
+    store.close()
+
+
+def test_a_day_computed_before_its_data_was_complete_is_computed_again_once_it_is(
+        tmp_path) -> None:
+    """So that no reader finds yesterday stale the next morning and recomputes it on its
+    way (a GET must not wait for that)."""
+    now = [at(2026, 11, 24, 12)]
+    store = CountingStore(tmp_path / "s.sqlite3", [0.0])
+    store.open()
+    hub = REGISTRY.hubs["dag"]
+    events = [event("dag", "a01", at(2026, 11, 24, 9), True)]
+    store.write(events, [])
+    updater = RollupUpdater(store, REGISTRY, PARAMS, clock_ns=lambda: now[0])
+    updater.mark(events)
+    updater.flush()
+    assert updater.pending() == {}
+    # the 23rd too: the 09:00 event may change how its spells end (context)
+    assert updater.finalising() == {"dag": [date(2026, 11, 23), date(2026, 11, 24)]}
+    lo, hi = range_ns(hub, date(2026, 11, 24), date(2026, 11, 25))
+    (mark,) = store.group_day_rollups("dag", lo, hi, group=HUB_GROUP)
+    assert stale_days(hub, [mark], date(2026, 11, 24), date(2026, 11, 25), PARAMS,
+                      at(2026, 11, 25, 9), 60 * NS) == [date(2026, 11, 24)]
+    now[0] = at(2026, 11, 24, 23)  # the 23rd is complete (12:15 on the 24th), the 24th not
+    assert updater.flush() == len(hub.desks)
+    assert updater.finalising() == {"dag": [date(2026, 11, 24)]}
+    now[0] = complete_at(hub, date(2026, 11, 24), PARAMS)
+    assert updater.flush() > 0
+    assert updater.finalising() == {}
+    (mark,) = store.group_day_rollups("dag", lo, hi, group=HUB_GROUP)
+    assert stale_days(hub, [mark], date(2026, 11, 24), date(2026, 11, 25), PARAMS,
+                      at(2026, 11, 25, 9), 60 * NS) == []
     store.close()

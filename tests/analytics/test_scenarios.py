@@ -58,7 +58,8 @@ def test_session_crossing_opening_hours(store: Store) -> None:
     (row,) = a.day_rows("dag")
     assert (row.peak, row.peak_at_ns) == (1, at(2026, 11, 18, 7))  # occupied when it opens
     # whole-day numbers: 2.5 h + 2 h occupied, four switches
-    (r,) = [r for r in a.desk_days["dag"] if r.desk == "a01"]
+    lo, hi = range_ns(REGISTRY.hubs["dag"], day, date(2026, 11, 19))
+    (r,) = store.desk_day_rollups("dag", lo, hi, desks=["a01"])
     assert (r.day_occupied_ns, r.changes, r.reported_ns) == (270 * MIN, 4, 24 * H)
 
 

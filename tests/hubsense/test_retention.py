@@ -47,6 +47,9 @@ class RollupStore:
     def write_rollups(self, hub, lo, hi, *rows):
         self.writes.append((lo, hi))
 
+    def desk_day_rollups(self, hub, lo, hi, desks=None):
+        return []
+
 
 def test_days_past_raw_retention_are_not_recomputed(registry):
     params = clean_params(Settings(retention_raw_days=30))

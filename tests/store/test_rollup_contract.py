@@ -1,4 +1,5 @@
-"""The Store contract for rollups (write_rollups and the three readers), on every backend:
+"""The Store contract for rollups (write_rollups, rewrite_desk_days and the readers, sums
+included), on every backend:
 SQLite and a real influxd (one fresh database per test)."""
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ from datetime import date
 
 import pytest
 
-from hubsense.metrics import DeskDayRollup, GroupDayRollup, SlotRollup
+from hubsense.metrics import (
+    DailyUse,
+    DeskDayRollup,
+    DeskTime,
+    DeskTotals,
+    GroupDayRollup,
+    SlotRollup,
+)
 from hubsense.store.base import Store
 from hubsense.store.influx import InfluxStore
 
@@ -145,3 +153,69 @@ def test_hostile_ids_round_trip(store: Store) -> None:
         assert store.slot_rollups(odd, D0, D0 + DAY, group=injection) == []
     write(store, odd, 0, 1, [], [], [])  # the delete is quoted too
     assert read(store, odd) == ([], [], [])
+
+
+def test_version_3_fields_round_trip(store: Store) -> None:
+    desk = replace(dd("svenstavik", "a01", 0), use="undecided", idle_since=date(2026, 10, 20),
+                   idle_open_days=9)
+    closed = replace(dd("svenstavik", "a01", 1), open_ns=0, use=None)
+    totals = DeskTotals(DeskTime(11 * H, 2 * H, 9 * H - 7, 5, 2), DailyUse(1, 4, 2), 3, 7)
+    group = replace(gd("svenstavik", "*", 0), totals=totals, params="v3:x", desks_key="k",
+                    computed_ns=42)
+    write(store, "svenstavik", 0, 2, [desk, closed], [group], [])
+    desk_days, group_days, _ = read(store, "svenstavik")
+    assert desk_days == [desk, closed]
+    assert group_days == [group] and group_days[0].computed_ns == 42
+
+
+def test_desk_day_totals_sum_each_desk_over_the_range(store: Store) -> None:
+    rows = [replace(dd("svenstavik", d, i, occupied=(i + 1) * H), use=u)
+            for i, u in ((0, "used"), (1, "unused"), (2, "undecided")) for d in ("a01", "b01")]
+    write(store, "svenstavik", 0, 3, rows, [], [])
+    write(store, "fjallhubben", 0, 1, [dd("fjallhubben", "a01", 0)], [], [])
+    got = store.desk_day_totals("svenstavik", D0, D0 + 2 * DAY)  # days 0 and 1
+    want = DeskTotals.total(DeskTotals.of(r) for r in rows if r.desk == "a01" and r.day.day < 3)
+    assert got == {"a01": want, "b01": want}
+    assert want.days == 2 and want.use == DailyUse(1, 1, 0) and want.flickers == 2
+    assert store.desk_day_totals("svenstavik", D0 + 5 * DAY, D0 + 9 * DAY) == {}
+
+
+def test_flagged_desk_days_are_idle_runs_at_the_threshold_or_stuck(store: Store) -> None:
+    base = replace(dd("svenstavik", "a01", 0), day_stuck_ns=0)
+    rows = [
+        replace(base, desk="a01", idle_since=date(2026, 11, 1), idle_open_days=20),
+        replace(base, desk="b01", idle_since=date(2026, 11, 1), idle_open_days=19),
+        replace(base, desk="c01", day_stuck_ns=3),
+        replace(base, desk="d01"),
+    ]
+    write(store, "svenstavik", 0, 1, rows, [], [])
+    lo, hi = D0, D0 + DAY
+    assert [r.desk for r in store.flagged_desk_days("svenstavik", lo, hi, 20)] == ["a01", "c01"]
+    assert [r.desk for r in store.flagged_desk_days("svenstavik", lo, hi, 19)] == [
+        "a01", "b01", "c01"]
+    assert [r.desk for r in store.flagged_desk_days("svenstavik", lo, hi, 0)] == ["c01"]
+
+
+def test_reads_by_desk_and_by_group(store: Store) -> None:
+    desks = [f"d{i:02}" for i in range(60)]  # more than a query names one by one
+    write(store, "svenstavik", 0, 2, [dd("svenstavik", d, i) for i in (0, 1) for d in desks],
+          [gd("svenstavik", g, 0) for g in ("*", "a", "b")], [])
+    lo, hi = D0, D0 + 2 * DAY
+    assert [(r.desk, r.day.day) for r in store.desk_day_rollups("svenstavik", lo, hi,
+                                                                desks=["d07", "d03"])] == [
+        ("d03", 1), ("d07", 1), ("d03", 2), ("d07", 2)]
+    assert len(store.desk_day_rollups("svenstavik", lo, hi, desks=desks[:55])) == 110
+    assert store.desk_day_rollups("svenstavik", lo, hi, desks=[]) == []
+    assert [g.group for g in store.group_day_rollups("svenstavik", lo, hi, group="a")] == ["a"]
+
+
+def test_rewrite_desk_days_replaces_those_rows_only(store: Store) -> None:
+    rows = [dd("svenstavik", d, i) for i in (0, 1) for d in ("a01", "b01")]
+    groups = [gd("svenstavik", "*", 0)]
+    slots = [sl("svenstavik", "*", 0, 0)]
+    write(store, "svenstavik", 0, 2, rows, groups, slots)
+    new = replace(rows[1], idle_since=date(2026, 11, 1), idle_open_days=3)
+    store.rewrite_desk_days("svenstavik", [new])
+    assert read(store, "svenstavik") == ([rows[0], new, rows[2], rows[3]], groups, slots)
+    with pytest.raises(ValueError):
+        store.rewrite_desk_days("fjallhubben", [new])

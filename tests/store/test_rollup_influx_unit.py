@@ -21,10 +21,13 @@ HOURS_OCCUPIED = tuple(h * 10**9 for h in range(24))
 ROW = GroupDayRollup("svenstavik", "*", date(2026, 11, 1), D0, 39_600 * 10**9, 12, 3, D0 + 5,
                      HOURS_OPEN, HOURS_OCCUPIED)
 ROW_LINE = (
-    'rollup_group_day,group=*,hub=svenstavik day="2026-11-01",desks=12i,'
+    'rollup_group_day,group=*,hub=svenstavik computed_ns=0i,day="2026-11-01",desks=12i,'
+    'desks_key="",'
     f'hour_occupied="{",".join(str(v) for v in HOURS_OCCUPIED)}",'
     f'hour_open="{",".join(str(v) for v in HOURS_OPEN)}",open_ns=39600000000000i,'
-    f"peak=3i,peak_at_ns={D0 + 5}i {D0}"
+    f'params="",peak=3i,peak_at_ns={D0 + 5}i,t_days=0i,t_flickers=0i,t_free_ns=0i,'
+    "t_occupied_ns=0i,t_offline_ns=0i,t_open_ns=0i,t_stuck_ns=0i,t_undecided=0i,t_unused=0i,"
+    f"t_used=0i {D0}"
 )
 
 
