@@ -11,9 +11,9 @@ byte received, on loopback (httpx): the server's time plus well under a millisec
 
 The pages ask for the periods a user would: the utilisation explorer (a municipality, a
 hub; the region is the comparison page) and the comparison over the benchmarked 12
-months, the overview and the
-planning page with their defaults (the last 30 and 90 days up to today, so they also
-recompute the days after the backfill, as a live system does).
+months, the overview and the planning page with their defaults (the last 30 and 90 days up
+to today). The backfill reaches today, as the collector's rollup updater keeps a live
+system's rollups; today's rows are recomputed on the first request, as they are live.
 """
 
 from __future__ import annotations
@@ -75,6 +75,10 @@ def run(quick: bool = False) -> dict[str, Any]:
     first = end - timedelta(days=round(months * 30.44))
     mp = analytics.MetricParams.from_settings(settings)
     back_first, back_end = analytics.margin(registry, list(registry.hubs.values()), first, end, mp)
+    # Up to today, as a live system's collector keeps them (RollupUpdater): the overview and
+    # the planning page ask for days up to today. Only today's rows, made before the day
+    # is over, are recomputed by the first request after rollup_refresh_s, as they are live.
+    back_end = max(back_end, datetime.now(TZ).date() + timedelta(days=1))
     out: dict[str, Any] = {
         "config": {
             "desks": desks,

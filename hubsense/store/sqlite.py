@@ -333,16 +333,27 @@ class SqliteStore:
     def desk_day_rollups(
         self, hub: str, start_ns: int, end_ns: int, desks: Sequence[str] | None = None
     ) -> list[DeskDayRollup]:
-        sql = (
-            f"SELECT {_DESK_DAY_COLUMNS} FROM rollup_desk_day WHERE hub = ? "
-            "AND day_start_ns >= ? AND day_start_ns < ?"
-        )
-        params: list[object] = [hub, start_ns, end_ns]
+        where, params = "", []
         if desks is not None:
-            sql += f" AND desk IN ({','.join('?' * len(desks))})"
-            params += list(desks)
-        rows = self._query(sql + " ORDER BY day_start_ns, desk", params)
-        return [_desk_day(r) for r in rows]
+            where, params = f"desk IN ({','.join('?' * len(desks))})", list(desks)
+        return [_desk_day(r) for r in self._day_rows("desk", hub, start_ns, end_ns, where, params)]
+
+    def _day_rows(
+        self, key: str, hub: str, start_ns: int, end_ns: int, where: str, params: Sequence[object]
+    ) -> list[tuple]:
+        """Rows of a rollup day table (``key``: desk or grp) of ``hub`` in the range that
+        meet ``where`` (with its ``params``), by day then key."""
+        table, columns = (
+            ("rollup_desk_day", _DESK_DAY_COLUMNS)
+            if key == "desk"
+            else ("rollup_group_day", _GROUP_DAY_COLUMNS)
+        )
+        return self._query(
+            f"SELECT {columns} FROM {table} WHERE hub = ? AND day_start_ns >= ? "
+            f"AND day_start_ns < ?{f' AND ({where})' if where else ''} "
+            f"ORDER BY day_start_ns, {key}",
+            [hub, start_ns, end_ns, *params],
+        )
 
     def desk_day_totals(self, hub: str, start_ns: int, end_ns: int) -> dict[str, DeskTotals]:
         sums = ", ".join(f"SUM({c})" for c in DESK_DAY_SUMS)
@@ -356,18 +367,10 @@ class SqliteStore:
     def flagged_desk_days(
         self, hub: str, start_ns: int, end_ns: int, min_idle_open_days: int
     ) -> list[DeskDayRollup]:
-        flag = "day_stuck_ns > 0"
-        params: list[object] = [hub, start_ns, end_ns]
+        flag, params = "day_stuck_ns > 0", []
         if min_idle_open_days > 0:
-            flag += " OR idle_open_days >= ?"
-            params.append(int(min_idle_open_days))
-        rows = self._query(
-            f"SELECT {_DESK_DAY_COLUMNS} FROM rollup_desk_day WHERE hub = ? "
-            f"AND day_start_ns >= ? AND day_start_ns < ? AND ({flag}) "
-            "ORDER BY day_start_ns, desk",
-            params,
-        )
-        return [_desk_day(r) for r in rows]
+            flag, params = flag + " OR idle_open_days >= ?", [int(min_idle_open_days)]
+        return [_desk_day(r) for r in self._day_rows("desk", hub, start_ns, end_ns, flag, params)]
 
     def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
         for r in rows:
@@ -388,15 +391,8 @@ class SqliteStore:
     def group_day_rollups(
         self, hub: str, start_ns: int, end_ns: int, group: str | None = None
     ) -> list[GroupDayRollup]:
-        sql = (
-            f"SELECT {_GROUP_DAY_COLUMNS} FROM rollup_group_day WHERE hub = ? "
-            "AND day_start_ns >= ? AND day_start_ns < ?"
-        )
-        params: list[object] = [hub, start_ns, end_ns]
-        if group is not None:
-            sql += " AND grp = ?"
-            params.append(group)
-        rows = self._query(sql + " ORDER BY day_start_ns, grp", params)
+        where, params = ("", []) if group is None else ("grp = ?", [group])
+        rows = self._day_rows("grp", hub, start_ns, end_ns, where, params)
         return [
             group_day_from(r[0], r[1], r[2], dict(zip(_GROUP_DAY_NAMES, r[3:], strict=True)))
             for r in rows
