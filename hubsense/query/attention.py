@@ -73,13 +73,21 @@ def open_now(hub: Hub, now_ns: int) -> bool:
     return window is not None and window[0] <= now_ns < window[1]
 
 
+STUCK_LOOKBACK_DAYS = 7
+"""How far back "stuck since" is traced: a run is reported within the analysed days, so
+one that began earlier shows the first of them (at least that long). A week keeps the
+analysis small (rollups of seven days) and is enough to tell "since this morning" from
+"for days"."""
+
+
 def stuck_now(ctx: QueryContext, hub: Hub | None = None) -> tuple[StuckRun, ...]:
-    """The suspect runs reaching today in the analysis of today (of the region, or of
-    ``hub`` alone): sensors stuck now. The analysis reads the days before today that the
-    rules need (``hubsense.analytics.margin``)."""
+    """The suspect runs reaching today in the analysis of the last ``STUCK_LOOKBACK_DAYS``
+    (of the region, or of ``hub`` alone): sensors stuck now. The analysis also reads the
+    days before them that the unchanged rule needs (``hubsense.analytics.margin``)."""
     today = ctx.today()
     scope = Scope("region", "") if hub is None else Scope("hub", hub.id, hub=hub.id)
-    a = analyse(ctx, scope, Period(today, today + timedelta(days=1)))
+    first = today - timedelta(days=STUCK_LOOKBACK_DAYS - 1)
+    a = analyse(ctx, scope, Period(first, today + timedelta(days=1)))
     return tuple(r for r in a.suspects_in(scope) if r.last_day >= today)
 
 
