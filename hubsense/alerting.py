@@ -266,8 +266,7 @@ def alert_rules(settings: Settings, t: AlertTimings) -> list[AlertRule]:
             t.stuck_s,
             "warning",
             "facility",
-            "Desk {{ $labels.desk }} in {{ $labels.hub }}: sensor stuck "
-            "({{ $labels.rule }})",
+            "Desk {{ $labels.desk }} in {{ $labels.hub }}: sensor stuck ({{ $labels.rule }})",
             f"Reported occupied without a break for more than {stuck_h:g} h "
             f"(stuck_occupied_s), or free without a single change for {stuck_days} open "
             "days (stuck_unchanged_open_days); its time counts as unknown. Check that "

@@ -35,6 +35,8 @@ def _redacted(url: str) -> str:
         return url
     netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 

@@ -152,9 +152,7 @@ def test_per_desk_series_only_for_desks_that_need_attention(registry, sqlite_sto
     # Every hub's other desks were never heard: listed offline for at least live_lookback_s.
     assert got[("hubsense_desk_offline_seconds", desk("a04"))] == settings.live_lookback_s
     ctx = QueryContext(sqlite_store, registry, settings, NOW_NS)
-    expected = {
-        (i.hub, i.desk, i.kind) for h in region_attention(ctx) for i in h.items
-    }
+    expected = {(i.hub, i.desk, i.kind) for h in region_attention(ctx) for i in h.items}
     kinds = {
         "hubsense_desk_offline_seconds": "offline",
         "hubsense_desk_low_battery_percent": "low_battery",

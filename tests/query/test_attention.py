@@ -24,7 +24,7 @@ id = "h"
 municipality = "berg"
 name = "Hub"
 timezone = "Europe/Stockholm"
-opening_hours = { mon = "08:00-17:00", tue = "08:00-17:00", wed = "08:00-17:00", thu = "08:00-17:00", fri = "08:00-17:00" }
+opening_hours = %(hours)s
 desks = [
   { id = "d1", zone = "a", sensor = "h-d1" },
   { id = "d2", zone = "a", sensor = "h-d2" },
@@ -36,12 +36,16 @@ id = "g"
 municipality = "berg"
 name = "Other hub"
 timezone = "Europe/Stockholm"
-opening_hours = { mon = "08:00-17:00", tue = "08:00-17:00", wed = "08:00-17:00", thu = "08:00-17:00", fri = "08:00-17:00" }
+opening_hours = %(hours)s
 desks = [
   { id = "e1", zone = "a", sensor = "g-e1" },
   { id = "e2", zone = "a", sensor = "g-e2" },
 ]
-""",
+"""
+    % {
+        "hours": "{ %s }"
+        % ", ".join(f'{d} = "08:00-17:00"' for d in ("mon", "tue", "wed", "thu", "fri"))
+    },
     "test",
 )
 # Wednesday 25 November 2026, 10:00 in Stockholm (09:00 UTC): the hubs are open.
@@ -112,7 +116,8 @@ def test_a_hub_whose_sensors_are_all_silent_while_open(sqlite_store):
     ctx = QueryContext(sqlite_store, REGISTRY, SETTINGS, OPEN_NS)
     _, g = items_of(region_attention(ctx), "g")
     assert g.silent and {i.kind for i in g.items} == {"offline"}
-    _, closed = items_of(region_attention(ctx.__class__(sqlite_store, REGISTRY, SETTINGS, CLOSED_NS)), "g")
+    late = QueryContext(sqlite_store, REGISTRY, SETTINGS, CLOSED_NS)
+    _, closed = items_of(region_attention(late), "g")
     assert not closed.silent
 
 
