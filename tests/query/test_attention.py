@@ -12,6 +12,8 @@ from hubsense.query.context import QueryContext
 from hubsense.registry import parse_registry
 
 NS = 10**9
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+HOURS = "{ " + ", ".join(f'{d} = "08:00-17:00"' for d in WEEKDAYS) + " }"
 REGISTRY = parse_registry(
     """
 schema_version = 1
@@ -24,7 +26,7 @@ id = "h"
 municipality = "berg"
 name = "Hub"
 timezone = "Europe/Stockholm"
-opening_hours = %(hours)s
+opening_hours = HOURS
 desks = [
   { id = "d1", zone = "a", sensor = "h-d1" },
   { id = "d2", zone = "a", sensor = "h-d2" },
@@ -36,16 +38,12 @@ id = "g"
 municipality = "berg"
 name = "Other hub"
 timezone = "Europe/Stockholm"
-opening_hours = %(hours)s
+opening_hours = HOURS
 desks = [
   { id = "e1", zone = "a", sensor = "g-e1" },
   { id = "e2", zone = "a", sensor = "g-e2" },
 ]
-"""
-    % {
-        "hours": "{ %s }"
-        % ", ".join(f'{d} = "08:00-17:00"' for d in ("mon", "tue", "wed", "thu", "fri"))
-    },
+""".replace("HOURS", HOURS),
     "test",
 )
 # Wednesday 25 November 2026, 10:00 in Stockholm (09:00 UTC): the hubs are open.
