@@ -142,7 +142,7 @@ def region_attention(
     analysis when the caller has today's runs at hand (``stuck_now``). StoreError when
     the store does not answer."""
     chosen = list(ctx.registry.hubs.values()) if hubs is None else list(hubs)
+    lives = [hub_live(ctx, h, cache) for h in chosen]
     if stuck is None:
         stuck = stuck_now(ctx, chosen[0] if len(chosen) == 1 else None)
-    runs = stuck
-    return tuple(hub_attention(ctx, h, hub_live(ctx, h, cache), runs) for h in chosen)
+    return tuple(hub_attention(ctx, h, live, stuck) for h, live in zip(chosen, lives, strict=True))
