@@ -119,13 +119,13 @@ def recording_rules(t: AlertTimings) -> list[RecordingRule]:
         RecordingRule("hubsense:region_desks:sum", "sum by (state) (hubsense_desks)"),
         RecordingRule(
             f"hubsense:messages_rejected:share_rate{r}",
-            f"sum(rate(hubsense_messages_rejected[{r}])) / "
-            f"sum(rate(hubsense_messages_received[{r}]))",
+            f"sum(rate(hubsense_messages_rejected_total[{r}])) / "
+            f"sum(rate(hubsense_messages_received_total[{r}]))",
         ),
         RecordingRule(
             f"hubsense:messages_rejected:share_rate{b}",
-            f"sum(rate(hubsense_messages_rejected[{b}])) / "
-            f"sum(rate(hubsense_messages_received[{b}]))",
+            f"sum(rate(hubsense_messages_rejected_total[{b}])) / "
+            f"sum(rate(hubsense_messages_received_total[{b}]))",
         ),
     ]
 
@@ -206,7 +206,7 @@ def alert_rules(settings: Settings, t: AlertTimings) -> list[AlertRule]:
         ),
         AlertRule(
             "HubsenseStoreWriteRetrying",
-            f"increase(hubsense_store_write_retries[{duration(t.store_retry_window_s)}]) > 0",
+            f"increase(hubsense_store_write_retries_total[{duration(t.store_retry_window_s)}]) > 0",
             t.store_retrying_s,
             "warning",
             "operations",
@@ -216,7 +216,7 @@ def alert_rules(settings: Settings, t: AlertTimings) -> list[AlertRule]:
         ),
         AlertRule(
             "HubsenseStoreRefusedEvents",
-            f"increase(hubsense_events_refused[{duration(t.store_retry_window_s)}]) > 0",
+            f"increase(hubsense_events_refused_total[{duration(t.store_retry_window_s)}]) > 0",
             0,
             "warning",
             "operations",

@@ -167,3 +167,32 @@ def test_per_desk_series_only_for_desks_that_need_attention(registry, sqlite_sto
     assert all("desk" not in dict(labels) for name, labels in got if name not in kinds)
     assert got[("hubsense_setting", (("name", "low_battery_pct"),))] == 20
     assert got[("hubsense_setting", (("name", "offline_after_s"),))] == 900
+
+
+def test_every_metric_the_rules_read_is_exposed(registry, sqlite_store):
+    """The rules name metrics as /metrics spells them (counters with ``_total``): each
+    ``hubsense_*`` name in an alerting or recording rule is in a real scrape."""
+    import re
+
+    from hubsense.alerting import AlertTimings, alert_rules, recording_rules
+
+    sqlite_store.write(
+        [PresenceEvent("berg", "svenstavik", "a01", "svenstavik-a01", 1, NOW_NS, True, False, 5)],
+        [],
+    )
+    stats = {**STATS, "stats_age_s": 1.0, "write_retries": 0, "refused_events": 0}
+    app = create_app(
+        Settings(auth_enabled=False),
+        registry,
+        sqlite_store,
+        clock=lambda: NOW_NS,
+        metrics_source=lambda: stats,
+    )
+    exposed = {name for name, _ in samples(TestClient(app).get("/metrics").text)}
+    t = AlertTimings()
+    exprs = [a.expr for a in alert_rules(Settings(), t)] + [r.expr for r in recording_rules(t)]
+    used = {m for e in exprs for m in re.findall(r"\bhubsense_[a-z_]+", e)}
+    # Stuck desks are exported only when there is one; the family is declared all the same.
+    stuck = "hubsense_desk_stuck_since_timestamp_seconds"
+    assert used - exposed == {stuck}
+    assert f"# TYPE {stuck} gauge" in TestClient(app).get("/metrics").text
