@@ -3,9 +3,10 @@
 Collector numbers come from a ``metrics_source`` callable returning the collector's stats
 dict (``Collector.stats()`` plus adapter counters): in one process (tests, demo) pass
 ``collector.stats``; in production the API reads the file the collector writes
-(``collector_stats_file``, see ``hubsense.statsfile``). Desk states are computed from the
-store as the live view does, so "offline" means the same thing on dashboards and in
-alerts. Rendering uses ``prometheus_client`` (its own registry per app, never the global
+(``collector_stats_file``, see ``hubsense.statsfile``). Desk states and the desks that
+need attention come from the query layer (``hubsense.query.attention``, the dashboards'
+"needs attention" list), so "offline", "low battery" and "stuck" mean the same thing on
+the pages and in the alert rules (``hubsense.alerting``, docs/alerting.md). Rendering uses ``prometheus_client`` (its own registry per app, never the global
 one) for the exposition format and its escaping.
 """
 
