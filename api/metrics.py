@@ -6,8 +6,9 @@ dict (``Collector.stats()`` plus adapter counters): in one process (tests, demo)
 (``collector_stats_file``, see ``hubsense.statsfile``). Desk states and the desks that
 need attention come from the query layer (``hubsense.query.attention``, the dashboards'
 "needs attention" list), so "offline", "low battery" and "stuck" mean the same thing on
-the pages and in the alert rules (``hubsense.alerting``, docs/alerting.md). Rendering uses ``prometheus_client`` (its own registry per app, never the global
-one) for the exposition format and its escaping.
+the pages and in the alert rules (``hubsense.alerting``, docs/alerting.md). Rendering
+uses ``prometheus_client`` (its own registry per app, never the global one) for the
+exposition format and its escaping.
 """
 
 from __future__ import annotations
@@ -193,7 +194,9 @@ class HubsenseCollector(Collector):
         rollups that are not recomputed more often, and a scrape every few seconds must
         not analyse the region each time."""
         made_ns, runs = self._stuck_cache
-        if made_ns is None or ctx.now_ns - made_ns >= self.settings.rollup_refresh_s * 1e9:
+        age_ns = None if made_ns is None else ctx.now_ns - made_ns
+        # A clock set back (an injected one) also remakes them.
+        if age_ns is None or not 0 <= age_ns < self.settings.rollup_refresh_s * 1e9:
             runs = stuck_now(ctx)
             self._stuck_cache = (ctx.now_ns, runs)
         return runs
