@@ -140,3 +140,17 @@ def test_alertmanager_configuration_is_valid_and_routes_by_audience(tmp_path):
     broken = tmp_path / "broken.yml"
     broken.write_text(ALERTMANAGER.read_text().replace("receiver: facility", "receiver: nobody"))
     assert run(tool("amtool"), "check-config", str(broken)).returncode != 0
+
+
+def test_the_alert_rules_command_writes_the_files(tmp_path, monkeypatch):
+    from launch.cli import main
+
+    monkeypatch.setenv("HUBSENSE_LOW_BATTERY_PCT", "25")
+    assert main(["alert-rules", "--defaults", "--out", str(tmp_path / "d")]) == 0
+    for name in rule_files(Settings.model_construct()):
+        assert (tmp_path / "d" / name).read_text() == (RULES / name).read_text()
+    # Without --defaults: the settings of the environment.
+    assert main(["alert-rules", "--out", str(tmp_path / "e")]) == 0
+    alerts = yaml.safe_load((tmp_path / "e" / "hubsense-alerts.yml").read_text())
+    exprs = [r["expr"] for r in alerts["groups"][0]["rules"]]
+    assert any('hubsense_setting{name="low_battery_pct"} != 25' in e for e in exprs)
