@@ -3,17 +3,19 @@
 Collector numbers come from a ``metrics_source`` callable returning the collector's stats
 dict (``Collector.stats()`` plus adapter counters): in one process (tests, demo) pass
 ``collector.stats``; in production the API reads the file the collector writes
-(``collector_stats_file``, see ``hubsense.statsfile``). Desk states are computed from the
-store as the live view does, so "offline" means the same thing on dashboards and in
-alerts. Rendering uses ``prometheus_client`` (its own registry per app, never the global
-one) for the exposition format and its escaping.
+(``collector_stats_file``, see ``hubsense.statsfile``). Desk states and the desks that
+need attention come from the query layer (``hubsense.query.attention``, the dashboards'
+"needs attention" list), so "offline", "low battery" and "stuck" mean the same thing on
+the pages and in the alert rules (``hubsense.alerting``, docs/alerting.md). Rendering
+uses ``prometheus_client`` (its own registry per app, never the global one) for the
+exposition format and its escaping.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
@@ -21,7 +23,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from hubsense.alerting import SETTINGS_EXPORTED
 from hubsense.config import Settings
+from hubsense.metrics import StuckRun
+from hubsense.query.attention import HubAttention, region_attention, stuck_now
+from hubsense.query.context import QueryContext
 from hubsense.registry import Registry
 from hubsense.statsfile import read_stats
 from hubsense.store.base import Store, StoreError
@@ -69,6 +75,7 @@ class HubsenseCollector(Collector):
         self.clock = clock
         self.source = source
         self.webhook_counts = webhook_counts
+        self._stuck_cache: tuple[int | None, tuple[StuckRun, ...]] = (None, ())
 
     def _stats(self) -> Mapping[str, object]:
         if self.source is not None:
@@ -182,31 +189,26 @@ class HubsenseCollector(Collector):
             )
         yield ignored
 
+    def _stuck(self, ctx: QueryContext) -> tuple[StuckRun, ...]:
+        """Today's stuck runs, remade at most every ``rollup_refresh_s``: they come from
+        rollups that are not recomputed more often, and a scrape every few seconds must
+        not analyse the region each time."""
+        made_ns, runs = self._stuck_cache
+        age_ns = None if made_ns is None else ctx.now_ns - made_ns
+        # A clock set back (an injected one) also remakes them.
+        if age_ns is None or not 0 <= age_ns < self.settings.rollup_refresh_s * 1e9:
+            runs = stuck_now(ctx)
+            self._stuck_cache = (ctx.now_ns, runs)
+        return runs
+
     def _desk_metrics(self) -> Iterator[Metric]:
-        now = self.clock()
-        offline_ns = int(self.settings.offline_after_s * 1e9)
-        since = now - int(self.settings.live_lookback_s * 1e9)
-        desks = GaugeMetricFamily(
-            "hubsense_desks",
-            "Desks by state as the live view shows them (offline: silent longer than "
-            "offline_after_s; unknown: never heard from within live_lookback_s).",
-            labels=["hub", "state"],
-        )
+        """Desks by state per hub, and per desk only what an alert needs: the desks that
+        need attention (``hubsense.query.attention``, the dashboards' list), never a desk's
+        occupancy."""
+        ctx = QueryContext(self.store, self.registry, self.settings, self.clock())
         store_up = GaugeMetricFamily("hubsense_store_up", "1 if the store answered.")
         try:
-            for hub in self.registry.hubs.values():
-                latest = self.store.latest(hub.id, since)
-                counts: Counter[str] = Counter()
-                for desk in hub.desks:
-                    event = latest.get(desk.id)
-                    if event is None:
-                        counts["unknown"] += 1
-                    elif now - event.time_ns > offline_ns:
-                        counts["offline"] += 1
-                    else:
-                        counts["occupied" if event.occupied else "free"] += 1
-                for state in ("occupied", "free", "offline", "unknown"):
-                    desks.add_metric([hub.id, state], float(counts[state]))
+            hubs = region_attention(ctx, stuck=self._stuck(ctx))
         except StoreError as exc:
             log.warning("metrics: store unavailable: %s", exc)
             store_up.add_metric([], 0.0)
@@ -214,7 +216,67 @@ class HubsenseCollector(Collector):
             return
         store_up.add_metric([], 1.0)
         yield store_up
-        yield desks
+        yield from attention_metrics(self.settings, hubs)
+
+
+def attention_metrics(settings: Settings, hubs: Sequence[HubAttention]) -> Iterator[Metric]:
+    """The metric families of the hubs' live states and attention items (docs/alerting.md
+    lists them with their cardinality)."""
+    desks = GaugeMetricFamily(
+        "hubsense_desks",
+        "Desks by state as the live view shows them (offline: silent longer than "
+        "offline_after_s; unknown: never heard from within live_lookback_s).",
+        labels=["hub", "state"],
+    )
+    is_open = GaugeMetricFamily(
+        "hubsense_hub_open", "1 while the hub is within its opening hours.", labels=["hub"]
+    )
+    silent = GaugeMetricFamily(
+        "hubsense_hub_silent",
+        "1 while the hub is open and none of its desks was heard within offline_after_s.",
+        labels=["hub"],
+    )
+    offline = GaugeMetricFamily(
+        "hubsense_desk_offline_seconds",
+        "Seconds since an offline desk was last heard, only for desks offline while their "
+        "hub is open (never heard: live_lookback_s, at least that long).",
+        labels=["hub", "desk"],
+    )
+    battery = GaugeMetricFamily(
+        "hubsense_desk_low_battery_percent",
+        "Last reported battery of desks at or below low_battery_pct (only those desks).",
+        labels=["hub", "desk"],
+    )
+    stuck = GaugeMetricFamily(
+        "hubsense_desk_stuck_since_timestamp_seconds",
+        "Start (local midnight of the first day, Unix time) of a stuck run still holding, "
+        "by rule (occupied, unchanged); only stuck desks.",
+        labels=["hub", "desk", "rule"],
+    )
+    for h in hubs:
+        for state in ("occupied", "free", "offline", "unknown"):
+            desks.add_metric([h.hub, state], float(h.live.counts.of(state)))
+        is_open.add_metric([h.hub], float(h.open_now))
+        silent.add_metric([h.hub], float(h.silent))
+        for item in h.items:
+            if item.kind == "offline":
+                never = item.offline_s is None
+                seconds = settings.live_lookback_s if never else item.offline_s
+                offline.add_metric([h.hub, item.desk], float(seconds or 0.0))
+            elif item.kind == "low_battery" and item.battery is not None:
+                battery.add_metric([h.hub, item.desk], float(item.battery))
+            elif item.kind == "stuck" and item.stuck and item.stuck_start is not None:
+                stuck.add_metric([h.hub, item.desk, item.stuck], item.stuck_start.timestamp())
+    yield from (desks, is_open, silent, offline, battery, stuck)
+    thresholds = GaugeMetricFamily(
+        "hubsense_setting",
+        "The thresholds this API judges desks by; the alert rules were generated for "
+        "given values (HubsenseRulesOutOfDate compares them).",
+        labels=["name"],
+    )
+    for name in SETTINGS_EXPORTED:
+        thresholds.add_metric([name], float(getattr(settings, name)))
+    yield thresholds
 
 
 @router.get("/metrics", include_in_schema=False)

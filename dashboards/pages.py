@@ -24,10 +24,11 @@ from starlette.types import Scope
 from api.deps import QueryContextDep, RegistryDep, SettingsDep
 from api.errors import status_of
 from api.models import LiveOut
+from dashboards.attention import attention_html
 from dashboards.i18n import choose_lang, tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
 from dashboards.overview import region_groups
-from dashboards.render import Ctx, hub_page, not_found_page, overview_page
+from dashboards.render import Ctx, hub_page, hub_path, not_found_page, overview_page
 from dashboards.usage import (
     API_PATHS,
     OverviewAnalytics,
@@ -37,6 +38,8 @@ from dashboards.usage import (
     may_read,
 )
 from dashboards.usage_render import compare_page, explorer_page
+from hubsense.calendar import from_ns
+from hubsense.query.attention import HubAttention, region_attention
 from hubsense.query.compare import comparison
 from hubsense.query.context import QueryContext
 from hubsense.query.errors import QueryError
@@ -108,6 +111,26 @@ def read_live(ctx: QueryContext, hub: Hub) -> dict[str, Any] | None:
         return None
 
 
+def read_attention(ctx: Ctx, ask: QueryContext, hubs: list[Hub] | None = None) -> str:
+    """The needs-attention section of ``hubs`` (default: all), by the same rules as the
+    alerts (``hubsense.query.attention``); a store that does not answer says so."""
+    chosen = list(ask.registry.hubs.values()) if hubs is None else hubs
+    found: tuple[HubAttention, ...] | None
+    try:
+        found = region_attention(ask, chosen)
+    except StoreError as exc:
+        log.warning("needs-attention list unavailable: %s", exc)
+        found = None
+    return attention_html(
+        ctx.lang,
+        found,
+        names={h.id: h.name for h in chosen},
+        links={h.id: ctx.href(hub_path(h.id)) for h in chosen},
+        zones={h.id: h.tz for h in chosen},
+        now=from_ns(ask.now_ns),
+    )
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> HTMLResponse:
     ctx = _ctx(request, lang)
@@ -121,6 +144,7 @@ def overview(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> 
             live_urls={h: _live_url(request, ctx, h) for h in registry.hubs},
             store_error=any(v is None for v in lives.values()),
             analytics=read_overview_analytics(request.scope, ask),
+            attention=read_attention(ctx, ask),
         )
     )
 
@@ -169,6 +193,7 @@ def hub_view(
             fetch_failed=live is None,
             offline_after_s=settings.offline_after_s,
             live_url=_live_url(request, ctx, found.id),
+            attention=read_attention(ctx, ask, [found]),
         )
     )
 

@@ -270,7 +270,10 @@ def overview_page(
     live_urls: Mapping[str, str],
     store_error: bool,
     analytics: OverviewAnalytics | None = None,
+    attention: str = "",
 ) -> str:
+    """The region overview; ``attention`` is the needs-attention section's HTML
+    (``dashboards.attention``)."""
     lang = ctx.lang
     analytics = analytics or OverviewAnalytics("error")
     occupied, total = region_totals(groups)
@@ -327,6 +330,7 @@ aria-labelledby="muni-{esc(group.id)}">
 <p class="region-now">{region_now}</p>
 {_analytics_intro(ctx, analytics)}
 {banner}
+{attention}
 <div class="overview-layout">
 <nav class="hub-index" aria-labelledby="hub-index-title">
 <h2 id="hub-index-title">{esc(tr(lang, "hubs_by_municipality"))}</h2>
@@ -440,9 +444,11 @@ def hub_page(
     fetch_failed: bool,
     offline_after_s: float,
     live_url: str,
+    attention: str = "",
 ) -> str:
     """The live hub view. ``fetch_failed``: the live state could not be read now (the page
-    still renders, every desk unknown, with the banner shown; the script retries)."""
+    still renders, every desk unknown, with the banner shown; the script retries).
+    ``attention``: the needs-attention section's HTML (``dashboards.attention``)."""
     lang = ctx.lang
     tz = ZoneInfo(timezone)
     minutes = fmt_int(round(offline_after_s / 60), lang)
@@ -511,6 +517,7 @@ def hub_page(
 <section class="counts" aria-label="{esc(tr(lang, "occupancy_now"))}" aria-live="polite">
 {counts_html}
 </section>
+{attention}
 <div class="live-layout">
 <div class="floor">
 {zones_html}

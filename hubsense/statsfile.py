@@ -14,6 +14,11 @@ import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Final
+
+WRITE_EVERY_S: Final = 5.0
+"""The collector rewrites the file this often (and logs its stats once a minute); the
+alert rules call the numbers stale well after it (``hubsense.alerting``)."""
 
 
 def write_stats(path: Path, stats: Mapping[str, object], now_s: float | None = None) -> None:

@@ -24,7 +24,6 @@ from hubsense.registry import Registry, RegistryError, load_registry
 from hubsense.store import Store, StoreError, open_store
 
 log = logging.getLogger("hubsense")
-STATS_EVERY_S = 5.0  # the collector's stats file is this fresh; logged once a minute
 
 
 def _redacted(url: str) -> str:
@@ -36,6 +35,8 @@ def _redacted(url: str) -> str:
         return url
     netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -83,6 +84,7 @@ def _stop_on_signals(stop: threading.Event) -> None:
 def cmd_collector(args: argparse.Namespace) -> int:
     from collector import Collector
     from collector.adapters import adapter_stats, load_adapters
+    from hubsense.statsfile import WRITE_EVERY_S as STATS_EVERY_S
     from hubsense.statsfile import write_stats
 
     settings = _settings(args)
@@ -280,6 +282,24 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alert_rules(args: argparse.Namespace) -> int:
+    from hubsense.alerting import render, rule_files
+
+    # --defaults: the committed deploy/prometheus/rules/ (a test compares them)
+    settings = Settings.model_construct() if args.defaults else _settings(args)
+    files = rule_files(settings)
+    if args.out is None:
+        for name, doc in files.items():
+            print(f"# --- {name}\n{render(doc)}", end="")
+        return 0
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, doc in files.items():
+        (out / name).write_text(render(doc), encoding="utf-8")
+        print(f"wrote {out / name}", file=sys.stderr)
+    return 0
+
+
 def cmd_keys(args: argparse.Namespace) -> int:
     from hubsense import keys
 
@@ -421,6 +441,15 @@ def build_parser() -> argparse.ArgumentParser:
     from launch.planning_cli import add_parser as add_planning_parser
 
     add_planning_parser(sub, common)  # hubsense planning import|report
+
+    rules = sub.add_parser(
+        "alert-rules", help="Prometheus alerting and recording rules for these settings"
+    )
+    rules.add_argument("--out", help="write the rule files into this directory (else print)")
+    rules.add_argument(
+        "--defaults", action="store_true", help="for the default settings (ignore env and file)"
+    )
+    rules.set_defaults(func=cmd_alert_rules)
 
     cfg = common(sub.add_parser("config", help="show the effective configuration"))
     cfg.add_argument("--markdown", action="store_true", help="print the settings table")

@@ -123,3 +123,76 @@ def test_without_collector_numbers_metrics_still_answer(registry, sqlite_store, 
     got = samples(TestClient(app).get("/metrics").text)
     assert got[("hubsense_collector_stats_available", ())] == 0
     assert ("hubsense_messages_received_total", ()) not in got
+
+
+def test_per_desk_series_only_for_desks_that_need_attention(registry, sqlite_store):
+    """The attention families carry exactly the needs-attention list's desks (one
+    definition), and no family carries a desk's occupancy."""
+    from hubsense.query.attention import region_attention
+    from hubsense.query.context import QueryContext
+
+    def at(desk: str, age_s: int, occupied: bool, battery: int | None) -> PresenceEvent:
+        sensor = f"svenstavik-{desk}"
+        t = NOW_NS - age_s * 10**9
+        return PresenceEvent("berg", "svenstavik", desk, sensor, 1, t, occupied, False, battery)
+
+    sqlite_store.write(
+        [at("a01", 60, True, 90), at("a02", 3600, False, 80), at("a03", 30, False, 12)], []
+    )
+    settings = Settings(auth_enabled=False)
+    app = create_app(settings, registry, sqlite_store, clock=lambda: NOW_NS)
+    got = samples(TestClient(app).get("/metrics").text)
+    # 10:00 on a Wednesday in Svenstavik: open.
+    assert got[("hubsense_hub_open", (("hub", "svenstavik"),))] == 1
+    assert got[("hubsense_hub_silent", (("hub", "svenstavik"),))] == 0
+    desk = lambda d: (("desk", d), ("hub", "svenstavik"))  # noqa: E731
+    assert got[("hubsense_desk_offline_seconds", desk("a02"))] == 3600
+    assert got[("hubsense_desk_low_battery_percent", desk("a03"))] == 12
+    assert ("hubsense_desk_offline_seconds", desk("a01")) not in got
+    # Every hub's other desks were never heard: listed offline for at least live_lookback_s.
+    assert got[("hubsense_desk_offline_seconds", desk("a04"))] == settings.live_lookback_s
+    ctx = QueryContext(sqlite_store, registry, settings, NOW_NS)
+    expected = {(i.hub, i.desk, i.kind) for h in region_attention(ctx) for i in h.items}
+    kinds = {
+        "hubsense_desk_offline_seconds": "offline",
+        "hubsense_desk_low_battery_percent": "low_battery",
+        "hubsense_desk_stuck_since_timestamp_seconds": "stuck",
+    }
+    exported = {
+        (dict(labels)["hub"], dict(labels)["desk"], kinds[name])
+        for name, labels in got
+        if name in kinds
+    }
+    assert exported == expected
+    assert all("desk" not in dict(labels) for name, labels in got if name not in kinds)
+    assert got[("hubsense_setting", (("name", "low_battery_pct"),))] == 20
+    assert got[("hubsense_setting", (("name", "offline_after_s"),))] == 900
+
+
+def test_every_metric_the_rules_read_is_exposed(registry, sqlite_store):
+    """The rules name metrics as /metrics spells them (counters with ``_total``): each
+    ``hubsense_*`` name in an alerting or recording rule is in a real scrape."""
+    import re
+
+    from hubsense.alerting import AlertTimings, alert_rules, recording_rules
+
+    sqlite_store.write(
+        [PresenceEvent("berg", "svenstavik", "a01", "svenstavik-a01", 1, NOW_NS, True, False, 5)],
+        [],
+    )
+    stats = {**STATS, "stats_age_s": 1.0, "write_retries": 0, "refused_events": 0}
+    app = create_app(
+        Settings(auth_enabled=False),
+        registry,
+        sqlite_store,
+        clock=lambda: NOW_NS,
+        metrics_source=lambda: stats,
+    )
+    exposed = {name for name, _ in samples(TestClient(app).get("/metrics").text)}
+    t = AlertTimings()
+    exprs = [a.expr for a in alert_rules(Settings(), t)] + [r.expr for r in recording_rules(t)]
+    used = {m for e in exprs for m in re.findall(r"\bhubsense_[a-z_]+", e)}
+    # Stuck desks are exported only when there is one; the family is declared all the same.
+    stuck = "hubsense_desk_stuck_since_timestamp_seconds"
+    assert used - exposed == {stuck}
+    assert f"# TYPE {stuck} gauge" in TestClient(app).get("/metrics").text
