@@ -263,7 +263,9 @@ class DailyUse:
         if verdict is None:
             return cls()
         return cls(
-            used=verdict == "used", unused=verdict == "unused", undecided=verdict == "undecided"
+            used=int(verdict == "used"),
+            unused=int(verdict == "unused"),
+            undecided=int(verdict == "undecided"),
         )
 
     @classmethod

@@ -82,12 +82,12 @@ from hubsense.store.base import (
     check_rollups,
 )
 from hubsense.store.rollup_rows import (
-    DESK_DAY_SUMS,
+    add_sums,
     desk_day_from,
     desk_day_values,
     group_day_from,
     group_day_values,
-    totals_from,
+    totals_of,
 )
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ SLOT = "rollup_slot"
 ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT)
 _WRITE_CHUNK = 5000
 _READ_CHUNK_NS = 31 * 86400 * 1_000_000_000
+_GROUPED_READ_CHUNK_NS = 366 * 86400 * 1_000_000_000
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 _DESK_FILTER_MAX = 50  # more desks than this: read the hub's rows and keep theirs here
 
@@ -894,13 +895,17 @@ class InfluxStore:
         select: str = "*",
         group_by: str = "",
     ) -> list[dict[str, Any]]:
-        """Rows of a rollup measurement of ``hub`` in the range, read in chunks of at most
-        31 days (so no answer grows without bound); ``where`` adds conditions (quoted)."""
+        """Rows of a rollup measurement of ``hub`` in the range; ``where`` adds conditions
+        (quoted). Read in chunks of at most 31 days, so that no series of the answer grows
+        past the server's max-row-limit; grouped by a tag (each series then holds a row per
+        day at most), a year at a time: a query costs InfluxDB per series and field, so
+        fewer, longer ones are cheaper."""
         cond = f"{quote_ident('hub')} = {quote_literal(hub)}" + (f" AND ({where})" if where else "")
+        chunk = _GROUPED_READ_CHUNK_NS if group_by else _READ_CHUNK_NS
         rows: list[dict[str, Any]] = []
         t = start_ns
         while t < end_ns:
-            u = min(end_ns, t + _READ_CHUNK_NS)
+            u = min(end_ns, t + chunk)
             q = (
                 f"SELECT {select} FROM {quote_ident(measurement)} WHERE {cond} "
                 f"AND time >= {_time_literal(t)} AND time < {_time_literal(u)}{group_by}"
@@ -917,7 +922,10 @@ class InfluxStore:
             if not desks:
                 return []
             where = " OR ".join(f"{quote_ident('desk')} = {quote_literal(d)}" for d in desks)
-        rows = self._rollup_rows(DESK_DAY, hub, start_ns, end_ns, where)
+        # (by desk: each series then holds at most a chunk's days, under max-row-limit)
+        rows = self._rollup_rows(
+            DESK_DAY, hub, start_ns, end_ns, where, group_by=f" GROUP BY {quote_ident('desk')}"
+        )
         wanted = None if desks is None else set(desks)
         out = [
             desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
@@ -928,29 +936,49 @@ class InfluxStore:
         return out
 
     def desk_day_totals(self, hub: str, start_ns: int, end_ns: int) -> dict[str, DeskTotals]:
-        select = ", ".join(
-            [f"SUM({quote_ident(c)}) AS {quote_ident(c)}" for c in DESK_DAY_SUMS]
-            + [f"COUNT({quote_ident('open_ns')}) AS {quote_ident('rows')}"]
-        )
+        # The rows' one ``sums`` field, added up here: InfluxDB 1.x's SUM over nine fields
+        # takes longer than reading them (a cursor per field and series).
         group_by = f" GROUP BY {quote_ident('desk')}"
-        out: dict[str, DeskTotals] = {}
-        rows = self._rollup_rows(DESK_DAY, hub, start_ns, end_ns, select=select, group_by=group_by)
+        sums: dict[str, list[int]] = {}
+        rows = self._rollup_rows(
+            DESK_DAY, hub, start_ns, end_ns, select=quote_ident("sums"), group_by=group_by
+        )
         for r in rows:
-            desk = str(r["desk"])
-            part = totals_from(r, int(r.get("rows") or 0))
-            out[desk] = out[desk] + part if desk in out else part
-        return out
+            text = r.get("sums")
+            if text:
+                add_sums(sums.setdefault(str(r["desk"]), [0] * 10), str(text))
+        return {desk: totals_of(acc) for desk, acc in sums.items()}
 
     def flagged_desk_days(
         self, hub: str, start_ns: int, end_ns: int, min_idle_open_days: int
     ) -> list[DeskDayRollup]:
+        # First which desks and days, reading only the two fields the condition needs (a
+        # query costs a cursor per field and series, and the condition visits every row),
+        # then those desks' rows between their first and last hit, whole.
         where = f"{quote_ident('day_stuck_ns')} > 0"
         if min_idle_open_days > 0:
             where += f" OR {quote_ident('idle_open_days')} >= {int(min_idle_open_days)}"
-        out = [
-            desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
-            for r in self._rollup_rows(DESK_DAY, hub, start_ns, end_ns, where)
-        ]
+        desk = quote_ident("desk")
+        hits = self._rollup_rows(
+            DESK_DAY,
+            hub,
+            start_ns,
+            end_ns,
+            where,
+            select=f"{quote_ident('day_stuck_ns')}, {quote_ident('idle_open_days')}",
+            group_by=f" GROUP BY {desk}",
+        )
+        spans: dict[str, tuple[int, int]] = {}
+        for r in hits:
+            t, d = int(r["time"]), str(r["desk"])
+            lo, hi = spans.get(d, (t, t))
+            spans[d] = (min(lo, t), max(hi, t))
+        out: list[DeskDayRollup] = []
+        for d, (lo, hi) in sorted(spans.items()):
+            rows = self._rollup_rows(
+                DESK_DAY, hub, lo, hi + 1, f"{desk} = {quote_literal(d)} AND ({where})"
+            )
+            out += [desk_day_from(str(r["hub"]), d, int(r["time"]), r) for r in rows]
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
 
@@ -969,10 +997,10 @@ class InfluxStore:
         self, hub: str, start_ns: int, end_ns: int, group: str | None = None
     ) -> list[GroupDayRollup]:
         where = "" if group is None else f"{quote_ident('group')} = {quote_literal(group)}"
-        out = [
-            group_day_from(str(r["hub"]), str(r["group"]), int(r["time"]), r)
-            for r in self._rollup_rows(GROUP_DAY, hub, start_ns, end_ns, where)
-        ]
+        rows = self._rollup_rows(
+            GROUP_DAY, hub, start_ns, end_ns, where, group_by=f" GROUP BY {quote_ident('group')}"
+        )
+        out = [group_day_from(str(r["hub"]), str(r["group"]), int(r["time"]), r) for r in rows]
         out.sort(key=lambda r: (r.day_start_ns, r.group))
         return out
 

@@ -45,8 +45,9 @@ DESK_DAY_FIELDS: tuple[tuple[str, FieldType], ...] = (
     ("undecided", "int"),
     ("idle_since", "text"),  # ISO date, "" when not idle
     ("idle_open_days", "int"),
+    ("sums", "text"),  # the DESK_DAY_SUMS values, comma-separated (``sums_text``)
 )
-"""Added in version 3 (absent from older rows): used … idle_open_days."""
+"""Added in version 3 (absent from older rows): used … sums."""
 
 DESK_DAY_SUMS: tuple[str, ...] = (
     "open_ns",
@@ -59,7 +60,10 @@ DESK_DAY_SUMS: tuple[str, ...] = (
     "undecided",
     "flickers",
 )
-"""Summed per desk over a range: ``DeskTotals`` (plus the number of rows)."""
+"""Summed per desk over a range: ``DeskTotals`` (plus the number of rows). They are also
+stored together in one text field, ``sums``: InfluxDB 1.x reads a field of a series as a
+cursor of its own, so one field instead of nine makes a year of a hub's desks several times
+cheaper to read (and its ``SUM`` is slower still than reading the rows)."""
 
 GROUP_DAY_FIELDS: tuple[tuple[str, FieldType], ...] = (
     ("day", "text"),
@@ -116,7 +120,30 @@ def desk_day_values(r: DeskDayRollup) -> dict[str, int | str]:
         "undecided": int(r.use == "undecided"),
         "idle_since": r.idle_since.isoformat() if r.idle_since else "",
         "idle_open_days": r.idle_open_days,
+        "sums": sums_text(DeskTotals.of(r)),
     }
+
+
+def sums_text(t: DeskTotals) -> str:
+    """The ``DESK_DAY_SUMS`` of ``t`` as stored in a row's ``sums`` field."""
+    time, use = t.time, t.use
+    return (
+        f"{time.open_ns},{time.occupied_ns},{time.free_ns},{time.offline_ns},{time.stuck_ns},"
+        f"{int(use.used)},{int(use.unused)},{int(use.undecided)},{t.flickers}"
+    )
+
+
+def add_sums(acc: list[int], text: str) -> None:
+    """Add a row's ``sums`` field to ``acc`` (the nine sums and the rows, as
+    ``totals_of`` reads them): plain integers, as a year of a region is 180,000 rows."""
+    for i, v in enumerate(text.split(",")):
+        acc[i] += int(v)
+    acc[9] += 1
+
+
+def totals_of(acc: list[int]) -> DeskTotals:
+    o, oc, f, off, st, u, n, x, fl, rows = acc
+    return DeskTotals(DeskTime(o, oc, f, off, st), DailyUse(u, n, x), fl, rows)
 
 
 def _int(v: object) -> int:
