@@ -9,9 +9,8 @@ process, authentication off so one client sees every page; the access checks cos
 same for every page and are measured by the API benchmark). Time = request sent to last
 byte received, on loopback (httpx): the server's time plus well under a millisecond.
 
-The pages ask for the periods a user would: the utilisation explorer (a municipality, a
-hub; the region is the comparison page) and the comparison over the benchmarked 12
-months, the overview and the planning page with their defaults (the last 30 and 90 days up
+The pages ask for the periods a user would: the utilisation explorer (the region, a
+municipality, a hub) and the comparison over the benchmarked 12 months, the overview and the planning page with their defaults (the last 30 and 90 days up
 to today). The backfill reaches today, as the collector's rollup updater keeps a live
 system's rollups; today's rows are recomputed on the first request, as they are live.
 """
@@ -57,6 +56,7 @@ def pages(registry: Any, first: str, end: str) -> list[tuple[str, str]]:
     return [
         ("overview /", "/"),
         (f"hub live /hubs/{hub.id}", f"/hubs/{hub.id}"),
+        ("explorer region, 12 months", explorer(scope="region")),
         ("explorer municipality berg, 12 months", explorer(scope="municipality", id="berg")),
         (f"explorer hub {hub.id}, 12 months", explorer(scope="hub", id=hub.id)),
         ("compare, 12 months", "/compare?" + urlencode(year)),

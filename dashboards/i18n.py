@@ -109,6 +109,7 @@ SV: Final[dict[str, str]] = {
     "explorer_lead": "Hur mycket platserna har använts och hur många platser som behövs enligt "
     "mätningarna. Måtten definieras i docs/metrics.md.",
     "form_area": "Område",
+    "form_region": "Hela regionen ({name})",
     "form_municipalities": "Kommuner",
     "form_hubs": "Hubbar",
     "form_from": "Från",
@@ -250,6 +251,7 @@ EN: Final[dict[str, str]] = {
     "explorer_lead": "How much the desks have been used and how many desks the measurements "
     "say are needed. The metrics are defined in docs/metrics.md.",
     "form_area": "Area",
+    "form_region": "The whole region ({name})",
     "form_municipalities": "Municipalities",
     "form_hubs": "Hubs",
     "form_from": "From",

@@ -249,11 +249,12 @@ def utilisation_view(
     from_: FromQuery = None,
     to: ToQuery = None,
 ) -> HTMLResponse:
-    """Utilisation of a municipality or hub over a period: daily series, hour × weekday
-    profile, daily peaks against the desks, hubs, desk ranking, report download."""
+    """Utilisation of the region, a municipality or a hub over a period: daily series,
+    hour × weekday profile, daily peaks against the desks, hubs, desk ranking, report
+    download."""
     ctx = _ctx(request, lang)
     registry = ask.registry
-    munis, hubs = areas(registry)
+    offered = areas(registry)
     raw = _raw_period(from_, to)
     chosen = None
     try:
@@ -262,15 +263,14 @@ def utilisation_view(
         ex = explore(ask, chosen, asked, desks_allowed=may_read(request.scope, API_PATHS["desks"]))
     except QueryError as exc:
         page = explorer_page(
-            ctx, munis=munis, hubs=hubs, chosen=chosen, raw=raw, ex=None, problems=[str(exc)]
+            ctx, areas=offered, chosen=chosen, raw=raw, ex=None, problems=[str(exc)]
         )
         return _html(page, status_of(exc))
     except StoreError as exc:
         log.warning("utilisation page: store unavailable: %s", exc)
         page = explorer_page(
             ctx,
-            munis=munis,
-            hubs=hubs,
+            areas=offered,
             chosen=chosen,
             raw=raw,
             ex=None,
@@ -280,8 +280,7 @@ def utilisation_view(
     return _html(
         explorer_page(
             ctx,
-            munis=munis,
-            hubs=hubs,
+            areas=offered,
             chosen=chosen,
             raw=raw,
             ex=ex,

@@ -25,7 +25,8 @@ from hubsense.query.period import Period
 from hubsense.query.profile import HourWeekdayProfile, profile
 from hubsense.query.ranking import DeskRanking, ranking
 from hubsense.query.scope import resolve_scope
-from hubsense.query.utilisation import Utilisation, utilisation
+from hubsense.query.summary import ScopeSummary
+from hubsense.query.utilisation import Utilisation, hub_summaries, utilisation
 from hubsense.registry import Registry
 
 API_PATHS: Final = {
@@ -39,7 +40,7 @@ API_PATHS: Final = {
 """The API routes answering the same questions (their access rules decide what a page may
 show)."""
 
-PAGE_SCOPES: Final = ("municipality", "hub")
+PAGE_SCOPES: Final = ("region", "municipality", "hub")
 """What the explorer can show."""
 RANK_LIMIT: Final = 5
 """Desks in each of the explorer's most-used and least-used lists."""
@@ -88,13 +89,13 @@ class OverviewAnalytics:
 
 @dataclass(frozen=True, slots=True)
 class Area:
-    """A municipality or hub the explorer can show."""
+    """The region, a municipality or a hub: what the explorer can show."""
 
-    kind: str  # "municipality" or "hub"
-    id: str
+    kind: str  # "region", "municipality" or "hub"
+    id: str  # "" for the region
     name: str
-    municipality: str  # the municipality id (itself, for a municipality)
-    municipality_name: str
+    municipality: str | None  # the municipality id (itself, for one; None: the region)
+    municipality_name: str  # (the region's name, for the region)
 
     @property
     def value(self) -> str:
@@ -105,13 +106,30 @@ class Area:
     def scope(self) -> Scope:
         if self.kind == "hub":
             return Scope("hub", self.id, hub=self.id)
+        if self.kind == "region":
+            return Scope("region", "")
         return Scope("municipality", self.id)
 
 
-def areas(registry: Registry) -> tuple[list[Area], list[Area]]:
-    """(municipalities, hubs) in Swedish alphabetical order (hubs by municipality, name)."""
+def region_area(registry: Registry) -> Area:
+    return Area("region", "", registry.region, None, registry.region)
+
+
+@dataclass(frozen=True, slots=True)
+class Areas:
+    """What the explorer's form offers: the region, its municipalities and its hubs."""
+
+    region: Area
+    municipalities: list[Area]
+    hubs: list[Area]
+
+
+def areas(registry: Registry) -> Areas:
+    """The region, then municipalities in Swedish alphabetical order, and hubs by
+    municipality and name."""
     munis = sorted(registry.municipalities.values(), key=lambda m: swedish_key(m.name))
-    return (
+    return Areas(
+        region_area(registry),
         [Area("municipality", m.id, m.name, m.id, m.name) for m in munis],
         [
             Area("hub", h, registry.hubs[h].name, m.id, m.name)
@@ -128,11 +146,13 @@ def choose_area(registry: Registry, scope: str | None, ident: str | None, area: 
     if area and not scope and not ident:
         scope, _, ident = area.partition(":")
     if not scope and not ident:
-        first = areas(registry)[0]
+        first = areas(registry).municipalities
         if not first:
             raise NotFound("the registry has no municipality")
         return first[0]
-    resolved = resolve_scope(registry, scope or "", ident, PAGE_SCOPES)
+    resolved = resolve_scope(registry, scope or "", ident or None, PAGE_SCOPES)
+    if resolved.kind == "region":
+        return region_area(registry)
     if resolved.kind == "hub":
         hub = registry.hubs[resolved.id]
         muni = registry.municipalities[hub.municipality]
@@ -151,6 +171,7 @@ class Exploration:
     capacity: CapacityNeed | None  # None: a municipality without hubs
     profile: HourWeekdayProfile | None
     dailies: list[DailySeries]  # one per hub
+    hub_summaries: dict[str, ScopeSummary]  # each hub's figures, by hub id
     most_used: DeskRanking | None  # None: not allowed for this caller
     least_used: DeskRanking | None
 
@@ -165,9 +186,8 @@ def explore(ctx: QueryContext, area: Area, period: Period, *, desks_allowed: boo
     if area.kind == "hub":
         hub_ids = [area.id]
     else:
-        hub_ids = sorted(
-            reg.municipalities[area.id].hubs, key=lambda h: swedish_key(reg.hubs[h].name)
-        )
+        hubs = reg.hubs if area.kind == "region" else reg.municipalities[area.id].hubs
+        hub_ids = sorted(hubs, key=lambda h: swedish_key(reg.hubs[h].name))
     has_hubs = bool(hub_ids)
     ranked = desks_allowed and has_hubs
     return Exploration(
@@ -177,6 +197,7 @@ def explore(ctx: QueryContext, area: Area, period: Period, *, desks_allowed: boo
         capacity=capacity(ctx, scope, period) if has_hubs else None,
         profile=profile(ctx, scope, period) if has_hubs else None,
         dailies=hub_dailies(ctx, scope, hub_ids, period),
+        hub_summaries={s.scope.id: s for s in hub_summaries(ctx, scope, hub_ids, period)},
         most_used=ranking(ctx, scope, period, "desc", RANK_LIMIT) if ranked else None,
         least_used=ranking(ctx, scope, period, "asc", RANK_LIMIT) if ranked else None,
     )

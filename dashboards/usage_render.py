@@ -20,7 +20,7 @@ from dashboards.figures import (
 )
 from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
 from dashboards.render import Ctx, _plotly_version, esc, json_block, page
-from dashboards.usage import Area, Exploration
+from dashboards.usage import Area, Areas, Exploration
 from hubsense.query.compare import Comparison
 from hubsense.query.period import Period
 from hubsense.query.ranking import DeskRanking
@@ -136,25 +136,27 @@ def _int_cell(value: int | None, field: str, lang: str, note: str = "") -> str:
 
 def _area_form(
     ctx: Ctx,
-    munis: Sequence[Area],
-    hubs: Sequence[Area],
+    offered: Areas,
     chosen: Area | None,
     raw: Mapping[str, str],
     period: Period | None,
 ) -> str:
     lang = ctx.lang
+    munis, hubs, region = offered.municipalities, offered.hubs, offered.region
     names = {m.id: m.name for m in munis}
 
     def option(a: Area, text: str) -> str:
         selected = " selected" if chosen is not None and a.value == chosen.value else ""
         return f'<option value="{esc(a.value)}"{selected}>{esc(text)}</option>'
 
+    region_opt = option(region, tr(lang, "form_region", name=region.name))
     muni_opts = "".join(option(m, m.name) for m in munis)
-    hub_opts = "".join(option(h, f"{h.name} ({names.get(h.municipality, '')})") for h in hubs)
+    hub_opts = "".join(option(h, f"{h.name} ({names.get(h.municipality or '', '')})") for h in hubs)
     return f"""<form class="usage-form" id="usage-form" method="get" \
 action="{esc(ctx.root + EXPLORER_PATH)}">
 <label for="f-area">{esc(tr(lang, "form_area"))}</label>
 <select id="f-area" name="area">
+{region_opt}
 <optgroup label="{esc(tr(lang, "form_municipalities"))}">{muni_opts}</optgroup>
 <optgroup label="{esc(tr(lang, "form_hubs"))}">{hub_opts}</optgroup>
 </select>
@@ -254,9 +256,7 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
     if ex.capacity is None:
         return ""
     caps = {h.hub: h for h in ex.capacity.hubs}
-    summaries = {b.scope.id: b for b in ex.utilisation.breakdown}
-    if ex.area.kind == "hub":
-        summaries = {ex.area.id: ex.utilisation.summary}
+    summaries = ex.hub_summaries
     p90 = tr(
         lang,
         "at_service_level",
@@ -347,8 +347,7 @@ aria-labelledby="{esc(element_id)}-title">
 def explorer_page(
     ctx: Ctx,
     *,
-    munis: Sequence[Area],
-    hubs: Sequence[Area],
+    areas: Areas,
     chosen: Area | None,
     raw: Mapping[str, str],
     ex: Exploration | None,
@@ -363,7 +362,7 @@ def explorer_page(
     parts = [
         f"<h1>{esc(title)}</h1>",
         f'<p class="subtitle">{esc(tr(lang, "explorer_lead"))}</p>',
-        _area_form(ctx, munis, hubs, chosen, raw, ex.period if ex else None),
+        _area_form(ctx, areas, chosen, raw, ex.period if ex else None),
         _problems(ctx, problems),
     ]
     path = EXPLORER_PATH

@@ -3,6 +3,7 @@ thresholds the figures were made with."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hubsense import analytics
@@ -77,4 +78,15 @@ def utilisation(ctx: QueryContext, scope: Scope, period: Period) -> Utilisation:
         ),
         bands=Bands(desks=BandCounts(**counts["desks"]), hubs=BandCounts(**counts["hubs"])),
         recomputed_days=a.recomputed_days,
+    )
+
+
+def hub_summaries(
+    ctx: QueryContext, scope: Scope, hub_ids: Sequence[str], period: Period
+) -> tuple[ScopeSummary, ...]:
+    """The figures of each of ``hub_ids`` (hubs of ``scope``) from the one analysis of
+    ``scope`` (exact, as ``daily_in``: a hub's figures read its own rows)."""
+    a = analyse(ctx, scope, period)
+    return tuple(
+        ScopeSummary.of(ctx.registry, a.summary(Scope("hub", h, hub=h))) for h in hub_ids
     )

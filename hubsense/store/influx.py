@@ -954,7 +954,7 @@ class InfluxStore:
     ) -> list[DeskDayRollup]:
         # First which desks and days, reading only the two fields the condition needs (a
         # query costs a cursor per field and series, and the condition visits every row),
-        # then those desks' rows between their first and last hit, whole.
+        # then the rows of those desks between the first and last hit, whole.
         where = f"{quote_ident('day_stuck_ns')} > 0"
         if min_idle_open_days > 0:
             where += f" OR {quote_ident('idle_open_days')} >= {int(min_idle_open_days)}"
@@ -968,17 +968,18 @@ class InfluxStore:
             select=f"{quote_ident('day_stuck_ns')}, {quote_ident('idle_open_days')}",
             group_by=f" GROUP BY {desk}",
         )
-        spans: dict[str, tuple[int, int]] = {}
-        for r in hits:
-            t, d = int(r["time"]), str(r["desk"])
-            lo, hi = spans.get(d, (t, t))
-            spans[d] = (min(lo, t), max(hi, t))
-        out: list[DeskDayRollup] = []
-        for d, (lo, hi) in sorted(spans.items()):
-            rows = self._rollup_rows(
-                DESK_DAY, hub, lo, hi + 1, f"{desk} = {quote_literal(d)} AND ({where})"
-            )
-            out += [desk_day_from(str(r["hub"]), d, int(r["time"]), r) for r in rows]
+        if not hits:
+            return []
+        times = [int(r["time"]) for r in hits]
+        desks = sorted({str(r["desk"]) for r in hits})
+        only = ""
+        if len(desks) <= _DESK_FILTER_MAX:
+            only = " OR ".join(f"{desk} = {quote_literal(d)}" for d in desks) + ") AND ("
+        lo, hi = min(times), max(times) + 1
+        rows = self._rollup_rows(
+            DESK_DAY, hub, lo, hi, f"({only}{where})", group_by=f" GROUP BY {desk}"
+        )
+        out = [desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r) for r in rows]
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
 

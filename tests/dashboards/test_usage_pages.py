@@ -236,6 +236,34 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
     )
 
 
+def test_explorer_for_the_region_matches_the_api(client: TestClient, registry: Registry) -> None:
+    by_form = client.get("/utilisation", params={"area": "region:", **PERIOD_30}).text
+    html = client.get("/utilisation", params={"scope": "region", **PERIOD_30}).text
+    assert by_form == html
+    assert_page_hygiene(html)
+    assert '<option value="region:" selected>Hela regionen (' in html
+    q = {"scope": "region", **PERIOD_30}
+    u = api(client, "utilisation", **q)["summary"]
+    cap = api(client, "capacity", **q)
+    kf = html[html.index('id="key-figures"') :]
+    assert field(kf, "data-field", "utilisation") == fmt_share(u["utilisation"], "sv", 1)
+    recommended = cap["recommended_desks"]  # none if some hub has no evidence day
+    assert field(kf, "data-field", "recommended_desks") == (
+        "–" if recommended is None else fmt_int(recommended, "sv"))
+    # every hub of the region in the hubs table, with its own figures as asked alone
+    table = html[html.index('id="hubs-table"') :]
+    table = table[: table.index("</table>")]
+    assert sorted(re.findall(r'<tr data-hub="([^"]+)"', table)) == sorted(registry.hubs)
+    for hub in ("svenstavik", "sveg"):
+        alone = api(client, "utilisation", scope="hub", id=hub, **PERIOD_30)["summary"]
+        row = table[table.index(f'data-hub="{hub}"') :]
+        assert field(row, "data-field", "utilisation") == (
+            "–" if alone["utilisation"] is None else fmt_share(alone["utilisation"], "sv", 1)
+        )
+    # the region's report: no municipality in the link
+    assert 'href="/api/reports/download?from=2026-10-26&amp;to=2026-11-25&amp;format=xlsx' in html
+
+
 def expected_peaks_of(client: TestClient, hub: str) -> dict[date, int]:
     registry: Registry = client.app.state.registry  # type: ignore[attr-defined]
     return expected_peaks(registry.hubs[hub])
@@ -292,7 +320,8 @@ def test_explorer_in_english(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("params", "status", "says"),
     [
-        ({"scope": "desk", "id": "sveg/a01"}, 422, "scope: must be one of municipality, hub"),
+        ({"scope": "desk", "id": "sveg/a01"}, 422,
+         "scope: must be one of region, municipality, hub"),
         ({"scope": "hub", "id": "atlantis"}, 404, "unknown hub &#x27;atlantis&#x27;"),
         ({"scope": "municipality"}, 422, "scope=municipality needs an id"),
         ({"area": "hub:nowhere"}, 404, "unknown hub"),
