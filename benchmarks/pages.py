@@ -10,9 +10,10 @@ same for every page and are measured by the API benchmark). Time = request sent 
 byte received, on loopback (httpx): the server's time plus well under a millisecond.
 
 The pages ask for the periods a user would: the utilisation explorer (the region, a
-municipality, a hub) and the comparison over the benchmarked 12 months, the overview and the planning page with their defaults (the last 30 and 90 days up
-to today). The backfill reaches today, as the collector's rollup updater keeps a live
-system's rollups; today's rows are recomputed on the first request, as they are live.
+municipality, a hub) and the comparison over the benchmarked 12 months, the overview and
+the planning page with their defaults (the last 30 and 90 days up to today). The backfill
+reaches today, as the collector's rollup updater keeps a live system's rollups; today's
+rows are recomputed on the first request, as they are live.
 """
 
 from __future__ import annotations
