@@ -4,7 +4,8 @@
     python -m benchmarks.run --quick         # small sizes, ~2 min; writes results/quick.*
     python -m benchmarks.run --only api,latency   # these; merged into results/latest.*
 
-Benchmarks: ingest (drain, naive baseline, live), latency, reports, api, pages. Each starts its
+Benchmarks: ingest (drain, naive baseline, live), latency, reports, api, pages, recompute. Each
+starts its
 own Mosquitto and InfluxDB on free loopback ports (``hubsense.devservers``).
 """
 
@@ -23,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import apiload, ingest, latency, pages, reports
+from benchmarks import apiload, ingest, latency, pages, recompute, reports
 from benchmarks.common import REPO, RESULTS, fmt, loadavg, log, machine, summary
 
 BENCHMARKS = {
@@ -32,6 +33,7 @@ BENCHMARKS = {
     "reports": reports.run,
     "api": apiload.run,
     "pages": pages.run,
+    "recompute": recompute.run,
 }
 
 TARGETS = {
@@ -41,6 +43,7 @@ TARGETS = {
     "reports": "< 1 s each",
     "api": "≥ 1,000 req/s at p99 < 50 ms",
     "pages": "< 300 ms each, cold",
+    "recompute": "< 5 s per pass",
 }
 
 
@@ -236,6 +239,17 @@ def headline(doc: dict[str, Any]) -> list[list[str]]:
                         "pending",
                     ]
                 )
+    rc = b.get("recompute", {}).get("result")
+    if rc:
+        for p in rc["passes"]:
+            rows.append(
+                [
+                    f"Rollup recompute, {rc['config']['desks']} desks, {p['pass']} (s)",
+                    f"{p['s']} (CPU {p['cpu_s']} s here, {p['influxd_cpu_s']} s influxd)",
+                    TARGETS["recompute"],
+                    _met(p["s"] < 5),
+                ]
+            )
     api = b.get("api", {}).get("result")
     if api and "skipped" not in api:
         for store in ("influxdb", "sqlite"):
@@ -315,7 +329,27 @@ def render(doc: dict[str, Any]) -> str:
         lines += _api_md(b["api"]["result"])
     if "pages" in b and "result" in b["pages"]:
         lines += _pages_md(b["pages"]["result"])
+    if "recompute" in b and "result" in b["recompute"]:
+        lines += _recompute_md(b["recompute"]["result"])
     return "\n".join(lines) + "\n"
+
+
+def _recompute_md(r: dict[str, Any]) -> list[str]:
+    c = r["config"]
+    return [
+        "",
+        "## Rollup recompute",
+        "",
+        f"`RollupUpdater.flush` over InfluxDB holding {c['events']:,} messages of {c['desks']} "
+        f"desks in {c['hubs']} hubs ({c['day']} and the day before, written in {c['write_s']} "
+        "s), after marking them as the collector marks stored batches.",
+        "",
+        *_table(
+            [[p["pass"], p["s"], p["cpu_s"], p["influxd_cpu_s"], f"{p['desk_days_written']:,}"]
+             for p in r["passes"]],
+            ["pass", "s", "CPU s (process)", "CPU s (influxd)", "desk-days written"],
+        ),
+    ]
 
 
 def _pages_md(r: dict[str, Any]) -> list[str]:
