@@ -128,7 +128,11 @@ def capacity(
     q: Annotated[Asked, Depends(asked(capacity_q.SCOPES))],
     service_level: Annotated[
         float | None,
-        Query(gt=0, le=1, description="Default: capacity_service_level (0.9)."),
+        # allow_inf_nan=False: NaN fails every bound, so it is refused as not finite
+        # instead of "should be less than or equal to 1".
+        Query(
+            gt=0, le=1, allow_inf_nan=False, description="Default: capacity_service_level (0.9)."
+        ),
     ] = None,
     buffer: Annotated[
         int | None, Query(ge=0, le=1000, description="Default: capacity_buffer_desks.")

@@ -15,7 +15,9 @@ from hubsense.planning.model import Assumptions
 class PlanningQuery(BaseModel):
     """The measurement period and every editable assumption (docs/planning.md)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # NaN fails every bound, and pydantic would then report the bound ("less than or equal
+    # to 1"); refused as not finite instead.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     from_: str | None = Field(
         None,
