@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from collector.adapters.base import ParseResult
 from collector.parser import TOPIC_PREVIEW_CHARS, preview, printable
-from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense import strictjson
+from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.registry import ID_PATTERN, Desk, Registry
 
 log = logging.getLogger(__name__)
