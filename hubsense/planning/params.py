@@ -24,9 +24,12 @@ class PlanningQuery(BaseModel):
         alias="from",
         description="First local date of the measurement period, YYYY-MM-DD (default: `to` "
         "− 90 days).",
+        json_schema_extra={"format": "date"},
     )
     to: str | None = Field(
-        None, description="Local date after the last one, YYYY-MM-DD (default: today)."
+        None,
+        description="Local date after the last one, YYYY-MM-DD (default: today).",
+        json_schema_extra={"format": "date"},
     )
     eligible: Literal["residents", "commuters"] = Field(
         "residents",
