@@ -143,3 +143,36 @@ def test_refused_point_is_kept_as_rejection_and_rest_is_written():
     assert store.rejections[0].reason == RejectReason.STORE_REFUSED
     assert "field type conflict" in store.rejections[0].detail
     assert sink.stats.refused_events == 1
+
+
+def test_a_long_outage_logs_one_warning_per_half_minute(caplog):
+    """The same warning on every retry would fill the log during an outage: one line per
+    WARN_EVERY_S, saying how many were left out."""
+    import logging
+
+    from collector.sink import WARN_EVERY_S
+
+    clock = [0.0]
+    store = ScriptedStore(failures=[StoreUnavailable("down")] * 20)
+    sink = BatchSink(
+        store,
+        retry_initial_s=0.5,
+        retry_max_s=8.0,
+        stop=FakeStop(),
+        now_ns=lambda: 42,
+        monotonic=lambda: clock[0],
+        rng=random.Random(1),
+    )
+    original = store.write
+
+    def write(events, rejections):
+        clock[0] += WARN_EVERY_S / 4  # four failures per warning period
+        original(events, rejections)
+
+    store.write = write  # type: ignore[method-assign]
+    with caplog.at_level(logging.WARNING, logger="collector.sink"):
+        sink.write([ev(1)], [])
+    lines = [r.getMessage() for r in caplog.records if r.name == "collector.sink"]
+    assert len(lines) == 5, lines  # 20 failures over 5 periods
+    assert lines[0].startswith("store unavailable (down)")
+    assert all("3 more since the last" in line for line in lines[1:]), lines
