@@ -308,6 +308,20 @@ class Settings(BaseSettings):
         "FILE`). Empty: the planning page shows measured figures only.",
     )
 
+    @field_validator(
+        "mqtt_ca_file",
+        "spool_path",
+        "adapters_file",
+        "collector_stats_file",
+        "api_keys_file",
+        "planning_facts_file",
+        mode="before",
+    )
+    @classmethod
+    def _empty_path_is_none(cls, value: object) -> object:
+        # "empty: none", as the settings say; pydantic would make "" the path "."
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("mqtt_topic_root", "dt_topic_root")
     @classmethod
     def _topic_root_is_plain(cls, value: str) -> str:
