@@ -107,7 +107,10 @@ class Settings(BaseSettings):
         description="Messages stamped longer ago are rejected (backfill fits within it).",
     )
     dedup_window: int = Field(
-        256, ge=1, description="Recent sequence numbers remembered per sensor for dedup."
+        64,
+        ge=1,
+        description="Recent timestamps remembered per desk for dedup (memory: desks × this; a "
+        "duplicate beyond it is still stored once, by its identity).",
     )
     spool_path: Path | None = Field(
         Path("hubsense-spool.sqlite3"),
