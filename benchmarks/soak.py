@@ -105,8 +105,8 @@ def run(
             while pub.is_alive():
                 time.sleep(sample_s)
                 try:
-                    stats = json.loads(stats_file.read_text())
-                except (OSError, ValueError):
+                    stats = json.loads(stats_file.read_text())["stats"]
+                except (OSError, ValueError, KeyError):
                     stats = {}
                 stored = int(stats.get("written_events", 0))
                 sample = {

@@ -23,6 +23,7 @@ from collector.parser import MessageParser
 from collector.sink import BatchSink, Stopped
 from collector.spool import Spool, SpoolFull
 from collector.state import DeskStates
+from collector.throttle import Throttle
 from collector.transport import Inbound, MqttTransport
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection
@@ -34,6 +35,7 @@ from hubsense.store.base import Store, StoreError, StoreUnavailable
 log = logging.getLogger(__name__)
 RETENTION_EVERY_S = 3600.0
 STORE_PROBE_S = 1.0
+REJECT_LOG_EVERY_S = 10.0
 
 
 def shared(settings: Settings, topic_filter: str) -> str:
@@ -107,6 +109,7 @@ class Collector:
             flush_interval_s=settings.rollup_refresh_s,
         )
         self.rollup_errors = 0
+        self._reject_log = Throttle(REJECT_LOG_EVERY_S, time.monotonic)
         self.received = 0
         self.accepted = 0
         self.duplicates = 0
@@ -221,7 +224,17 @@ class Collector:
             if isinstance(result, Rejection):
                 self.rejected[str(result.reason)] += 1
                 rejections.append(result)
-                log.info("rejected %s on %s: %s", result.reason, result.topic, result.detail)
+                # every rejection is counted and stored; the log shows each reason at most
+                # every REJECT_LOG_EVERY_S, so a flood of garbage is not a flood of lines
+                skipped = self._reject_log.due(str(result.reason))
+                if skipped is not None:
+                    log.info(
+                        "rejected %s on %s: %s%s",
+                        result.reason,
+                        result.topic,
+                        result.detail,
+                        f" ({skipped} more {result.reason} since)" if skipped else "",
+                    )
             elif self.dedup.is_duplicate(result):
                 self.duplicates += 1
             else:

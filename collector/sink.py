@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from collector.throttle import Throttle
 from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.store.base import (
     BatchTooLarge,
@@ -70,8 +71,7 @@ class BatchSink:
         self.monotonic = monotonic
         self.rng = rng or random.Random()
         self.stats = SinkStats()
-        self._warned_at = -WARN_EVERY_S
-        self._suppressed = 0
+        self._throttle = Throttle(WARN_EVERY_S, monotonic)
 
     def write(
         self,
@@ -165,13 +165,10 @@ class BatchSink:
 
     def _warn(self, message: str) -> None:
         """The same warning at most once per ``WARN_EVERY_S``, with how often it recurred."""
-        now = self.monotonic()
-        if now - self._warned_at >= WARN_EVERY_S:
-            more = f" ({self._suppressed} more since the last)" if self._suppressed else ""
+        skipped = self._throttle.due("unavailable")
+        if skipped is not None:
+            more = f" ({skipped} more since the last)" if skipped else ""
             log.warning("%s%s", message, more)
-            self._warned_at, self._suppressed = now, 0
-        else:
-            self._suppressed += 1
 
     def _refuse(self, events: list[PresenceEvent], rejections: list[Rejection], why: str) -> None:
         """Keep a refused event as a rejection record, so it is never lost silently."""
