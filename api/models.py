@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,10 +11,21 @@ LiveState = Literal["occupied", "free", "offline", "unknown"]
 IntervalState = Literal["occupied", "free", "unknown"]
 
 
+class FieldErrorOut(BaseModel):
+    loc: list[str] = Field(description="Where: e.g. `[\"query\", \"limit\"]`.")
+    msg: str = Field(description="What is wrong with it.")
+    type: str = Field(description="pydantic's error type, e.g. `greater_than_equal`.")
+
+
 class ErrorOut(BaseModel):
+    """Every error answer (4xx, 5xx) of the JSON API has this shape."""
+
     detail: str = Field(description="What went wrong, for a human.")
-    errors: list[dict[str, Any]] | None = Field(
+    errors: list[FieldErrorOut] | None = Field(
         default=None, description="For invalid parameters (422): every problem, machine-readable."
+    )
+    required_role: str | None = Field(
+        default=None, description="For 401 and 403: the role the route needs."
     )
 
 

@@ -13,11 +13,15 @@ from pydantic import ValidationError
 from hubsense.contract import PresencePayload, parse_topic
 from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.registry import Registry
+from hubsense.strictjson import duplicate_key, may_repeat
 
 PREVIEW_BYTES = 512
 TOPIC_PREVIEW_CHARS = 256
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+# The contract's keys as they appear in a payload: a duplicate of any other key is refused
+# by the schema anyway (extra="forbid").
+_QUOTED_KEYS = tuple(f'"{name}"'.encode() for name in PresencePayload.model_fields)
 
 
 def printable(text: str, limit: int) -> str:
@@ -88,6 +92,13 @@ class MessageParser:
                 f"expected {self.topic_root}/<municipality>/<hub>/<desk>/presence",
             )
         municipality, hub_id, desk_id = where
+        # pydantic keeps the last of repeated keys; such a payload is ambiguous. The full
+        # check (the standard library's parser) runs only when a repeat is possible.
+        if may_repeat(payload, _QUOTED_KEYS) and (key := duplicate_key(payload)) is not None:
+            return reject(
+                RejectReason.DUPLICATE_KEY,
+                f"key {key!r} appears more than once; the payload is ambiguous",
+            )
         try:
             msg = PresencePayload.model_validate_json(payload)
         except ValidationError as exc:

@@ -23,16 +23,19 @@ from collector.parser import MessageParser
 from collector.sink import BatchSink, Stopped
 from collector.spool import Spool, SpoolFull
 from collector.state import DeskStates
+from collector.throttle import Throttle
 from collector.transport import Inbound, MqttTransport
 from hubsense.config import Settings
 from hubsense.events import PresenceEvent, Rejection
 from hubsense.registry import Registry
 from hubsense.retention import apply_retention
 from hubsense.rollups import RollupUpdater
-from hubsense.store.base import Store, StoreUnavailable
+from hubsense.store.base import Store, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 RETENTION_EVERY_S = 3600.0
+STORE_PROBE_S = 1.0
+REJECT_LOG_EVERY_S = 10.0
 
 
 def shared(settings: Settings, topic_filter: str) -> str:
@@ -53,7 +56,11 @@ class Collector:
         adapters: Sequence[Adapter] | None = None,
         transport: MqttTransport | None = None,
         rollups: RollupUpdater | None = None,
+        store_open: bool = True,
     ) -> None:
+        """``store_open=False``: the store could not be opened yet (it is down at start);
+        with a spool the collector runs anyway, spools, and opens the store when it
+        answers (without one, start only once the store is open)."""
         self.settings = settings
         self.store = store
         self.clock_ns = clock_ns
@@ -102,18 +109,42 @@ class Collector:
             flush_interval_s=settings.rollup_refresh_s,
         )
         self.rollup_errors = 0
+        self._reject_log = Throttle(REJECT_LOG_EVERY_S, time.monotonic)
         self.received = 0
         self.accepted = 0
         self.duplicates = 0
         self.acked = 0
         self.rejected: Counter[str] = Counter()
         self.pending = 0
+        self._closed = False
+        self.store_open = threading.Event()
+        if store_open:
+            self.store_open.set()
+        elif self.spool is None:
+            raise ValueError("a collector without a spool needs an open store")
         self._worker: threading.Thread | None = None
         self._drainer: threading.Thread | None = None
         self._roller: threading.Thread | None = None
 
     # --- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
+        if self.spool is not None:
+            if len(self.spool):
+                log.info(
+                    "spool %s holds %d items (%d bytes) from before; draining them first",
+                    self.spool.path,
+                    len(self.spool),
+                    self.spool.bytes,
+                )
+            marks = self.spool.marks()
+            if marks:
+                log.info(
+                    "resuming rollups of %d hub-days left by the last stop",
+                    sum(len(d) for d in marks.values()),
+                )
+                for hub_id, days in marks.items():
+                    if hub_id in self.rollups.registry.hubs:
+                        self.rollups.mark_days(hub_id, days)
         self._worker = threading.Thread(target=self._run, name="collector", daemon=True)
         self._worker.start()
         if self.spool is not None:
@@ -123,8 +154,9 @@ class Collector:
         self._roller.start()
         self.transport.start()
 
-    def stop(self, grace_s: float = 10.0) -> bool:
-        """Flush and acknowledge what is in hand, then disconnect. True if all was flushed."""
+    def stop(self, grace_s: float = 5.0) -> bool:
+        """Flush and acknowledge what is in hand, then disconnect. True if all was flushed.
+        Within ``grace_s`` plus a rollup chunk: a container is killed 10 s after SIGTERM."""
         self._stopping.set()
         flushed = True
         if self._worker is not None:
@@ -137,10 +169,14 @@ class Collector:
         if self._drainer is not None:
             self._drainer.join()
         if self._roller is not None:
-            self._roller.join()
+            self._roller.join()  # a rollup pass ends after the chunk in hand
         self.transport.stop()
-        if self.spool is not None:
+        if self.spool is not None and not self._closed:
+            # days marked but not recomputed (an interrupted pass, or not due yet) are
+            # recomputed after the next start
+            self.spool.save_marks(self.rollups.pending())
             self.spool.close()
+        self._closed = True
         return flushed and self.pending == 0
 
     def wait_until_subscribed(self, timeout: float) -> bool:
@@ -188,7 +224,17 @@ class Collector:
             if isinstance(result, Rejection):
                 self.rejected[str(result.reason)] += 1
                 rejections.append(result)
-                log.info("rejected %s on %s: %s", result.reason, result.topic, result.detail)
+                # every rejection is counted and stored; the log shows each reason at most
+                # every REJECT_LOG_EVERY_S, so a flood of garbage is not a flood of lines
+                skipped = self._reject_log.due(str(result.reason))
+                if skipped is not None:
+                    log.info(
+                        "rejected %s on %s: %s%s",
+                        result.reason,
+                        result.topic,
+                        result.detail,
+                        f" ({skipped} more {result.reason} since)" if skipped else "",
+                    )
             elif self.dedup.is_duplicate(result):
                 self.duplicates += 1
             else:
@@ -202,7 +248,7 @@ class Collector:
         if self.spool is None:
             self.sink.write(events, rejections)
             self.rollups.mark(events)
-        elif len(self.spool) == 0:
+        elif len(self.spool) == 0 and self.store_open.is_set():
             try:
                 self.sink.write(events, rejections, attempts=1)
             except StoreUnavailable:
@@ -227,6 +273,8 @@ class Collector:
     def _drain(self) -> None:
         """Write the spool to the store, oldest first, until stopped."""
         assert self.spool is not None
+        if not self._open_store():
+            return
         while not self._halt.is_set():
             if len(self.spool) == 0:
                 self._halt.wait(0.1)
@@ -239,20 +287,44 @@ class Collector:
             self.spool.remove_upto(last_id)
             self.rollups.mark(events)
 
+    def _open_store(self) -> bool:
+        """Open a store that was down at start, probing every second (so storing begins
+        within about a second of it answering); False if stopped first."""
+        tries = 0
+        while not self.store_open.is_set():
+            try:
+                self.store.open()
+            except StoreError as exc:
+                tries += 1
+                if tries == 1 or tries % 60 == 0:  # once a minute, not every probe
+                    log.warning("store not ready (%s); spooling meanwhile", exc)
+                if self._halt.wait(STORE_PROBE_S):
+                    return False
+            else:
+                log.info("store %s is open; draining the spool", self.store.name)
+                self.store_open.set()
+        return True
+
     def _roll(self) -> None:
         """Recompute the rollups of touched days every rollup_refresh_s, and apply the
         retention settings once an hour, until stopped."""
         next_retention = time.monotonic()
         while not self._halt.wait(1.0):
+            if not self.store_open.is_set():
+                continue
             try:
-                self.rollups.flush_if_due()
-                if time.monotonic() >= next_retention:
+                if self.rollups.due():
+                    self.rollups.flush(stop=self._halt)
+                if time.monotonic() >= next_retention and not self._halt.is_set():
                     apply_retention(self.store, self.settings, self.clock_ns())
                     next_retention = time.monotonic() + RETENTION_EVERY_S
-            except Exception as exc:  # noqa: BLE001 - this thread must outlive any failure
+            except StoreUnavailable as exc:
                 # the days stay marked and are tried again on the next round
                 self.rollup_errors += 1
-                log.warning("rollups or retention not applied: %s", exc)
+                log.warning("rollups or retention not applied, store unavailable: %s", exc)
+            except Exception:  # noqa: BLE001 - this thread must outlive any failure
+                self.rollup_errors += 1
+                log.exception("rollups or retention failed; the days stay marked")
 
     # --- observability --------------------------------------------------------------
     def unacked(self) -> int:

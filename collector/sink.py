@@ -4,6 +4,7 @@ Errors are classed as the store reports them (hubsense.store.base):
 - StoreUnavailable (connection refused, timeout, 429, 5xx): wait with exponential backoff
   and full jitter, honouring Retry-After, and try again, for as long as it takes; the MQTT
   messages behind the batch stay unacknowledged meanwhile, so nothing is lost if we die.
+  While waiting, a cheap ping every second ends the wait as soon as the store answers.
 - BatchTooLarge (413): split the batch in halves and write each.
 - StoreRejected (400/422): the data itself is refused. Find the refused events by halving,
   store each as a Rejection (reason store_refused) with the store's message, and go on.
@@ -17,10 +18,19 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from collector.throttle import Throttle
 from hubsense.events import PresenceEvent, Rejection, RejectReason
-from hubsense.store.base import BatchTooLarge, Store, StoreRejected, StoreUnavailable
+from hubsense.store.base import (
+    BatchTooLarge,
+    Store,
+    StoreError,
+    StoreRejected,
+    StoreUnavailable,
+)
 
 log = logging.getLogger(__name__)
+PROBE_S = 1.0  # while backing off, the store is pinged this often
+WARN_EVERY_S = 30.0  # a repeated "store unavailable" warning is logged at most this often
 
 
 @dataclass
@@ -34,6 +44,7 @@ class SinkStats:
     dropped_rejections: int = 0
     last_error: str = ""
     last_write_s: float = 0.0
+    probes_answered: int = 0  # backoffs cut short because the store answered a ping
 
 
 class Stopped(Exception):
@@ -60,6 +71,7 @@ class BatchSink:
         self.monotonic = monotonic
         self.rng = rng or random.Random()
         self.stats = SinkStats()
+        self._throttle = Throttle(WARN_EVERY_S, monotonic)
 
     def write(
         self,
@@ -123,10 +135,40 @@ class BatchSink:
                 wait = self.rng.uniform(0, delay)
                 if exc.retry_after_s is not None:
                     wait = max(wait, min(exc.retry_after_s, self.retry_max_s))
-                log.warning("store unavailable (%s); retrying in %.2fs", exc, wait)
-                if self.stop.wait(wait):
+                self._warn(f"store unavailable ({exc}); retrying in {wait:.2f}s")
+                if self._wait(wait, probe=exc.retry_after_s is None):
                     raise Stopped from exc
                 delay = min(delay * 2, self.retry_max_s)
+
+    def _wait(self, wait_s: float, *, probe: bool) -> bool:
+        """Wait ``wait_s`` before the next try, True if stopped meanwhile. While waiting the
+        store is pinged every ``PROBE_S`` (cheap): once it answers, the next try starts at
+        once, so a long backoff never delays recovery (unless the store itself asked for
+        the wait with Retry-After)."""
+        left = wait_s
+        while left > 0:
+            step = min(PROBE_S, left)
+            if self.stop.wait(step):
+                return True
+            left -= step
+            if probe and left > 0 and self._answers():
+                self.stats.probes_answered += 1
+                return False
+        return False
+
+    def _answers(self) -> bool:
+        try:
+            self.store.ping()
+        except StoreError:
+            return False
+        return True
+
+    def _warn(self, message: str) -> None:
+        """The same warning at most once per ``WARN_EVERY_S``, with how often it recurred."""
+        skipped = self._throttle.due("unavailable")
+        if skipped is not None:
+            more = f" ({skipped} more since the last)" if skipped else ""
+            log.warning("%s%s", message, more)
 
     def _refuse(self, events: list[PresenceEvent], rejections: list[Rejection], why: str) -> None:
         """Keep a refused event as a rejection record, so it is never lost silently."""

@@ -8,14 +8,19 @@ the spool survives a crash: a restarted collector drains it first.
 
 The file is bounded by ``max_bytes``; when full, ``append`` refuses and the collector falls
 back to holding messages unacknowledged (the broker keeps them) until space frees up.
+
+The same file keeps the (hub, day) pairs whose rollups were marked but not recomputed when
+the collector stopped (``save_marks``), so that the next start recomputes them
+(``take_marks``) instead of leaving them stale.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple
+from datetime import date
 from pathlib import Path
 
 import orjson
@@ -54,6 +59,10 @@ class Spool:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS spool (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
             "body BLOB NOT NULL)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS rollup_marks (hub TEXT NOT NULL, day TEXT NOT NULL, "
+            "PRIMARY KEY (hub, day))"
         )
         row = self._db.execute("SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM spool")
         self._count, self._bytes = row.fetchone()
@@ -108,6 +117,28 @@ class Spool:
             self._db.execute("COMMIT")
             self._count -= gone[0]
             self._bytes -= gone[1]
+
+    def save_marks(self, marks: Mapping[str, Iterable[date]]) -> None:
+        """Replace the saved marks by these (kept until the next save, so a crash after a
+        start loses none: recomputing a day twice changes nothing)."""
+        rows = [(hub, day.isoformat()) for hub, days in marks.items() for day in days]
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM rollup_marks")
+                self._db.executemany("INSERT OR IGNORE INTO rollup_marks VALUES (?, ?)", rows)
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def marks(self) -> dict[str, list[date]]:
+        with self._lock:
+            rows = self._db.execute("SELECT hub, day FROM rollup_marks ORDER BY hub, day")
+            out: dict[str, list[date]] = {}
+            for hub, day in rows.fetchall():
+                out.setdefault(hub, []).append(date.fromisoformat(day))
+        return out
 
     def close(self) -> None:
         with self._lock:

@@ -107,7 +107,10 @@ class Settings(BaseSettings):
         description="Messages stamped longer ago are rejected (backfill fits within it).",
     )
     dedup_window: int = Field(
-        256, ge=1, description="Recent sequence numbers remembered per sensor for dedup."
+        64,
+        ge=1,
+        description="Recent timestamps remembered per desk for dedup (memory: desks × this; a "
+        "duplicate beyond it is still stored once, by its identity).",
     )
     spool_path: Path | None = Field(
         Path("hubsense-spool.sqlite3"),
@@ -307,6 +310,20 @@ class Settings(BaseSettings):
         "figures only; schema in docs/planning.md; check it with `hubsense planning import "
         "FILE`). Empty: the planning page shows measured figures only.",
     )
+
+    @field_validator(
+        "mqtt_ca_file",
+        "spool_path",
+        "adapters_file",
+        "collector_stats_file",
+        "api_keys_file",
+        "planning_facts_file",
+        mode="before",
+    )
+    @classmethod
+    def _empty_path_is_none(cls, value: object) -> object:
+        # "empty: none", as the settings say; pydantic would make "" the path "."
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("mqtt_topic_root", "dt_topic_root")
     @classmethod

@@ -27,6 +27,7 @@ class RejectReason(StrEnum):
     OVERSIZE = "oversize"
     BAD_TOPIC = "bad_topic"
     BAD_JSON = "bad_json"
+    DUPLICATE_KEY = "duplicate_key"
     BAD_SCHEMA = "bad_schema"
     UNKNOWN_DESK = "unknown_desk"
     SENSOR_MISMATCH = "sensor_mismatch"

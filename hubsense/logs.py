@@ -16,6 +16,9 @@ import logging
 from datetime import UTC, datetime
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+QUIET_LOGGERS = ("httpx", "httpcore", "urllib3", "influxdb_client", "amqtt")
+"""Libraries that log a line per request (httpx: every InfluxDB call, ~1 GB a day under
+load): at WARNING unless the whole log is at DEBUG, so lines follow events, not traffic."""
 
 
 class JsonFormatter(logging.Formatter):
@@ -44,3 +47,6 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    quiet = logging.DEBUG if logging.getLevelName(level) == logging.DEBUG else logging.WARNING
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)

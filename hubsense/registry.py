@@ -16,12 +16,37 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$"
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _one_line(value: str) -> str:
+    """Names end up inside sentences (the memo), CSV rows and page titles: a line break or
+    another control character would split them, so it is refused here with what it was."""
+    bad = next((c for c in value if not c.isprintable()), None)
+    if bad is not None:
+        shown = bad.encode("unicode_escape").decode()
+        raise ValueError(f"must be one line of printable text; contains {shown!r}")
+    return value
+
+
+HubName = Annotated[str, StringConstraints(min_length=1, max_length=120), AfterValidator(_one_line)]
+MunicipalityName = Annotated[
+    str, StringConstraints(min_length=1, max_length=80), AfterValidator(_one_line)
+]
+
+
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
@@ -111,7 +136,7 @@ class _HubIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Ident
     municipality: Ident
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: HubName
     timezone: str = "Europe/Stockholm"
     opening_hours: dict[str, str]
     closed_dates: list[date] = []
@@ -139,7 +164,7 @@ class _HubIn(BaseModel):
 
 class _MunicipalityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    name: MunicipalityName
     code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 
 
@@ -147,7 +172,7 @@ class _RegistryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     schema_version: int
     version: str
-    region: str
+    region: MunicipalityName
     municipalities: dict[Ident, _MunicipalityIn]
     hubs: list[_HubIn]
 

@@ -6,7 +6,8 @@ A report covers a municipality or the whole region over local dates ``first`` �
 number comes from ``hubsense.analytics``. Values are kept raw in the tables — hours as
 hours, shares as fractions (0.345), dates as dates — and formatted by the writers: the
 workbook stores full precision with display formats, the CSV writes shares as percent
-with two decimals and hours with three.
+with two decimals and hours with three. Text that could come from outside is written as
+text in both (``hubsense.cells``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Literal, TextIO
 
 from hubsense.analytics import Analysis, Scope, Summary, scope_hubs
 from hubsense.calendar import from_ns
+from hubsense.cells import csv_text
 from hubsense.glossary import BAND_LABELS, GLOSSARY, SUSPECT_LABELS, Lang, header, label
 from hubsense.metrics import HUB_GROUP, NS, Capacity
 from hubsense.registry import Registry
@@ -671,7 +673,7 @@ def csv_value(value: object, kind: Kind) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value  # text, or a figure suppressed for privacy ("<5")
+        return csv_text(value)  # text, or a figure suppressed for privacy ("<5")
     if kind == "percent":
         return f"{float(value) * 100:.2f}"  # type: ignore[arg-type]
     if kind == "hours":
@@ -685,21 +687,28 @@ def csv_value(value: object, kind: Kind) -> str:
 
 def write_csv(report: Report, out: TextIO) -> None:
     """One CSV file holding every table in turn: the title and preamble first, then per
-    table a line ``## <sheet>: <title>``, its notes, its header and rows, a blank line."""
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([report.title])
-    for line in report.preamble:
-        w.writerow([line])
+    table a line ``## <sheet>: <title>``, its notes, its header and rows, a blank line.
+    Every field is quoted, so a separator inside a name (``;`` for a spreadsheet set to
+    Swedish) cannot start a new field; spreadsheet programs still read quoted numbers as
+    numbers."""
+    w = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def line(text: str) -> None:
+        w.writerow([csv_text(text)] if text else [])
+
+    line(report.title)
+    for text in report.preamble:
+        line(text)
     w.writerow([])
     for table in report.tables:
-        w.writerow([f"## {table.sheet}: {table.title}"])
-        for line in table.notes:
-            w.writerow([line])
-        w.writerow([c.header for c in table.columns])
+        line(f"## {table.sheet}: {table.title}")
+        for text in table.notes:
+            line(text)
+        w.writerow([csv_text(c.header) for c in table.columns])
         for row in table.rows:
             w.writerow([csv_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
-        for line in table.after:
-            w.writerow([line] if line else [])
+        for text in table.after:
+            line(text)
         w.writerow([])
 
 

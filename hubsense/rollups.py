@@ -138,10 +138,12 @@ def recompute(
     *,
     now_ns: int,
     chunk_days: int = CHUNK_DAYS,
+    rechain_after: bool = True,
 ) -> int:
     """Recompute and store the rollups of one hub for days ``first`` ≤ day < ``end``;
     returns the number of desk-days written. Idle runs are chained from the stored day
-    before and, afterwards, into the stored days after (``rechain``)."""
+    before and, afterwards, into the stored days after (``rechain``; a caller that goes on
+    with the days after passes ``rechain_after=False``)."""
     hub = registry.hubs[hub_id]
     written = 0
     day = first
@@ -161,7 +163,7 @@ def recompute(
         written += len(desk_rows)
         last = {r.desk: r for r in desk_rows if r.day == stop - timedelta(days=1)}
         day = stop
-    if last is not None:
+    if last is not None and rechain_after:
         rechain(store, hub, day, last)
     return written
 
@@ -264,6 +266,7 @@ class RollupUpdater:
         self._last_flush = monotonic()
         self.flushes = 0
         self.desk_days_written = 0
+        self.last_hubs = 0  # hubs recomputed by the last pass
 
     @classmethod
     def from_settings(
@@ -314,6 +317,10 @@ class RollupUpdater:
         with self._lock:
             return {h: sorted(d) for h, d in self._final.items() if d}
 
+    def due(self) -> bool:
+        """``flush_interval_s`` passed since the last pass ended."""
+        return self._monotonic() - self._last_flush >= self.flush_interval_s
+
     def flush_if_due(self) -> int:
         """``flush`` if ``flush_interval_s`` passed since the last one ended; else 0.
 
@@ -323,15 +330,28 @@ class RollupUpdater:
             return 0
         return self.flush()
 
-    def flush(self) -> int:
-        """Recompute every marked day that has started; returns desk-days written."""
+    def flush(self, stop: threading.Event | None = None) -> int:
+        """Recompute every marked day that has started; returns desk-days written. When
+        ``stop`` is set the pass ends after the chunk in hand; the days not done stay
+        marked (``pending``)."""
         with self._flush_lock:
+            started = self._monotonic()
             try:
-                return self._flush()
+                written = self._flush(stop)
             finally:
                 self._last_flush = self._monotonic()
+            stopped = stop is not None and stop.is_set()
+            log.log(
+                logging.INFO if written or stopped else logging.DEBUG,
+                "rollups: %d desk-days of %d hubs in %.1fs%s",
+                written,
+                self.last_hubs,
+                self._last_flush - started,
+                "; stopped, the rest stays marked" if stopped else "",
+            )
+            return written
 
-    def _flush(self) -> int:
+    def _flush(self, stop: threading.Event | None = None) -> int:
         now = self.clock_ns()
         with self._lock:
             work = self._dirty
@@ -346,32 +366,37 @@ class RollupUpdater:
                         del finals[d]
         written = 0
         error: Exception | None = None
+        self.last_hubs = 0
         for hub_id, days in sorted(work.items()):
             hub = self.registry.hubs[hub_id]
             today = datetime.fromtimestamp(now // NS, hub.tz).date()
             due = {d for d in days if d <= today}
             later = days - due
+            done: set[date] = set()
             try:
+                # chunk by chunk here (the result does not depend on the chunking), so that
+                # a stop is seen between chunks and what is left stays marked
                 for first, end in contiguous(due):
-                    written += recompute(
-                        self.store,
-                        self.registry,
-                        hub_id,
-                        first,
-                        end,
-                        self.params,
-                        now_ns=now,
-                        chunk_days=self.chunk_days,
-                    )
+                    while first < end:
+                        if stop is not None and stop.is_set():
+                            break
+                        upto = min(end, first + timedelta(days=max(1, self.chunk_days)))
+                        written += recompute(
+                            self.store, self.registry, hub_id, first, upto, self.params,
+                            now_ns=now, chunk_days=self.chunk_days, rechain_after=upto == end,
+                        )  # fmt: skip
+                        done |= {d for d in due if first <= d < upto}
+                        first = upto
+                self.last_hubs += 1 if done == due else 0
             except Exception as exc:  # noqa: BLE001 - kept marked, re-raised below
-                log.warning("rollups of %s not recomputed: %s", hub_id, exc)
-                later |= due
+                log.warning("rollups of %s not recomputed: %s", hub_id, exc, exc_info=True)
                 error = error or exc
+            later |= due - done  # failed, or not reached before a stop
             with self._lock:
                 if later:
                     self._dirty.setdefault(hub_id, set()).update(later)
                 finals = self._final.setdefault(hub_id, {})
-                for d in due - later:
+                for d in done:
                     at = complete_at(hub, d, self.params)
                     if now < at:
                         finals[d] = at

@@ -22,6 +22,7 @@ from api.deps import Clock, ReadinessCheck
 from api.errors import install_error_handlers
 from api.live_cache import LiveCache
 from api.metrics import MetricsSource, install_metrics
+from api.openapi import install_openapi
 from api.routers import health, hubs, live, rejections, reports, timeline, utilisation
 from api.routers import planning as planning_routes
 from api.routers import registry as registry_routes
@@ -83,4 +84,5 @@ def create_app(
     app.include_router(dashboards.pages.router)  # HTML dashboards: /, /hubs/{hub}
     app.include_router(dashboards.planning.router)  # HTML: /planning
     install_security(app, settings, keys)  # covers every route, also those added above
+    install_openapi(app, auth=settings.auth_enabled)  # errors, media types and security
     return app

@@ -21,7 +21,7 @@ from hubsense.keys import ROLE_NAMES, key_file_for
 from hubsense.logs import configure_logging
 from hubsense.query.errors import QueryError
 from hubsense.registry import Registry, RegistryError, load_registry
-from hubsense.store import Store, StoreError, open_store
+from hubsense.store import Store, StoreError, make_store, open_store
 
 log = logging.getLogger("hubsense")
 
@@ -92,8 +92,20 @@ def cmd_collector(args: argparse.Namespace) -> int:
     adapters = load_adapters(settings, registry)  # ConfigError before anything starts
     stop = threading.Event()
     _stop_on_signals(stop)
-    store = _open_store_with_retry(settings, stop)
-    collector = Collector(settings, registry, store, adapters=adapters)
+    if settings.spool_path:
+        # with a spool, a store that is down at start does not hold up MQTT: batches go to
+        # the spool, and the collector opens the store when it answers
+        store = make_store(settings)
+        try:
+            store.open()
+            store_open = True
+        except StoreError as exc:
+            log.warning("store not ready (%s); starting anyway, spooling to disk", exc)
+            store_open = False
+    else:
+        store = _open_store_with_retry(settings, stop)
+        store_open = True
+    collector = Collector(settings, registry, store, adapters=adapters, store_open=store_open)
     collector.start()
     log.info(
         "collector running: %s → %s store; adapters: %s",

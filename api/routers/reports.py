@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from api.deps import QueryContextDep
 from api.models import ErrorOut
-from api.routers.utilisation import ERRORS
+from api.routers.utilisation import DATE, ERRORS
 from hubsense.query.files import MEDIA_TYPES
 from hubsense.query.period import period
 from hubsense.query.report import memo_text as memo_q
@@ -37,8 +37,12 @@ LangParam = Annotated[Literal["sv", "en"], Query(description="Language (Swedish 
 def memo_text(
     ctx: QueryContextDep,
     municipality: Annotated[str, Query(description="Municipality id, e.g. `berg`.")],
-    from_: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD.")] = None,
-    to: Annotated[str | None, Query(description="YYYY-MM-DD, exclusive.")] = None,
+    from_: Annotated[
+        str | None, Query(alias="from", description="YYYY-MM-DD.", json_schema_extra=DATE)
+    ] = None,
+    to: Annotated[
+        str | None, Query(description="YYYY-MM-DD, exclusive.", json_schema_extra=DATE)
+    ] = None,
     lang: LangParam = "sv",
 ) -> PlainTextResponse:
     scope = report_scope(ctx.registry, municipality)
@@ -57,8 +61,14 @@ def memo_text(
 )
 def download(
     ctx: QueryContextDep,
-    from_: Annotated[str, Query(alias="from", description="First local date, YYYY-MM-DD.")],
-    to: Annotated[str, Query(description="Local date after the last one (exclusive).")],
+    from_: Annotated[
+        str,
+        Query(alias="from", description="First local date, YYYY-MM-DD.", json_schema_extra=DATE),
+    ],
+    to: Annotated[
+        str,
+        Query(description="Local date after the last one (exclusive).", json_schema_extra=DATE),
+    ],
     format: Annotated[  # noqa: A002 - the query parameter's name
         Literal["xlsx", "csv"], Query(description="xlsx or csv.")
     ],

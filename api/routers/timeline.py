@@ -20,6 +20,10 @@ _INSTANT_HELP = (
 )
 
 
+# Read as text so that a bad value gets this module's message; documented as what it is.
+DATE_TIME: dict[str, object] = {"format": "date-time"}
+
+
 def _instant(name: str, text: str) -> int:
     try:
         return parse_instant(text)
@@ -49,10 +53,17 @@ def timeline(
     store: StoreDep,
     clock: ClockDep,
     start: Annotated[
-        str | None, Query(description=f"Window start (default: `end` - 24 h). {_INSTANT_HELP}")
+        str | None,
+        Query(
+            description=f"Window start (default: `end` - 24 h). {_INSTANT_HELP}",
+            json_schema_extra=DATE_TIME,
+        ),
     ] = None,
     end: Annotated[
-        str | None, Query(description=f"Window end (default: now). {_INSTANT_HELP}")
+        str | None,
+        Query(
+            description=f"Window end (default: now). {_INSTANT_HELP}", json_schema_extra=DATE_TIME
+        ),
     ] = None,
 ) -> TimelineOut:
     now_ns = clock()

@@ -13,6 +13,7 @@ that may be personal data).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
@@ -48,6 +49,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorOut, "description": "Bad scope, id, dates or range."},
     503: {"model": ErrorOut, "description": "The store is unavailable."},
 }
+# Dates are read as text so that the query layer gives its own error text (the same for
+# the API, the pages and the CLI); the document still says what a valid value is.
+DATE: dict[str, object] = {"format": "date"}
 ScopeParam = Annotated[
     str,
     Query(description="desk, zone, hub, municipality or region."),
@@ -61,11 +65,18 @@ IdParam = Annotated[
 ]
 FromParam = Annotated[
     str | None,
-    Query(alias="from", description="First local date, YYYY-MM-DD (default: `to` − 30 days)."),
+    Query(
+        alias="from",
+        description="First local date, YYYY-MM-DD (default: `to` − 30 days).",
+        json_schema_extra=DATE,
+    ),
 ]
 ToParam = Annotated[
     str | None,
-    Query(description="Local date after the last one, YYYY-MM-DD (exclusive; default: today)."),
+    Query(
+        description="Local date after the last one, YYYY-MM-DD (exclusive; default: today).",
+        json_schema_extra=DATE,
+    ),
 ]
 
 
@@ -92,6 +103,22 @@ def asked(allowed: Sequence[str]) -> Callable[..., Asked]:
         resolved = resolve_scope(ctx.registry, scope, id, allowed)
         return Asked(ctx, resolved, period(ctx, from_, to))
 
+    # The scopes this route allows, as the document's enum: the parameter stays text, so
+    # that a wrong one gets the query layer's message (as the pages and the CLI do).
+    signature = inspect.signature(dependency, eval_str=True)
+    scope_param = Annotated[
+        str,
+        Query(
+            description=f"One of: {', '.join(allowed)}.",
+            json_schema_extra={"enum": list(allowed)},
+        ),
+    ]
+    dependency.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[
+            p.replace(annotation=scope_param) if p.name == "scope" else p
+            for p in signature.parameters.values()
+        ]
+    )
     return dependency
 
 
@@ -128,7 +155,11 @@ def capacity(
     q: Annotated[Asked, Depends(asked(capacity_q.SCOPES))],
     service_level: Annotated[
         float | None,
-        Query(gt=0, le=1, description="Default: capacity_service_level (0.9)."),
+        # allow_inf_nan=False: NaN fails every bound, so it is refused as not finite
+        # instead of "should be less than or equal to 1".
+        Query(
+            gt=0, le=1, allow_inf_nan=False, description="Default: capacity_service_level (0.9)."
+        ),
     ] = None,
     buffer: Annotated[
         int | None, Query(ge=0, le=1000, description="Default: capacity_buffer_desks.")

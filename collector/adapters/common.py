@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from collector.adapters.base import ParseResult
 from collector.parser import TOPIC_PREVIEW_CHARS, preview, printable
+from hubsense import strictjson
 from hubsense.events import PresenceEvent, Rejection, RejectReason
 from hubsense.registry import ID_PATTERN, Desk, Registry
 
@@ -196,9 +196,16 @@ def rssi_dbm(value: object) -> int | None:
 
 
 def load_json(payload: bytes) -> Any:
+    """The payload's document; a key repeated in any object is refused (``duplicate_key``):
+    which of the values a sensor meant cannot be known."""
     try:
-        return orjson.loads(payload)
-    except orjson.JSONDecodeError:
+        return strictjson.loads(payload)
+    except strictjson.DuplicateKey as exc:
+        raise Reject(
+            RejectReason.DUPLICATE_KEY,
+            f"key {exc.key!r} appears more than once; the payload is ambiguous",
+        ) from None
+    except strictjson.NotJson:
         raise Reject(RejectReason.BAD_JSON, "payload is not valid JSON") from None
 
 

@@ -161,7 +161,9 @@ Text = Annotated[str, BeforeValidator(_text), Field(max_length=500)]
 
 
 class _RowIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # NaN would pass no bound check with a clear reason ("nan is negative"), so it is refused
+    # as what it is.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
     municipality: Text
     first_day: Day
@@ -213,6 +215,8 @@ def _message(err: Any) -> str:
         return f"not a whole number: {shown}"
     if kind in ("float_parsing", "float_type"):
         return f"not a number: {shown}"
+    if kind == "finite_number":
+        return f"not a finite number: {shown}"
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"not a date (YYYY-MM-DD): {shown}"
     if kind == "string_too_long":

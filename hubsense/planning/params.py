@@ -15,16 +15,21 @@ from hubsense.planning.model import Assumptions
 class PlanningQuery(BaseModel):
     """The measurement period and every editable assumption (docs/planning.md)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # NaN fails every bound, and pydantic would then report the bound ("less than or equal
+    # to 1"); refused as not finite instead.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     from_: str | None = Field(
         None,
         alias="from",
         description="First local date of the measurement period, YYYY-MM-DD (default: `to` "
         "− 90 days).",
+        json_schema_extra={"format": "date"},
     )
     to: str | None = Field(
-        None, description="Local date after the last one, YYYY-MM-DD (default: today)."
+        None,
+        description="Local date after the last one, YYYY-MM-DD (default: today).",
+        json_schema_extra={"format": "date"},
     )
     eligible: Literal["residents", "commuters"] = Field(
         "residents",

@@ -15,6 +15,8 @@ from hubsense.query.errors import QueryError, show_id
 
 DEFAULT_DAYS = 30
 """Without ``from``, a period covers this many days before ``to``."""
+EARLIEST = date(1970, 1, 2)
+"""The stores keep UTC nanoseconds since 1970: no period begins before this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ def period(
     first = end - timedelta(days=default_days) if from_ is None else parse_day("from", from_)
     if end <= first:
         raise QueryError("to must be after from (to is exclusive)")
+    if first < EARLIEST:
+        raise QueryError(f"from: {first.isoformat()} is before {EARLIEST.isoformat()}")
     max_days = ctx.settings.analytics_max_days
     if (end - first).days > max_days:
         raise QueryError(

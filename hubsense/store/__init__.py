@@ -19,12 +19,20 @@ __all__ = [
     "StoreError",
     "StoreRejected",
     "StoreUnavailable",
+    "make_store",
     "open_store",
 ]
 
 
 def open_store(settings: Settings) -> Store:
     """The configured backend, opened (database/bucket created if missing)."""
+    store = make_store(settings)
+    store.open()
+    return store
+
+
+def make_store(settings: Settings) -> Store:
+    """The configured backend, not opened yet (``open`` connects)."""
     store: Store
     if settings.store == "influxdb":
         from hubsense.store.influx import InfluxStore
@@ -32,5 +40,4 @@ def open_store(settings: Settings) -> Store:
         store = InfluxStore.from_settings(settings)
     else:
         store = SqliteStore(settings.sqlite_path)
-    store.open()
     return store

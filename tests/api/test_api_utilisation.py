@@ -91,6 +91,8 @@ def get(client: TestClient, path: str, **params: object) -> dict:
         ("capacity", {"scope": "desk", "id": "dag/a01"}, 422, "hub, municipality, region"),
         ("capacity", {"scope": "hub", "id": "dag", "service_level": 0}, 422, "service_level"),
         ("capacity", {"scope": "hub", "id": "dag", "service_level": 1.5}, 422, "service_level"),
+        ("capacity", {"scope": "hub", "id": "dag", "service_level": "NaN"}, 422,
+         "query.service_level: Input should be a finite number"),
         ("profile", {"scope": "desk", "id": "dag/a01"}, 422, "must be one of"),
         ("desks", {"scope": "hub", "id": "dag", "limit": 0}, 422, "limit"),
         ("memo", {}, 422, "municipality"),
@@ -214,4 +216,4 @@ def test_memo_and_downloads(client: TestClient, store: SqliteStore) -> None:
     assert "Planering" in wb.sheetnames[4:]  # the planning sheets travel with the report
     c = client.get("/api/reports/download", params={"format": "csv", "lang": "en", **PERIOD})
     assert c.status_code == 200 and c.headers["content-type"] == "text/csv; charset=utf-8"
-    assert c.content.startswith(b"\xef\xbb\xbfHub utilisation \xe2\x80\x93 Testregion")
+    assert c.content.startswith(b'\xef\xbb\xbf"Hub utilisation \xe2\x80\x93 Testregion')

@@ -106,6 +106,21 @@ CASES = [
     ("too old", good(ts=(NOW - timedelta(days=500)).isoformat()), RejectReason.TOO_OLD),
     ("other desk's sensor", good(sensor="svenstavik-a02"), RejectReason.SENSOR_MISMATCH),
     ("oversize", b"{" + b" " * 5000 + b"}", RejectReason.OVERSIZE),
+    (
+        "occupied twice",
+        json.dumps(good(occupied=False))[:-1].encode() + b',"occupied":true}',
+        RejectReason.DUPLICATE_KEY,
+    ),
+    (
+        "same value twice",
+        json.dumps(good())[:-1].encode() + b',"seq":7}',
+        RejectReason.DUPLICATE_KEY,
+    ),
+    (
+        "repeat spelt with an escape",
+        json.dumps(good(occupied=False))[:-1].encode() + b',"occ\\u0075pied":true}',
+        RejectReason.DUPLICATE_KEY,
+    ),
 ]
 
 

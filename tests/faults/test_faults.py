@@ -21,10 +21,8 @@ import pytest
 
 from collector import Collector
 from hubsense.config import Settings
-from hubsense.devservers import Influxd
 from hubsense.store.influx import InfluxStore
 from simulators import BehaviourParams, FaultParams, is_open, simulate
-from tests.conftest import _missing
 from tests.helpers import publish, series, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.dated]
@@ -39,23 +37,6 @@ def recent_open_day(registry, hub: str) -> datetime:
     while not is_open(registry.hubs[hub], day):
         day -= timedelta(days=1)
     return datetime.combine(day, datetime.min.time(), tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def own_influxd(tmp_path):
-    """An influxd of this test's own, so the test may stop and restart it."""
-    server = Influxd(workdir=tmp_path / "influxd")
-    server.workdir.mkdir()
-    try:
-        server.start()
-    except Exception as exc:  # ServerMissing → skip or fail (CI)
-        from hubsense.devservers import ServerMissing
-
-        if isinstance(exc, ServerMissing):
-            _missing(exc)
-        raise
-    yield server
-    server.close()
 
 
 def influx(server, db="faults") -> InfluxStore:

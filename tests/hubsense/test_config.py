@@ -58,3 +58,14 @@ def test_table_documents_every_setting():
     table = settings_table()
     for name in Settings.model_fields:
         assert f"`HUBSENSE_{name.upper()}`" in table
+
+
+def test_an_empty_path_setting_means_none(monkeypatch):
+    """"Empty: none" for every optional file: pydantic alone would make "" the path "."
+    (a spool or a stats file named "." crashes the collector)."""
+    names = ["MQTT_CA_FILE", "SPOOL_PATH", "ADAPTERS_FILE", "COLLECTOR_STATS_FILE",
+             "API_KEYS_FILE", "PLANNING_FACTS_FILE"]  # fmt: skip
+    for name in names:
+        monkeypatch.setenv(f"HUBSENSE_{name}", "")
+    settings = load_settings()
+    assert all(getattr(settings, n.lower()) is None for n in names)

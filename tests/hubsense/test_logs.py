@@ -25,3 +25,18 @@ def test_json_records():
         record.exc_info = sys.exc_info()
     line = formatter.format(record)
     assert "\n" not in line and "ValueError: boom" in json.loads(line)["exception"]
+
+
+def test_request_loggers_of_libraries_stay_quiet_unless_debugging():
+    """httpx logs every InfluxDB request at INFO: kept at WARNING at the default level."""
+    from hubsense.logs import QUIET_LOGGERS, configure_logging
+
+    configure_logging("INFO")
+    assert "httpx" in QUIET_LOGGERS
+    for name in QUIET_LOGGERS:
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+        assert logging.getLogger(name).isEnabledFor(logging.WARNING), name
+    assert logging.getLogger("hubsense").isEnabledFor(logging.INFO)
+    configure_logging("DEBUG")
+    assert logging.getLogger("httpx").isEnabledFor(logging.DEBUG)
+    configure_logging("INFO")

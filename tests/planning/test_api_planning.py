@@ -91,6 +91,7 @@ def test_assumptions_are_query_parameters(client: TestClient) -> None:
     [
         ({"adoption": "2"}, "query.adoption: Input should be less than or equal to 1"),
         ({"adoption": "x"}, "query.adoption: Input should be a valid number"),
+        ({"adoption": "NaN"}, "query.adoption: Input should be a finite number"),
         ({"adoptoin": "0.1"}, "query.adoptoin: Extra inputs are not permitted"),
         ({"adoption_low": "0.3", "adoption_high": "0.1"}, "adoption_low must not be above"),
         ({"adoption": "0.1", "adoption_high": "0.05"}, "adoption_high must not be below"),

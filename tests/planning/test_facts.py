@@ -137,6 +137,8 @@ def test_bad_rows(registry: Registry, tmp_path: Path, body: str, expected: str) 
         ("in_migration", "-7", "in_migration: '-7' is negative"),
         ("band_30_60_n,band_30_60_min", "10,0", "band_30_60_min: '0' must be more than 0"),
         ("band_30_60_n,band_30_60_min", "10,900", "band_30_60_min: '900' is implausibly large"),
+        ("band_30_60_n,band_30_60_min", "10,nan", "band_30_60_min: not a finite number: 'nan'"),
+        ("band_30_60_n,band_30_60_km", "10,inf", "band_30_60_km: not a finite number: 'inf'"),
         ("band_30_60_n,band_30_60_km", "10,80", "band_30_60_km: mean distance 80 km is outside"),
         ("band_30_60_min", "40", "band_30_60_n: a mean is given but not how many people"),
         ("band_0_10_n,band_10_30_n", "60,60", "120 people in commute bands, more than the 100"),

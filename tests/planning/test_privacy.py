@@ -188,8 +188,8 @@ def test_small_groups_are_shown_as_less_than_five(registry: Registry) -> None:
     from hubsense.planning.export import csv_bytes, planning_report
 
     csv_text = csv_bytes(planning_report(plan, "en", datetime(2026, 11, 25))).decode("utf-8-sig")
-    bracke_row = next(line for line in csv_text.splitlines() if line.startswith("Bräcke,"))
-    assert ",<5,<5," in bracke_row  # open positions and per 100 employed
+    bracke_row = next(line for line in csv_text.splitlines() if line.startswith('"Bräcke",'))
+    assert '"<5","<5"' in bracke_row  # open positions and per 100 employed
 
 
 def test_a_tiny_municipality_is_hidden_everywhere_and_no_reference(registry: Registry) -> None:
