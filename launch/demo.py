@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import shlex
 import shutil
 import signal
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -51,6 +53,7 @@ DEMO_FACTS = DEFAULT_REGISTRY.parent / "planning_facts_example.csv"
 START_TIME = dtime(8, 0)  # arrivals peak around 08:30: the first minutes are busy
 DEFAULT_SPEED = 240.0  # a working day in about three minutes; desks change every few seconds
 READY_TIMEOUT_S = 300.0  # the history process's first rollups, on a very busy machine
+REFRESH_REAL_S = 5.0
 DRAIN_S = 30.0  # at exit: how long the collector may take to store what was published
 
 
@@ -72,6 +75,54 @@ def busiest_hub(registry: Registry) -> str:
     return max(registry.hubs.values(), key=lambda h: (len(h.desks), h.id)).id
 
 
+def demo_routes(registry: Registry, first: date, end: date) -> list[str]:
+    """Every page and GET route of the API as a first visit asks them (default periods;
+    the downloads over the history ``[first, end)``), for the busiest hub and its first
+    desk: what the demo promises to answer quickly."""
+    hub = busiest_hub(registry)
+    desk = registry.hubs[hub].desks[0].id
+    muni = registry.hubs[hub].municipality
+    period = f"from={first.isoformat()}&to={end.isoformat()}"
+    reports = [
+        f"/api/reports/{name}?scope=municipality&id={muni}"
+        for name in ("utilisation", "capacity", "profile", "desks", "sensors")
+    ]
+    return [
+        "/",
+        f"/hubs/{hub}",
+        f"/utilisation?scope=municipality&id={muni}",
+        f"/utilisation?scope=hub&id={hub}",
+        "/compare",
+        "/planning",
+        "/api/health",
+        "/api/ready",
+        "/api/registry",
+        "/api/municipalities",
+        "/api/hubs",
+        f"/api/hubs/{hub}",
+        f"/api/hubs/{hub}/live",
+        f"/api/hubs/{hub}/desks/{desk}/timeline",
+        "/api/rejections",
+        *reports,
+        f"/api/reports/daily?scope=hub&id={hub}",
+        f"/api/reports/memo?municipality={muni}",
+        f"/api/reports/download?municipality={muni}&{period}&format=csv",
+        "/api/planning",
+        f"/api/planning/download?{period}&format=csv",
+        "/metrics",
+        "/docs",
+        "/openapi.json",
+    ]
+
+
+def banner_period(text: str) -> tuple[date, date]:
+    """The history period the banner's report commands ask for (``--from``, ``--to``)."""
+    found = re.search(r"--from (\d{4}-\d\d-\d\d) --to (\d{4}-\d\d-\d\d)", text)
+    if found is None:
+        raise ValueError("no report period in the banner")
+    return date.fromisoformat(found.group(1)), date.fromisoformat(found.group(2))
+
+
 def demo_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
     overrides: dict[str, object] = {
         "sqlite_path": data_dir / "hubsense-demo.sqlite3",
@@ -82,6 +133,9 @@ def demo_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
         # the planning page has invented facts to show (the page and its files say so)
         "planning_facts_file": DEMO_FACTS,
         "registry": Path(args.registry) if args.registry else DEMO_REGISTRY,
+        # read in simulated seconds: today's rollups are recomputed on read when older
+        # than about 5 real seconds, not on every page at a high --speed
+        "rollup_refresh_s": max(60, round(args.speed * REFRESH_REAL_S)),
     }
     if args.mqtt_url:
         overrides["mqtt_url"] = args.mqtt_url
@@ -119,9 +173,17 @@ def run_live(
     while not stop.is_set():
         try:
             report = simulate(
-                registry, settings.mqtt_url, from_ns(lo, STOCKHOLM), from_ns(hi, STOCKHOLM),
-                speed=clock.speed, seed=seed, heartbeat_s=settings.heartbeat_s,
-                stop_event=stop, clock=clock, client_id="hubsense-demo-live", seq_start=seq,
+                registry,
+                settings.mqtt_url,
+                from_ns(lo, STOCKHOLM),
+                from_ns(hi, STOCKHOLM),
+                speed=clock.speed,
+                seed=seed,
+                heartbeat_s=settings.heartbeat_s,
+                stop_event=stop,
+                clock=clock,
+                client_id="hubsense-demo-live",
+                seq_start=seq,
             )
         except PublishError as exc:
             count.error = str(exc)
@@ -133,9 +195,7 @@ def run_live(
         lo, hi = clock.window_after(hi)
 
 
-def report_commands(
-    settings: Settings, start: datetime, days: int, env_influx: bool
-) -> list[str]:
+def report_commands(settings: Settings, start: datetime, days: int, env_influx: bool) -> list[str]:
     """Commands that read the running demo's store: the planner report and the planning
     sheet over the history and the start day."""
     first, end = history_days(start, days)
@@ -180,11 +240,12 @@ def banner(
         "it as it arrives",
         f"  broker {settings.mqtt_url}, store {store_name}"
         + ("" if args.influx_url else f" {settings.sqlite_path}"),
-        "  reports against this demo (while it runs" + (", or after with --keep):" if
-        not args.data_dir else "):"),
+        "  reports against this demo (while it runs"
+        + ("; with --keep also after it):" if not args.data_dir else "):"),
         *(f"    {c}" for c in commands),
         f"  WARNING auth off: demo only — anyone who can reach {base} sees everything",
-        "  Ctrl-C stops" + ("" if args.data_dir or args.keep else f" and removes {data_dir}")
+        "  Ctrl-C stops"
+        + ("" if args.data_dir or args.keep else f" and removes {data_dir}")
         + ".\n",
     ]
     return "\n".join(lines)
@@ -231,8 +292,12 @@ def run_demo(args: argparse.Namespace) -> int:
         start = live_start(registry, local_today(args.clock, STOCKHOLM))
         history = HistoryLoader(
             HistoryJob(
-                settings, start, args.backfill_days, args.seed,
-                log_level=args.log_level, log_format=args.log_format,
+                settings,
+                start,
+                args.backfill_days,
+                args.seed,
+                log_level=args.log_level,
+                log_format=args.log_format,
             )
         )
         history.start()
@@ -266,7 +331,9 @@ def _serve(
     stop = threading.Event()
     live = LiveCount()
     driver = threading.Thread(
-        target=run_live, args=(registry, settings, clock, args.seed, stop, live), name="live",
+        target=run_live,
+        args=(registry, settings, clock, args.seed, stop, live),
+        name="live",
         daemon=True,
     )
     driver.start()
@@ -284,10 +351,13 @@ def _serve(
     text = banner(registry, settings, store.name, clock, args, data_dir)
 
     def announce() -> None:
-        # the banner's promise: pages answer from the moment it is printed
+        # the banner's promise: pages answer from the moment it is printed; so the first
+        # request of each page (imports, first reads) is made before it
         while not server.started and not server.should_exit:
             time.sleep(0.05)
         if server.started:
+            routes = demo_routes(registry, *history_days(clock.start, args.backfill_days))
+            _warm_up(f"http://{settings.api_host}:{settings.api_port}", routes)
             print(text, flush=True)
 
     threading.Thread(target=announce, name="banner", daemon=True).start()
@@ -315,6 +385,15 @@ def _serve(
         print(counts_text(history.count, live, stats, in_store), flush=True)
         print("hubsense demo stopped.", flush=True)
     return 0
+
+
+def _warm_up(base: str, routes: list[str]) -> None:
+    for route in routes:
+        try:
+            with urllib.request.urlopen(base + route, timeout=READY_TIMEOUT_S) as resp:  # noqa: S310 (loopback)
+                resp.read()
+        except OSError as exc:
+            log.warning("%s did not answer: %s", route, exc)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -98,8 +98,12 @@ def load_history(
     """
     t0 = monotonic()
     sink = BatchSink(
-        collector.store, retry_initial_s=0.5, retry_max_s=5.0, stop=threading.Event(),
-        now_ns=collector.clock_ns, monotonic=monotonic,
+        collector.store,
+        retry_initial_s=0.5,
+        retry_max_s=5.0,
+        stop=threading.Event(),
+        now_ns=collector.clock_ns,
+        monotonic=monotonic,
     )
     dedup = Deduplicator(collector.settings.dedup_window)
     first = start - timedelta(days=days)
@@ -173,8 +177,15 @@ def history_main(job: HistoryJob, stop: ProcessEvent, out: multiprocessing.Queue
         collector.rollups.flush()
         out.put(("ready", None))
         count = load_history(
-            collector, registry, job.start, job.days, job.seed, settings.heartbeat_s, stop,
-            params=job.params, progress=lambda c: out.put(("progress", c)),
+            collector,
+            registry,
+            job.start,
+            job.days,
+            job.seed,
+            settings.heartbeat_s,
+            stop,
+            params=job.params,
+            progress=lambda c: out.put(("progress", c)),
         )
         out.put(("done", count))
     except Exception as exc:  # noqa: BLE001 - reported to the demo, which says so
@@ -194,7 +205,9 @@ class HistoryLoader:
         self._stop = ctx.Event()
         self._out: multiprocessing.Queue = ctx.Queue()
         self._proc = ctx.Process(
-            target=history_main, args=(job, self._stop, self._out), name="hubsense-history",
+            target=history_main,
+            args=(job, self._stop, self._out),
+            name="hubsense-history",
             daemon=True,
         )
         self.count = HistoryCount()
@@ -225,7 +238,9 @@ class HistoryLoader:
                 self.done.set()
                 log.info(
                     "history loaded: %d messages, %d events stored in %.0f s",
-                    value.messages, value.events_stored, value.seconds,
+                    value.messages,
+                    value.events_stored,
+                    value.seconds,
                 )
             else:
                 self.failed = str(value)

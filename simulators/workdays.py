@@ -142,4 +142,3 @@ class WorkdayClock(SimClock):
 
     def __repr__(self) -> str:
         return f"WorkdayClock(start={self.start.isoformat()}, speed={self.speed})"
-
