@@ -199,19 +199,20 @@ def report_commands(settings: Settings, start: datetime, days: int, env_influx: 
     """Commands that read the running demo's store: the planner report and the planning
     sheet over the history and the start day."""
     first, end = history_days(start, days)
-    env = []
-    if env_influx:
-        env.append(f"HUBSENSE_INFLUX_DATABASE={shlex.quote(settings.influx_database)}")
+    if env_influx:  # the environment names the store, so both commands take it alike
+        env = (
+            f"HUBSENSE_STORE=influxdb HUBSENSE_INFLUX_URL={shlex.quote(settings.influx_url)} "
+            f"HUBSENSE_INFLUX_DATABASE={shlex.quote(settings.influx_database)}"
+        )
     else:
-        env.append(f"HUBSENSE_SQLITE_PATH={shlex.quote(str(settings.sqlite_path))}")
-    store = f" --influx-url {shlex.quote(settings.influx_url)}" if env_influx else ""
+        env = f"HUBSENSE_SQLITE_PATH={shlex.quote(str(settings.sqlite_path))}"
     registry = shlex.quote(str(settings.registry))
     period = f"--from {first.isoformat()} --to {end.isoformat()}"
     facts = shlex.quote(str(settings.planning_facts_file))
     return [
-        f"{' '.join(env)} hubsense report --registry {registry}{store} {period} --format text",
-        f"{' '.join(env)} HUBSENSE_PLANNING_FACTS_FILE={facts} hubsense planning report "
-        f"--registry {registry}{store} {period} --format xlsx --out planning.xlsx",
+        f"{env} hubsense report --registry {registry} {period} --format text",
+        f"{env} HUBSENSE_PLANNING_FACTS_FILE={facts} hubsense planning report "
+        f"--registry {registry} {period} --format xlsx --out planning.xlsx",
     ]
 
 
@@ -227,6 +228,7 @@ def banner(
     hub = busiest_hub(registry)
     without = [m.name for m in registry.municipalities.values() if not m.hubs]
     commands = report_commands(settings, clock.start, args.backfill_days, bool(args.influx_url))
+    kept = bool(args.data_dir or args.keep)
     lines = [
         f"\nhubsense demo — {registry.region}, {len(registry.hubs)} hubs"
         + (f" (no hub yet in {', '.join(without)})" if without else ""),
@@ -240,12 +242,12 @@ def banner(
         "it as it arrives",
         f"  broker {settings.mqtt_url}, store {store_name}"
         + ("" if args.influx_url else f" {settings.sqlite_path}"),
-        "  reports against this demo (while it runs"
-        + ("; with --keep also after it):" if not args.data_dir else "):"),
+        "  reports against this demo ("
+        + ("while it runs and after it stops):" if kept else "while it runs; --keep keeps it):"),
         *(f"    {c}" for c in commands),
         f"  WARNING auth off: demo only — anyone who can reach {base} sees everything",
         "  Ctrl-C stops"
-        + ("" if args.data_dir or args.keep else f" and removes {data_dir}")
+        + (f"; {data_dir} is kept" if kept else f" and removes {data_dir}")
         + ".\n",
     ]
     return "\n".join(lines)
