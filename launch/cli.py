@@ -375,7 +375,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from launch.demo import DEFAULT_SPEED
 
-    demo = common(sub.add_parser("demo", help="run everything on this machine, no servers needed"))
+    demo = sub.add_parser("demo", help="run everything on this machine, no servers needed")
+    demo.add_argument(
+        "--registry",
+        help="hub registry TOML (default: the bundled demo registry, the example without "
+        "the hubs of Bräcke and Ragunda)",
+    )
     demo.add_argument("--mqtt-url", help="use this broker instead of the embedded one")
     demo.add_argument("--influx-url", help="use this InfluxDB instead of embedded SQLite")
     demo.add_argument("--port", type=int, default=8000, help="API port (default 8000)")

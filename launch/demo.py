@@ -303,9 +303,10 @@ def run_demo(args: argparse.Namespace) -> int:
             )
         )
         history.start()
-        clock = WorkdayClock(registry, start, args.speed)
         if not history.wait_ready(READY_TIMEOUT_S):
             log.error("history not loaded: %s", history.failed or "no answer")
+        # started only now, so the live run does not begin with a backlog to catch up on
+        clock = WorkdayClock(registry, start, args.speed)
         return _serve(args, settings, registry, store, clock, history, data_dir)
     finally:
         if broker is not None:
