@@ -29,7 +29,7 @@ from hubsense.registry import load_registry
 from launch.demo import DEMO_REGISTRY, banner_period, busiest_hub, demo_routes
 
 BURN = "while True: pass"
-HISTORY_TIMEOUT_S = 1200.0
+HISTORY_TIMEOUT_S = 1800.0  # then the run stops and says the history had not loaded
 TARGET_S = 1.0
 
 
@@ -142,8 +142,9 @@ def one_run(backfill_days: int, burners: int) -> dict[str, Any]:
             if not loading:
                 break
             loading = not run.has("history loaded")
-            if time.monotonic() - t_banner > HISTORY_TIMEOUT_S:
-                raise RuntimeError("history did not load in time")
+            if loading and time.monotonic() - t_banner > HISTORY_TIMEOUT_S:
+                log(f"demo: history still loading after {HISTORY_TIMEOUT_S:.0f} s; stopping")
+                break
         history_s = _history_seconds(run.text())
         watcher.join(max(0.0, 120 - (time.monotonic() - t_banner)))
         watching.set()
