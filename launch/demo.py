@@ -311,6 +311,9 @@ def run_demo(args: argparse.Namespace) -> int:
     finally:
         if broker is not None:
             broker.stop()
+            late = broker.late_pubacks.count
+            if late:
+                print(f"broker: {late} PUBACKs came after amqtt's 5 s wait (counted, not logged)")
         if remove:
             shutil.rmtree(data_dir, ignore_errors=True)
             print(f"removed {data_dir}", flush=True)
