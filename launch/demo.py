@@ -342,7 +342,6 @@ def _serve(
         name="live",
         daemon=True,
     )
-    driver.start()
     app = create_app(
         settings,
         registry,
@@ -364,6 +363,10 @@ def _serve(
         if server.started:
             routes = demo_routes(registry, *history_days(clock.start, args.backfill_days))
             _warm_up(f"http://{settings.api_host}:{settings.api_port}", routes)
+            # nothing was simulated yet: the live run starts at the start time, now, so
+            # the busy first minutes are seen, not spent on the warm-up
+            clock.restart()
+            driver.start()
             print(text, flush=True)
 
     threading.Thread(target=announce, name="banner", daemon=True).start()
@@ -378,7 +381,8 @@ def _serve(
     finally:
         stop.set()
         history.stop(60)
-        driver.join(30)
+        if driver.ident is not None:
+            driver.join(30)
         _drain(collector, live)
         collector.stop(grace_s=5)
         stats = collector.stats()

@@ -110,6 +110,12 @@ class WorkdayClock(SimClock):
         leg = self._leg_at(real_ns)
         return leg.window[0] + round((real_ns - leg.real_ns) * self.speed)
 
+    def restart(self) -> None:
+        """Back to ``start``, running from now: for a clock read before anything was
+        simulated on it (the demo answers its pages once before the live run begins)."""
+        with self._lock:
+            self._t0 = self._mono()
+
     def windows(self, count: int) -> list[Interval]:
         """The first ``count`` windows (found if not yet reached)."""
         with self._lock:

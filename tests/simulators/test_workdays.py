@@ -88,3 +88,15 @@ def test_a_holiday_on_which_no_hub_opens_has_no_window(registry: Registry):
     assert day_window(registry, christmas_eve.date()) is None
     lo, _ = next(windows_from(registry, christmas_eve))
     assert datetime.fromtimestamp(lo // NS, UTC).date() > christmas_eve.date()
+
+
+def test_a_restart_begins_again_at_the_start(registry: Registry):
+    start = datetime(2026, 11, 25, 8, 0, tzinfo=TZ)
+    mono = FakeMonotonic()
+    clock = WorkdayClock(registry, start, 240.0, monotonic_ns=mono)
+    mono.ns += 30 * NS
+    assert clock.time_ns() == to_ns(start) + 7200 * NS
+    clock.restart()
+    assert clock.time_ns() == to_ns(start)
+    mono.ns += NS
+    assert clock.time_ns() == to_ns(start) + 240 * NS
