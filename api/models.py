@@ -143,6 +143,10 @@ class LiveOut(BaseModel):
     hub: str
     as_of: datetime
     stale: bool = Field(description="True if no desk of the hub was heard within offline_after_s.")
+    open: bool = Field(
+        description="True within the hub's opening hours at as_of (its local time; closed "
+        "days and public holidays are closed)."
+    )
     offline_after_s: float
     counts: LiveCountsOut
     desks: list[LiveDeskOut]

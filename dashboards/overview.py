@@ -21,6 +21,7 @@ class HubCard:
     counts: LiveCounts | None  # None: no live data (the store did not answer)
     stale: bool
     offline_after_s: float | None
+    open: bool = True  # within opening hours (no live data: shown as open, not guessed)
 
     @property
     def total(self) -> int:
@@ -56,6 +57,7 @@ def hub_card(registry: Registry, hub_id: str, live: Mapping[str, Any] | None) ->
         counts=live_counts(live, len(hub.desks)) if live is not None else None,
         stale=bool(live.get("stale")) if live is not None else False,
         offline_after_s=float(after) if isinstance(after, int | float) else None,
+        open=live.get("open") is not False if live is not None else True,
     )
 
 

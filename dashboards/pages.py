@@ -25,10 +25,17 @@ from api.deps import QueryContextDep, RegistryDep, SettingsDep
 from api.errors import status_of
 from api.models import LiveOut
 from dashboards.attention import attention_html
-from dashboards.i18n import choose_lang, tr
+from dashboards.i18n import tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
 from dashboards.overview import region_groups
-from dashboards.render import Ctx, hub_page, hub_path, not_found_page, overview_page
+from dashboards.render import (
+    Ctx,
+    hub_page,
+    hub_path,
+    not_found_page,
+    overview_page,
+    page_ctx,
+)
 from dashboards.usage import (
     API_PATHS,
     OverviewAnalytics,
@@ -62,6 +69,7 @@ ASSETS: Final[dict[str, tuple[Path, str]]] = {
     "overview.js": (STATIC_DIR / "overview.js", _JS),
     "usage.js": (STATIC_DIR / "usage.js", _JS),
     "planning.js": (STATIC_DIR / "planning.js", _JS),
+    "simclock.js": (STATIC_DIR / "simclock.js", _JS),
     "plotly.min.js": (PLOTLY_JS, _JS),
 }
 """The only files served under /dashboards/static/ (name → file, media type)."""
@@ -90,7 +98,7 @@ def _html(text: str, status_code: int = 200) -> HTMLResponse:
 
 
 def _ctx(request: Request, lang: str | None) -> Ctx:
-    return Ctx(lang=choose_lang(lang), root=str(request.scope.get("root_path", "")))
+    return page_ctx(request, lang)
 
 
 def _live_url(request: Request, ctx: Ctx, hub_id: str) -> str:
@@ -194,6 +202,7 @@ def hub_view(
             offline_after_s=settings.offline_after_s,
             live_url=_live_url(request, ctx, found.id),
             attention=read_attention(ctx, ask, [found]),
+            is_open=live.get("open") is not False if live else True,
         )
     )
 

@@ -23,9 +23,9 @@ from pydantic import ValidationError
 from api.deps import QueryContextDep
 from api.errors import status_of
 from dashboards.figures import FONT, SEPARATORS, figure_json
-from dashboards.i18n import choose_lang, tr
+from dashboards.i18n import tr
 from dashboards.pages import _PAGE_HEADERS
-from dashboards.render import Ctx, _plotly_version, esc, json_block, page
+from dashboards.render import Ctx, _plotly_version, esc, json_block, page, page_ctx
 from hubsense.planning.explain import explain
 from hubsense.planning.export import AssumptionRow, assumption_rows
 from hubsense.planning.params import PlanningQuery
@@ -81,7 +81,7 @@ def _query_params(request: Request) -> dict[str, str]:
 
 @router.get(PATH, response_class=HTMLResponse)
 def planning_view(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> HTMLResponse:
-    ctx = Ctx(lang=choose_lang(lang), root=str(request.scope.get("root_path", "")))
+    ctx = page_ctx(request, lang)
     raw = _query_params(request)
     raw["lang"] = ctx.lang
     try:

@@ -18,6 +18,8 @@ from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from starlette.requests import Request
+
 from dashboards.figures import STATE_COLOURS, figure_json, live_occupancy_figure
 from dashboards.i18n import (
     DEFAULT_LANG,
@@ -46,6 +48,8 @@ from dashboards.live import (
 )
 from dashboards.overview import HubCard, MunicipalityGroup, region_totals
 from dashboards.usage import OverviewAnalytics
+from hubsense.calendar import from_ns
+from hubsense.query.context import region_tz
 
 POLL_MS = 2000
 """How often the live hub page asks the API for the hub's state."""
@@ -82,10 +86,13 @@ def tr_html(lang: str, key: str, **fields: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Ctx:
-    """What every page needs: its language and where the app is mounted."""
+    """What every page needs: its language and where the app is mounted, and, when the
+    clock is simulated (the demo), its time and speed, which every page shows."""
 
     lang: str
     root: str = ""  # the ASGI root_path (behind a proxy under a prefix)
+    sim_now: datetime | None = None  # the simulated clock's now (None: a real clock)
+    sim_speed: float | None = None  # simulated seconds per real second
 
     def href(self, path: str, lang: str | None = None) -> str:
         """Link to one of our paths (it may carry a query); the language rides along unless
@@ -97,6 +104,21 @@ class Ctx:
 
     def static(self, name: str) -> str:
         return esc(f"{self.root}/dashboards/static/{name}")
+
+
+def page_ctx(request: Request, lang: str | None) -> Ctx:
+    """The page context of a request: its language, the app's mount point, and the app's
+    simulated clock if it has one (``app.state.simulated_speed``, set by the demo)."""
+    speed = getattr(request.app.state, "simulated_speed", None)
+    now = None
+    if speed is not None:
+        now = from_ns(request.app.state.clock(), region_tz(request.app.state.registry))
+    return Ctx(
+        lang=choose_lang(lang),
+        root=str(request.scope.get("root_path", "")),
+        sim_now=now,
+        sim_speed=speed,
+    )
 
 
 def hub_path(hub_id: str) -> str:
@@ -140,6 +162,7 @@ def page(
 <a class="lang-switch" id="lang-switch" href="{ctx.href(path, other)}" hreflang="{other}" \
 lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, "switch_to"))}</a>
 </nav>
+{sim_clock_html(ctx)}
 </header>
 <main id="main">
 {body}
@@ -147,6 +170,27 @@ lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, 
 </body>
 </html>
 """
+
+
+def sim_clock_html(ctx: Ctx) -> str:
+    """The simulated clock's time and speed ("" with a real clock). The live pages' scripts
+    move the time on with each poll's ``as_of`` (``data-sim-clock``)."""
+    if ctx.sim_now is None or ctx.sim_speed is None:
+        return ""
+    speed = tr(ctx.lang, "simulated_speed", speed=f"{ctx.sim_speed:g}")
+    tz = getattr(ctx.sim_now.tzinfo, "key", "UTC")
+    return f"""<p class="sim-clock" id="sim-clock" role="note">\
+{esc(tr(ctx.lang, "simulated_clock"))}: <time id="sim-clock-time" \
+datetime="{esc(ctx.sim_now.isoformat())}" data-tz="{esc(tz)}" data-speed="{ctx.sim_speed:g}">\
+{esc(ctx.sim_now.strftime("%Y-%m-%d %H:%M"))}</time> · {esc(speed)}</p>
+<script src="{ctx.static("simclock.js")}" defer></script>"""
+
+
+def closed_badge(lang: str, is_open: bool) -> str:
+    """The "Stängd"/"Closed" badge, hidden while the hub is open (the scripts toggle it)."""
+    return f"""<span class="badge-closed" data-field="closed" \
+title="{esc(tr(lang, "hub_closed_title"))}"{" hidden" if is_open else ""}>\
+{esc(tr(lang, "hub_closed"))}</span>"""
 
 
 # --- region overview -----------------------------------------------------------------------
@@ -246,7 +290,8 @@ def hub_card_html(
     )
     return f"""<li class="card{" card-nodata" if counts is None else ""}" \
 data-hub="{esc(card.hub)}" data-live-url="{esc(live_url)}">
-<h3 class="card-title"><a href="{ctx.href(hub_path(card.hub))}">{esc(card.name)}</a></h3>
+<h3 class="card-title"><a href="{ctx.href(hub_path(card.hub))}">{esc(card.name)}</a> \
+{closed_badge(ctx.lang, card.open)}</h3>
 <p class="card-occupancy">{occupancy}</p>
 <p class="card-stale badge-stale" data-field="stale"{"" if card.stale else " hidden"}>\
 <span aria-hidden="true">!</span> {stale_note}</p>
@@ -445,6 +490,7 @@ def hub_page(
     offline_after_s: float,
     live_url: str,
     attention: str = "",
+    is_open: bool = True,
 ) -> str:
     """The live hub view. ``fetch_failed``: the live state could not be read now (the page
     still renders, every desk unknown, with the banner shown; the script retries).
@@ -508,7 +554,7 @@ def hub_page(
         "colours": STATE_COLOURS,
     }
     figure = figure_json(live_occupancy_figure(counts, lang))
-    body = f"""<h1>{esc(hub_name)}</h1>
+    body = f"""<h1>{esc(hub_name)} {closed_badge(lang, is_open)}</h1>
 <p class="subtitle">{esc(municipality_name)} · {esc(tr(lang, "live_view"))} · \
 {esc(tr(lang, "desks_total", total=fmt_int(counts.total, lang)))} · \
 {esc(tr(lang, "updated"))} <time id="as-of" datetime="{esc(as_of.isoformat() if as_of else "")}">\

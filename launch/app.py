@@ -44,6 +44,7 @@ def create_app(
     keys: KeySource | None = None,
     metrics_source: MetricsSource | None = None,
     webhook_publisher: webhooks.Publisher | None = None,
+    simulated_speed: float | None = None,
 ) -> FastAPI:
     """The API app. ``clock`` returns UTC nanoseconds (default the system clock; the demo
     passes a simulated one). ``readiness_checks`` are extra name → callable checks for
@@ -53,7 +54,8 @@ def create_app(
     ``metrics_source`` returns the collector's stats for ``/metrics`` (default: the file
     ``settings.collector_stats_file``). ``webhook_publisher`` hands verified webhook events
     to the broker (default: an MQTT connection to ``settings.mqtt_url``, opened on first
-    use)."""
+    use). ``simulated_speed``: the clock is simulated and runs this many times real time
+    (the demo); the pages say so next to every time they show."""
     app = FastAPI(
         title="hubsense",
         summary="Desk occupancy of shared workspace hubs: registry, live state, timelines.",
@@ -69,6 +71,7 @@ def create_app(
     app.state.store = store
     app.state.live_cache = LiveCache(settings.live_cache_s)
     app.state.clock = clock if clock is not None else system_clock
+    app.state.simulated_speed = simulated_speed
     app.state.readiness_checks = checks
     app.state.webhook_counts = Counter()
     app.state.webhook_lock = threading.Lock()

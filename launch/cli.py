@@ -56,6 +56,33 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     return load_settings(**overrides)
 
 
+def open_existing_store(settings: Settings) -> Store:
+    """The store of a command that only reads (reports): a SQLite file that does not exist
+    is a mistake in the path, not an empty store, so it is refused before anything is
+    created (``open_store`` would create an empty database and report nothing)."""
+    if settings.store == "sqlite" and not Path(settings.sqlite_path).is_file():
+        raise UsageError(
+            f"no database at {Path(settings.sqlite_path).resolve()}: set "
+            "HUBSENSE_SQLITE_PATH (or sqlite_path in the config file) to the store's file; "
+            "`hubsense demo` prints its own in the banner"
+        )
+    return open_store(settings)
+
+
+def has_sensor_data(
+    store: Store, registry: Registry, hubs: Sequence[str], first: date, end: date
+) -> bool:
+    """Whether any sensor of ``hubs`` reported during the local days ``[first, end)``
+    (from the rollups, which a report has just made sure of)."""
+    from hubsense.rollups import range_ns
+
+    for hub_id in hubs:
+        lo, hi = range_ns(registry.hubs[hub_id], first, end)
+        if any(r.reported_ns > 0 for r in store.desk_day_rollups(hub_id, lo, hi)):
+            return True
+    return False
+
+
 def _open_store_with_retry(settings: Settings, stop: threading.Event) -> Store:
     """A database that is down at start is waited for, not a crash (backoff up to 30 s)."""
     delay = 1.0
@@ -217,6 +244,11 @@ def _hub_ids(registry: Registry, wanted: Sequence[str] | None) -> list[str] | No
 def cmd_demo(args: argparse.Namespace) -> int:
     from launch.demo import run_demo
 
+    if not args.speed > 0:
+        raise UsageError("--speed must be positive")
+    if args.backfill_days < 0:
+        raise UsageError("--backfill-days must be 0 or more")
+
     return run_demo(args)
 
 
@@ -248,7 +280,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = _settings(args)
     registry = load_registry(settings.registry)
     scope = report_scope(registry, args.municipality)
-    store = open_store(settings)
+    store = open_existing_store(settings)
     try:
         ctx = QueryContext(store, registry, settings, args.clock())
         asked = period(ctx, args.from_date, args.to_date)
@@ -268,8 +300,17 @@ def cmd_report(args: argparse.Namespace) -> int:
             if file.recomputed_days:
                 log.info("computed %d missing hub-days of rollups", file.recomputed_days)
             body = file.body
+        hubs = [h.id for h in analytics.scope_hubs(registry, scope)]
+        empty = not has_sensor_data(store, registry, hubs, asked.first, asked.end)
     finally:
         store.close()
+    if empty:
+        print(
+            f"hubsense: no sensor data for {analytics.scope_name(registry, scope)} from "
+            f"{asked.first.isoformat()} to {asked.last_day.isoformat()} in the {store.name} "
+            "store: every figure of the report is empty",
+            file=sys.stderr,
+        )
     if args.out:
         Path(args.out).write_bytes(body)
         print(
@@ -364,22 +405,38 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--registry", help="hub registry TOML (default: HUBSENSE_REGISTRY)")
         return p
 
-    demo = common(sub.add_parser("demo", help="run everything on this machine, no servers needed"))
+    from launch.demo import DEFAULT_SPEED
+
+    demo = sub.add_parser("demo", help="run everything on this machine, no servers needed")
+    demo.add_argument(
+        "--registry",
+        help="hub registry TOML (default: the bundled demo registry, the example without "
+        "the hubs of Bräcke and Ragunda)",
+    )
     demo.add_argument("--mqtt-url", help="use this broker instead of the embedded one")
     demo.add_argument("--influx-url", help="use this InfluxDB instead of embedded SQLite")
     demo.add_argument("--port", type=int, default=8000, help="API port (default 8000)")
     demo.add_argument(
-        "--speed", type=float, default=60.0, help="simulated seconds per real second (default 60)"
+        "--speed",
+        type=float,
+        default=DEFAULT_SPEED,
+        help=f"simulated seconds per real second (default {DEFAULT_SPEED:g}: a working day "
+        "in about three minutes)",
     )
     demo.add_argument(
         "--backfill-days",
         type=int,
         default=35,
-        help="simulated history loaded alongside the live run (default 35 days: enough "
-        "open days for a capacity recommendation)",
+        help="simulated history loaded alongside the live run, in a process of its own "
+        "(default 35 days: enough open days for a capacity recommendation)",
     )
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--data-dir", help="keep the demo database here (default: a temp dir)")
+    demo.add_argument(
+        "--data-dir", help="keep the demo database here (default: a temp dir, removed at exit)"
+    )
+    demo.add_argument(
+        "--keep", action="store_true", help="keep the temp dir at exit (its path is printed)"
+    )
     demo.set_defaults(func=cmd_demo)
 
     col = common(sub.add_parser("collector", help="MQTT → store ingest (runs until SIGTERM)"))

@@ -106,8 +106,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from hubsense.query.errors import QueryError
     from hubsense.query.planning import planning, planning_file
     from hubsense.registry import load_registry
-    from hubsense.store import open_store
-    from launch.cli import _settings
+    from launch.cli import UsageError, _settings, open_existing_store
 
     settings = _settings(args)
     registry = load_registry(settings.registry)
@@ -138,7 +137,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         facts = load_facts(facts_path, registry) if facts_path is not None else None
     except FactsError as exc:
         return _print_problems(exc)
-    store = open_store(settings)
+    try:
+        store = open_existing_store(settings)
+    except UsageError as exc:
+        return _fail(str(exc))
     try:
         ctx = QueryContext(store, registry, settings, args.clock())
         answer = planning(ctx, query, facts=facts)

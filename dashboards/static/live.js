@@ -116,6 +116,14 @@
     banner.hidden = false;
   }
 
+  // The simulated clock in the header (the demo) follows the server's as_of.
+  function syncSimClock(asOf) {
+    var el = document.getElementById("sim-clock-time");
+    if (!el || !asOf) { return; }
+    el.dateTime = asOf;
+    el.dataset.syncedAt = String(Date.now());
+  }
+
   function render(data) {
     var byDesk = {};
     (data.desks || []).forEach(function (d) { byDesk[d.desk] = d; });
@@ -136,6 +144,9 @@
       });
     }
     updateFigure(counts);
+    var closed = document.querySelector('[data-field="closed"]');
+    if (closed) { closed.hidden = data.open !== false; }
+    syncSimClock(data.as_of);
     if (data.stale) {
       showBanner("api", fill(S.stale_api, { minutes: fmtInt(Math.round(data.offline_after_s / 60)) }));
     } else {

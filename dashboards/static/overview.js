@@ -43,6 +43,14 @@
     setField(document, "region-occupied", sumFields(document, "occupied"));
   }
 
+  // The simulated clock in the header (the demo) follows the server's as_of.
+  function syncSimClock(asOf) {
+    var el = document.getElementById("sim-clock-time");
+    if (!el || !asOf) { return; }
+    el.dateTime = asOf;
+    el.dataset.syncedAt = String(Date.now());
+  }
+
   function refreshCard(card) {
     return fetch(card.dataset.liveUrl, { cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -59,6 +67,9 @@
         card.classList.remove("card-nodata");
         var stale = card.querySelector('[data-field="stale"]');
         if (stale) { stale.hidden = !data.stale; }
+        var closed = card.querySelector('[data-field="closed"]');
+        if (closed) { closed.hidden = data.open !== false; }
+        syncSimClock(data.as_of);
         return true;
       }, function () {
         setField(card, "occupied", null);

@@ -314,7 +314,8 @@ def build_plan(
             notes=[],
         )
         if f is None:
-            w.notes.append(Note("no_facts"))
+            if facts is not None:  # without any file, the plan says so once (no_facts_file)
+                w.notes.append(Note("no_facts"))
         elif a.eligible == "commuters" and w.eligible.raw is None:
             w.notes.append(Note("no_commuters"))
         work.append(w)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from hubsense.calendar import from_ns
+from hubsense.calendar import from_ns, opening_window
 from hubsense.events import PresenceEvent
 from hubsense.query.context import QueryContext
 from hubsense.registry import Desk, Hub
@@ -56,6 +56,7 @@ class HubLive:
     hub: str
     as_of: datetime  # UTC
     stale: bool  # no desk of the hub heard within offline_after_s
+    open: bool  # within the hub's opening hours at as_of (local time, closed days count)
     offline_after_s: float
     counts: LiveCounts
     desks: tuple[DeskLive, ...]  # registry order
@@ -86,6 +87,12 @@ def _desk(
     )
 
 
+def is_open_at(hub: Hub, t_ns: int) -> bool:
+    """Whether ``hub`` is within its opening hours at ``t_ns`` (on an open day)."""
+    window = opening_window(hub, from_ns(t_ns, hub.tz).date())
+    return window is not None and window[0] <= t_ns < window[1]
+
+
 def hub_live(ctx: QueryContext, hub: Hub, cache: LatestCache | None = None) -> HubLive:
     """Each desk's newest message within ``live_lookback_s`` decides its state."""
     s = ctx.settings
@@ -113,6 +120,7 @@ def hub_live(ctx: QueryContext, hub: Hub, cache: LatestCache | None = None) -> H
         hub=hub.id,
         as_of=from_ns(now_ns),
         stale=counts.occupied + counts.free == 0,
+        open=is_open_at(hub, now_ns),
         offline_after_s=s.offline_after_s,
         counts=counts,
         desks=desks,

@@ -361,7 +361,7 @@ def test_demo_runs_with_auth_off(tmp_path: Path) -> None:
 
     from launch.demo import demo_settings
 
-    args = argparse.Namespace(port=8123, registry=None, mqtt_url=None, influx_url=None)
+    args = argparse.Namespace(port=8123, registry=None, mqtt_url=None, influx_url=None, speed=240.0)
     assert demo_settings(args, tmp_path).auth_enabled is False
     assert AUTH_OFF.role is Role.ADMIN
 
