@@ -156,7 +156,10 @@ def test_demo_keep_leaves_a_store_that_the_banners_commands_read(tmp_path):
     assert (Path(kept[1]) / "hubsense-demo.sqlite3").is_file()
     commands = [ln.strip() for ln in output.splitlines() if " hubsense " in ln and "--from" in ln]
     assert len(commands) == 2, output[-3000:]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # the inherited PYTHONPATH first: under scripts/test --as-of it carries the clock shift's
+    # sitecustomize, so the commands see the demo's "today"
+    inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*inherited, *sys.path])}
     runner = f"{shlex.quote(sys.executable)} -m launch.cli "
     report = subprocess.run(
         commands[0].replace(" hubsense ", f" {runner}"),

@@ -68,7 +68,11 @@ def test_broker_sigkill_loses_at_most_the_autosave_window(
         collector.stop()  # away: its persistent session queues at the broker
         db = tmp_path / "broker" / "mosquitto.db"
         t0 = datetime.now(STOCKHOLM) - timedelta(hours=2)
-        published_at = time.time()
+        # the file system's clock, as the database's mtime is (the test process's clock may
+        # be moved: scripts/test --as-of)
+        marker = tmp_path / "published"
+        marker.touch()
+        published_at = marker.stat().st_mtime
         saved = publish(broker.url, series(t0, 500, desks=["a01"]))
         # wait for a save that comes after every PUBACK of the first batch
         wait_for(lambda: db.exists() and db.stat().st_mtime > published_at + 0.01,
