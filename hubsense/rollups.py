@@ -530,8 +530,7 @@ def stale_days(
     out: list[date] = []
     day = first
     while day < end:
-        lo, hi = day_bounds(hub, day)
-        if lo >= now_ns:
+        if day_bounds(hub, day)[0] >= now_ns:
             break
         window = opening_window(hub, day)
         open_ns = 0 if window is None else window[1] - window[0]

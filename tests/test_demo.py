@@ -161,26 +161,22 @@ def test_demo_keep_leaves_a_store_that_the_banners_commands_read(tmp_path):
     inherited = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([*inherited, *sys.path])}
     runner = f"{shlex.quote(sys.executable)} -m launch.cli "
-    report = subprocess.run(
-        commands[0].replace(" hubsense ", f" {runner}"),
-        shell=True,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3 * PATIENCE_S,
-    )
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command.replace(" hubsense ", f" {runner}"),
+            shell=True,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=3 * PATIENCE_S,
+        )
+
+    report = run(commands[0])
     assert report.returncode == 0, report.stderr
     assert "no sensor data" not in report.stderr
     assert re.search(r"Nyttjandegraden var \d+,\d\s%", report.stdout), report.stdout[:2000]
-    planning = subprocess.run(
-        commands[1].replace(" hubsense ", f" {runner}"),
-        shell=True,
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=3 * PATIENCE_S,
-    )
+    planning = run(commands[1])
     assert planning.returncode == 0, planning.stderr
     assert (tmp_path / "planning.xlsx").stat().st_size > 0

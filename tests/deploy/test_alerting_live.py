@@ -28,13 +28,13 @@ import yaml
 
 from hubsense.alerting import JOB, AlertTimings, render, rule_files
 from hubsense.config import Settings
-from hubsense.devservers import ServerMissing, find_executable, free_port
+from hubsense.devservers import free_port
 from hubsense.events import PresenceEvent
 from hubsense.keys import add_key
 from hubsense.registry import parse_registry
 from hubsense.store.sqlite import SqliteStore
 from launch.app import create_app
-from tests.conftest import IN_CI
+from tests.deploy import tool
 from tests.helpers import PATIENCE_S, wait_for
 
 pytestmark = pytest.mark.integration
@@ -84,13 +84,6 @@ SHORT = AlertTimings(
 )
 
 
-def tool(name: str) -> str:
-    try:
-        return find_executable(name)
-    except ServerMissing as exc:
-        if IN_CI:
-            pytest.fail(f"CI=true and a tool is missing: {exc}")
-        pytest.skip(str(exc))
 
 
 class Clock:

@@ -9,13 +9,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
 
 from hubsense.alerting import AlertTimings, alert_rules, render, rule_files
 from hubsense.config import Settings
-from hubsense.devservers import ServerMissing, find_executable
-from tests.conftest import IN_CI
+from tests.deploy import tool
 from tests.helpers import PATIENCE_S
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +23,6 @@ UNIT_TESTS = PROM / "tests" / "hubsense-alerts.test.yml"
 ALERTMANAGER = ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
 
 
-def tool(name: str) -> str:
-    try:
-        return find_executable(name)
-    except ServerMissing as exc:
-        if IN_CI:
-            pytest.fail(f"CI=true and a tool is missing: {exc}")
-        pytest.skip(str(exc))
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
