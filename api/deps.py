@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Annotated, cast
 
 from fastapi import Depends, HTTPException, Path, Request, status
+from starlette.requests import HTTPConnection
 
 from api.live_cache import LiveCache
 from api.security import get_principal
@@ -32,7 +33,7 @@ def get_settings(request: Request) -> Settings:
 _VIEWS = ScopedRegistries()
 
 
-def get_registry(request: Request) -> Registry:
+def get_registry(request: HTTPConnection) -> Registry:  # HTTP and WebSocket alike
     """The registry as the caller's access scope sees it: the whole registry for the region,
     only the hubs a scoped key may see otherwise. Every route, page, export and figure reads
     the registry (and through it the store) from here, so this is where a scope applies to

@@ -44,7 +44,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import cookie_parser
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
@@ -332,7 +332,7 @@ def identify(scope: Scope, ring: KeyRing, sessions: Sessions) -> Principal | Ref
     return None
 
 
-def get_principal(request: Request) -> Principal:
+def get_principal(request: HTTPConnection) -> Principal:
     """Who is calling (``AUTH_OFF`` when authentication is off). For routes that want to
     log or show it; access itself is decided by the policy, not by routes."""
     principal = request.scope.get("state", {}).get("principal")

@@ -24,6 +24,7 @@ from typing import Final, Literal
 from hubsense.registry import ID_PATTERN, Municipality, Registry
 
 AccessKind = Literal["region", "municipalities", "hubs"]
+KINDS: Final[tuple[AccessKind, ...]] = ("region", "municipalities", "hubs")
 _ID = re.compile(ID_PATTERN)
 
 
@@ -35,6 +36,8 @@ class AccessScope:
     ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"scope kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if (self.kind == "region") != (not self.ids):
             raise ValueError("the region names no ids; a municipality or hub scope names some")
         bad = [i for i in self.ids if not _ID.fullmatch(i)]
@@ -84,9 +87,8 @@ class AccessScope:
             return registry
         visible = registry.only(self.visible_hubs(registry))
         munis = {mid: _named(registry, m) for mid, m in visible.municipalities.items()}
-        shown = ", ".join(m.name for m in munis.values()) if munis else "–"
-        if self.kind == "hubs":
-            shown = ", ".join(h.name for h in visible.hubs.values()) or "–"
+        seen = munis.values() if self.kind == "municipalities" else visible.hubs.values()
+        shown = ", ".join(item.name for item in seen) or "–"
         return replace(visible, region=f"{registry.region} ({shown})", municipalities=munis)
 
 

@@ -15,9 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI, WebSocket
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
-from api.security import Open, rule_for
+from api.deps import RegistryDep
+from api.security import POLICY, Open, rule_for
 from hubsense.access import REGION, AccessScope
 from hubsense.keys import KeyEntry, KeyRing, Role, key_digest, new_key
 from hubsense.planning.text import ASSUMPTIONS
@@ -352,3 +355,44 @@ def test_a_scoped_login_session_keeps_the_scope(app_client: TestClient) -> None:
     assert page.status_code == 200 and "Arbetshubb Sveg" in page.text
     assert "Funäsdalen" not in page.text and "Svenstavik" not in page.text
     assert client.get("/metrics").status_code == 403
+
+
+def test_the_region_wide_routes_are_a_decision() -> None:
+    """Which routes a scoped key may not use at all: changing this set is deliberate."""
+    assert {r.pattern for r in POLICY if r.whole_region} == {
+        "/api/ready",
+        "/api/rejections",  # rejected-message previews: admin, and region-wide only
+        "/api/admin/**",
+        "/api/planning/**",
+        "/metrics",
+        "/planning",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/openapi.json",
+    }
+    assert rule_for("GET", "/api/rejections").access is Role.ADMIN
+
+
+def test_a_websocket_added_later_sees_the_scope(app_client: TestClient) -> None:
+    app = app_client.app
+    assert isinstance(app, FastAPI)
+
+    @app.websocket("/api/hubs-stream")
+    async def stream(ws: WebSocket, registry: RegistryDep) -> None:
+        await ws.accept()
+        await ws.send_json(sorted(registry.hubs))
+        await ws.close()
+
+    @app.websocket("/api/admin/stream")
+    async def admin_stream(ws: WebSocket) -> None:
+        await ws.accept()
+        await ws.close()
+
+    hub_key = {"Authorization": f"Bearer {KEYS['hub']}"}
+    # the default rule (admin) applies; the hub key is an admin key, limited to its hub
+    with app_client.websocket_connect("/api/hubs-stream", headers=hub_key) as ws:
+        assert ws.receive_json() == ["sveg"]
+    with pytest.raises(WebSocketDisconnect) as refused:
+        with app_client.websocket_connect("/api/admin/stream", headers=hub_key):
+            pass
+    assert refused.value.code == 1008  # a region-wide rule
