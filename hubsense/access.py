@@ -16,7 +16,6 @@ Sveg)``), so a report never presents part of a municipality as the whole of it.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Final, Literal
@@ -103,29 +102,3 @@ def _named(full: Registry, seen: Municipality) -> Municipality:
         return seen
     hubs = ", ".join(full.hubs[h].name for h in seen.hubs)
     return replace(seen, name=f"{seen.name} ({hubs})")
-
-
-class ScopedRegistries:
-    """Each scope's view of a registry, made once per registry and scope: requests ask for
-    it on every call, and a view of a large registry is worth keeping."""
-
-    MAX = 256  # distinct scopes; more than any keys file holds
-
-    def __init__(self) -> None:
-        self._views: dict[tuple[int, AccessScope], tuple[Registry, Registry]] = {}
-        self._lock = threading.Lock()
-
-    def view(self, registry: Registry, scope: AccessScope) -> Registry:
-        if scope.is_region:
-            return registry
-        key = (id(registry), scope)
-        with self._lock:
-            held = self._views.get(key)
-            # the registry is held with its view, so its id cannot be reused meanwhile
-            if held is not None and held[0] is registry:
-                return held[1]
-            view = scope.restrict(registry)
-            if len(self._views) >= self.MAX:
-                self._views.clear()
-            self._views[key] = (registry, view)
-            return view
