@@ -63,10 +63,18 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
 def get_query_context(
-    settings: SettingsDep, registry: RegistryDep, store: StoreDep, clock: ClockDep
+    request: Request,
+    settings: SettingsDep,
+    registry: RegistryDep,
+    store: StoreDep,
+    clock: ClockDep,
 ) -> QueryContext:
-    """What a use case of ``hubsense.query`` reads, at the moment of this request."""
-    return QueryContext(store, registry, settings, clock())
+    """What a use case of ``hubsense.query`` reads, at the moment of this request: the
+    registry as the caller sees it, and the caller's scope with the whole registry (which
+    planning needs to validate the facts file)."""
+    full = cast(Registry, request.app.state.registry)
+    scope = get_principal(request).scope
+    return QueryContext(store, registry, settings, clock(), scope=scope, full_registry=full)
 
 
 QueryContextDep = Annotated[QueryContext, Depends(get_query_context)]

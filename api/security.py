@@ -128,9 +128,8 @@ POLICY: Final[tuple[Rule, ...]] = (
         "/api/planning/**",
         P,
         "planning evidence: facts per municipality (aggregated, groups under min_group_size "
-        "suppressed), projections and their files are for planners; it ranks every "
-        "municipality of the region against the others, so region-wide keys only",
-        whole_region=True,
+        "suppressed), projections and their files are for planners; a scoped key sees the "
+        "municipalities it sees whole, ranked among themselves (AccessScope.planning_view)",
     ),
     Rule(
         "/api/rejections",
@@ -168,7 +167,6 @@ POLICY: Final[tuple[Rule, ...]] = (
         "/planning",
         P,
         "dashboard: planning evidence (planner data, as /api/planning)",
-        whole_region=True,
     ),
     Rule("/dashboards/static/{name}", V, "dashboard scripts, styles, plotly.js"),
     Rule("/docs", V, "interactive API docs (its examples name hubs)", whole_region=True),

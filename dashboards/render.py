@@ -15,6 +15,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -47,7 +48,7 @@ from dashboards.live import (
     browser_styles,
 )
 from dashboards.overview import HubCard, MunicipalityGroup, region_totals
-from dashboards.usage import OverviewAnalytics
+from dashboards.usage import OverviewAnalytics, may_read
 from hubsense.calendar import from_ns
 from hubsense.query.context import region_tz
 
@@ -84,6 +85,15 @@ def tr_html(lang: str, key: str, **fields: str) -> str:
     return "".join(out)
 
 
+NAV: Final = {
+    "/": "overview",
+    "/planning": "planning",
+    "/utilisation": "nav_utilisation",
+    "/compare": "nav_compare",
+}
+"""The top navigation: page path → its label (``dashboards.i18n``), in the order shown."""
+
+
 @dataclass(frozen=True, slots=True)
 class Ctx:
     """What every page needs: its language and where the app is mounted, and, when the
@@ -93,6 +103,7 @@ class Ctx:
     root: str = ""  # the ASGI root_path (behind a proxy under a prefix)
     sim_now: datetime | None = None  # the simulated clock's now (None: a real clock)
     sim_speed: float | None = None  # simulated seconds per real second
+    nav: tuple[str, ...] = tuple(NAV)  # the top navigation's paths the caller may open
 
     def href(self, path: str, lang: str | None = None) -> str:
         """Link to one of our paths (it may carry a query); the language rides along unless
@@ -118,6 +129,8 @@ def page_ctx(request: Request, lang: str | None) -> Ctx:
         root=str(request.scope.get("root_path", "")),
         sim_now=now,
         sim_speed=speed,
+        # a link only to what this caller may open (api.security.POLICY decides)
+        nav=tuple(path for path in NAV if may_read(request.scope, path)),
     )
 
 
@@ -141,6 +154,9 @@ def page(
     page's path (for the language switch); ``scripts`` are names under /dashboards/static."""
     other = "en" if ctx.lang == "sv" else "sv"
     script_tags = "".join(f'<script src="{ctx.static(s)}" defer></script>' for s in scripts)
+    nav_links = "\n".join(
+        f'<a href="{ctx.href(p)}">{esc(tr(ctx.lang, NAV[p]))}</a>' for p in ctx.nav
+    )
     return f"""<!doctype html>
 <html lang="{esc(ctx.lang)}">
 <head>
@@ -155,10 +171,7 @@ def page(
 <header class="topbar">
 <a class="brand" href="{ctx.href("/")}">{esc(tr(ctx.lang, "app_name"))}</a>
 <nav class="topnav">
-<a href="{ctx.href("/")}">{esc(tr(ctx.lang, "overview"))}</a>
-<a href="{ctx.href("/planning")}">{esc(tr(ctx.lang, "planning"))}</a>
-<a href="{ctx.href("/utilisation")}">{esc(tr(ctx.lang, "nav_utilisation"))}</a>
-<a href="{ctx.href("/compare")}">{esc(tr(ctx.lang, "nav_compare"))}</a>
+{nav_links}
 <a class="lang-switch" id="lang-switch" href="{ctx.href(path, other)}" hreflang="{other}" \
 lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, "switch_to"))}</a>
 </nav>

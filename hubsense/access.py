@@ -90,6 +90,37 @@ class AccessScope:
         shown = ", ".join(item.name for item in seen) or "–"
         return replace(visible, region=f"{registry.region} ({shown})", municipalities=munis)
 
+    def whole_municipalities(self, registry: Registry) -> tuple[str, ...]:
+        """The ids of the municipalities this scope sees whole, in registry order: every
+        one for the region; the named ones (with or without hubs) for a municipality
+        scope; for a hub scope, each municipality all of whose hubs it names.
+
+        Why whole: planning compares municipalities by facts about all their residents,
+        so a municipality seen only in part has no planning row that would be its own."""
+        if self.is_region:
+            return tuple(registry.municipalities)
+        if self.kind == "municipalities":
+            return tuple(m for m in registry.municipalities if m in self.ids)
+        return tuple(
+            mid
+            for mid, m in registry.municipalities.items()
+            if m.hubs and all(h in self.ids for h in m.hubs)
+        )
+
+    def planning_view(self, registry: Registry) -> Registry:
+        """The registry that planning is built on for this scope: the municipalities it
+        sees whole (``whole_municipalities``) with all their hubs, and nothing else (the
+        region: the registry itself). The region's name lists them, as in ``restrict``."""
+        if self.is_region:
+            return registry
+        kept = self.whole_municipalities(registry)
+        hubs = [h for mid in kept for h in registry.municipalities[mid].hubs]
+        munis = {mid: registry.municipalities[mid] for mid in kept}
+        shown = ", ".join(m.name for m in munis.values()) or "–"
+        return replace(
+            registry.only(hubs), region=f"{registry.region} ({shown})", municipalities=munis
+        )
+
 
 REGION: Final = AccessScope("region")
 """Everything: the region's own staff, and every key written before scopes existed."""

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -123,6 +123,11 @@ class FactsFile:
 
     def municipalities(self) -> list[str]:
         return sorted({r.municipality for r in self.rows})
+
+    def only(self, municipalities: Collection[str]) -> FactsFile:
+        """The file's rows of these municipalities (what a scoped key may see of it)."""
+        rows = tuple(r for r in self.rows if r.municipality in municipalities)
+        return replace(self, rows=rows)
 
 
 # --- the columns --------------------------------------------------------------------------

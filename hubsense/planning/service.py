@@ -7,8 +7,10 @@ import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 from hubsense import analytics
+from hubsense.access import REGION, AccessScope
 from hubsense.analytics import Scope
 from hubsense.config import Settings
 from hubsense.planning.facts import FactsError, FactsFile, load_facts
@@ -65,20 +67,30 @@ def make_plan(
     *,
     now_ns: int,
     facts: FactsFile | FactsError | None | bool = True,
+    scope: AccessScope = REGION,
 ) -> tuple[Plan, FactsError | None]:
-    """The plan for measurement period ``[first, end)``. ``facts``: True reads
-    ``settings.planning_facts_file`` (cached); or pass a loaded file (or None: none).
-    A facts file that does not validate is reported, and the plan is built without it."""
+    """The plan for measurement period ``[first, end)`` as ``scope`` may see it. ``facts``:
+    True reads ``settings.planning_facts_file`` (cached); or pass a loaded file (or None:
+    none). A facts file that does not validate is reported, and the plan is built without it.
+
+    ``registry`` is the whole registry, whoever asks: the facts file is about every
+    municipality, so it is validated (and cached) against the whole registry, and only
+    then limited to what the scope sees. The plan itself is built on the scope's
+    ``planning_view``, so its rows, ranks, pooled adoption and references are the scope's
+    municipalities' alone."""
     loaded = _CACHE.get(settings.planning_facts_file, registry) if facts is True else facts
+    seen = scope.planning_view(registry)
+    if not scope.is_region:
+        loaded = _limited(loaded, seen)
     error = loaded if isinstance(loaded, FactsError) else None
     facts_file = loaded if isinstance(loaded, FactsFile) else None
     analysis = analytics.analyse(
-        store, registry, Scope("region", ""), first, end, settings, now_ns=now_ns
+        store, seen, Scope("region", ""), first, end, settings, now_ns=now_ns
     )
     plan = build_plan(
-        registry,
+        seen,
         facts_file,
-        measure(analysis, registry),
+        measure(analysis, seen),
         assumptions,
         first=first,
         end=end,
@@ -86,9 +98,30 @@ def make_plan(
         min_days=analysis.params.min_days,
         service_level=analysis.params.service_level,
     )
+    notes = list(plan.notes)
     if error is not None:
-        plan = replace(plan, notes=(Note("facts_invalid", (("error", str(error)),)), *plan.notes))
-    return plan, error
+        notes.insert(0, Note("facts_invalid", (("error", str(error)),)))
+    if not scope.is_region:
+        names = ", ".join(m.name for m in seen.municipalities.values())
+        notes.insert(0, Note("scoped", (("seen", names),)) if names else Note("none_in_scope"))
+    return replace(plan, notes=tuple(notes)), error
+
+
+SCOPED_FACTS_ERROR: Final = "does not validate (a region-wide key shows why)"
+"""What a scoped key is told of a facts file that does not validate: its problems may name
+any municipality."""
+
+
+def _limited(
+    loaded: FactsFile | FactsError | None, seen: Registry
+) -> FactsFile | FactsError | None:
+    """The facts a scoped key may see: the rows of its planning view's municipalities; of a
+    file that does not validate, that it does not, without the problems."""
+    if isinstance(loaded, FactsError):
+        return FactsError(loaded.source, [SCOPED_FACTS_ERROR])
+    if isinstance(loaded, FactsFile):
+        return loaded.only(seen.municipalities)
+    return loaded
 
 
 def planning_tables(
@@ -100,11 +133,13 @@ def planning_tables(
     lang: Lang,
     *,
     now_ns: int,
+    scope: AccessScope = REGION,
 ) -> list[Table]:
     """The planning sheets for the planner's utilisation workbook: the plan for the same
-    period with the default assumptions and the configured facts file (if any)."""
+    period with the default assumptions and the configured facts file (if any), as
+    ``scope`` may see it (``registry``: the whole registry, as for ``make_plan``)."""
     from hubsense.planning.export import plan_tables
 
     defaults = default_assumptions(settings)
-    plan, _ = make_plan(store, registry, settings, first, end, defaults, now_ns=now_ns)
+    plan, _ = make_plan(store, registry, settings, first, end, defaults, now_ns=now_ns, scope=scope)
     return plan_tables(plan, lang, defaults)

@@ -261,6 +261,18 @@ NOTES: Final[dict[str, dict[Lang, str]]] = {
         "sv": "Faktafilen kunde inte läsas: {error}",
         "en": "The facts file could not be read: {error}",
     },
+    "scoped": {
+        "sv": "Planeringen visar bara kommuner som nyckeln ser i sin helhet ({seen}); "
+        "jämförelser och prognoser bygger bara på dem.",
+        "en": "Planning shows only the municipalities this key sees whole ({seen}); "
+        "comparisons and projections rest on them alone.",
+    },
+    "none_in_scope": {
+        "sv": "Ingen kommun att visa: planeringen visar en kommun bara för nycklar som ser "
+        "alla dess hubbar, och den här nyckeln ser ingen kommun i sin helhet.",
+        "en": "No municipality to show: planning shows a municipality only to keys that see "
+        "all of its hubs, and this key sees no municipality whole.",
+    },
     "no_hub": {"sv": "Ingen hubb ännu: bara prognos.", "en": "No hub yet: projection only."},
     "no_evidence": {
         "sv": "Inga underlagsdagar i perioden för {hubs}: inget uppmätt.",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from hubsense.access import REGION, AccessScope
 from hubsense.calendar import from_ns
 from hubsense.config import Settings
 from hubsense.registry import Registry
@@ -35,17 +36,33 @@ class QueryContext:
     from it, so tests and the demo pass their own clock's reading."""
 
     store: Store
-    registry: Registry
+    registry: Registry  # as the caller's scope sees it (``AccessScope.restrict``)
     settings: Settings
     now_ns: int
+    # Who asks, and the whole registry their view was made from. Most questions need only
+    # ``registry``; planning needs both, because the facts file is about every
+    # municipality (it is validated, and cached, against the whole registry) and a scope
+    # sees only the municipalities it sees whole (``AccessScope.planning_view``). Left out,
+    # the caller is the region and ``registry`` the whole of it.
+    scope: AccessScope = REGION
+    full_registry: Registry | None = field(default=None, compare=False, repr=False)
     # Analyses already made for this question (``hubsense.query.analysis``): a page that
     # asks for a scope's utilisation and its capacity reads the rollups once. A context
     # lives for one request or command, so nothing outlives the moment it was asked.
     analyses: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def __post_init__(self) -> None:
+        if not self.scope.is_region and self.full_registry is None:
+            raise ValueError("a scoped question needs the whole registry its view was made of")
+
+    @property
+    def whole_registry(self) -> Registry:
+        """The registry the caller's view was made of (for the region: ``registry``)."""
+        return self.full_registry if self.full_registry is not None else self.registry
+
     @property
     def tz(self) -> tzinfo | None:
-        return region_tz(self.registry)
+        return region_tz(self.whole_registry)  # the same for every scope
 
     def now(self) -> datetime:
         """The moment asked, in the region's local time."""

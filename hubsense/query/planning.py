@@ -50,13 +50,14 @@ def planning(
     assumptions = assumptions_of(q, ctx.settings)
     plan, error = make_plan(
         ctx.store,
-        ctx.registry,
+        ctx.whole_registry,  # the facts are validated against it; the plan is the scope's
         ctx.settings,
         p.first,
         p.end,
         assumptions,
         now_ns=ctx.now_ns,
         facts=facts,
+        scope=ctx.scope,
     )
     return PlanningAnswer(plan, error, assumptions, default_assumptions(ctx.settings))
 

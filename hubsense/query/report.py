@@ -54,7 +54,14 @@ def report(
     )
     if planning:
         built.tables += planning_tables(
-            ctx.store, ctx.registry, s, period.first, period.end, lang, now_ns=ctx.now_ns
+            ctx.store,
+            ctx.whole_registry,
+            s,
+            period.first,
+            period.end,
+            lang,
+            now_ns=ctx.now_ns,
+            scope=ctx.scope,
         )
     return built, a.recomputed_days
 

@@ -363,9 +363,7 @@ def test_the_region_wide_routes_are_a_decision() -> None:
         "/api/ready",
         "/api/rejections",  # rejected-message previews: admin, and region-wide only
         "/api/admin/**",
-        "/api/planning/**",
         "/metrics",
-        "/planning",
         "/docs",
         "/docs/oauth2-redirect",
         "/openapi.json",
