@@ -78,7 +78,8 @@ def make_plan(
     then limited to what the scope sees. The plan itself is built on the scope's
     ``planning_view``, so its rows, ranks, pooled adoption and references are the scope's
     municipalities' alone."""
-    loaded = _CACHE.get(settings.planning_facts_file, registry) if facts is True else facts
+    given = None if facts is False else facts
+    loaded = _CACHE.get(settings.planning_facts_file, registry) if given is True else given
     seen = scope.planning_view(registry)
     if not scope.is_region:
         loaded = _limited(loaded, seen)
@@ -101,9 +102,11 @@ def make_plan(
     notes = list(plan.notes)
     if error is not None:
         notes.insert(0, Note("facts_invalid", (("error", str(error)),)))
-    if not scope.is_region:
+    if not scope.is_region and not seen.municipalities:
+        notes = [Note("none_in_scope")]  # nothing else a note could be about
+    elif not scope.is_region:
         names = ", ".join(m.name for m in seen.municipalities.values())
-        notes.insert(0, Note("scoped", (("seen", names),)) if names else Note("none_in_scope"))
+        notes.insert(0, Note("scoped", (("seen", names),)))
     return replace(plan, notes=tuple(notes)), error
 
 

@@ -6,14 +6,17 @@ the scope. A route this matrix has no probe for fails ``test_every_route_has_pro
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from fastapi import FastAPI, WebSocket
 from fastapi.testclient import TestClient
@@ -22,14 +25,22 @@ from starlette.websockets import WebSocketDisconnect
 from api.deps import RegistryDep
 from api.security import POLICY, Open, rule_for
 from hubsense.access import REGION, AccessScope
+from hubsense.config import DEFAULT_REGISTRY
 from hubsense.keys import KeyEntry, KeyRing, Role, key_digest, new_key
-from hubsense.planning.text import ASSUMPTIONS
-from hubsense.registry import Registry
+from hubsense.planning.service import SCOPED_FACTS_ERROR
+from hubsense.planning.text import ASSUMPTIONS, NOTES
+from hubsense.registry import Registry, load_registry
 from hubsense.store.sqlite import SqliteStore
 from launch.app import create_app
 from tests.api.api_support import NOW
 from tests.api.test_security import CREATED, ROUTE_CASES, _sample, secure_settings
 from tests.dashboards.support import EventMaker, fill_history, fill_known
+from tests.planning.support import EXAMPLE
+
+
+def load_default_registry() -> Registry:
+    return load_registry(DEFAULT_REGISTRY)
+
 
 PERIOD = "from=2026-10-26&to=2026-11-25"  # the history (tests.dashboards.support) and NOW
 
@@ -233,10 +244,7 @@ def store(
 
 @pytest.fixture(scope="module")
 def registry_module() -> Registry:
-    from hubsense.config import DEFAULT_REGISTRY
-    from hubsense.registry import load_registry
-
-    return load_registry(DEFAULT_REGISTRY)
+    return load_default_registry()
 
 
 @pytest.fixture(scope="module")
@@ -394,3 +402,231 @@ def test_a_websocket_added_later_sees_the_scope(app_client: TestClient) -> None:
         with app_client.websocket_connect("/api/admin/stream", headers=hub_key):
             pass
     assert refused.value.code == 1008  # a region-wide rule
+
+
+# --- planning: the municipalities a scope sees whole, inside and outside --------------------
+
+
+@dataclass(frozen=True)
+class PlanningCase:
+    """A key's scope and the municipalities whose planning it sees: all of a municipality
+    scope's; for a hub scope, those all of whose hubs it names (none: an empty plan)."""
+
+    name: str
+    scope: AccessScope
+    shown: tuple[str, ...]  # municipality ids, in registry order
+
+
+PLANNING_CASES = [
+    PlanningCase("region", REGION, tuple(load_default_registry().municipalities)),
+    PlanningCase("municipality", AccessScope.of(municipalities=["harjedalen"]), ("harjedalen",)),
+    # Berg's one hub, and one of Härjedalen's two: Berg is seen whole, Härjedalen in part
+    PlanningCase("hubs", AccessScope.of(hubs=["svenstavik", "sveg"]), ("berg",)),
+    PlanningCase("hub", AccessScope.of(hubs=["sveg"]), ()),
+]
+PLANNING_KEYS = {case.name: new_key() for case in PLANNING_CASES}
+PLANNING_RING = KeyRing(
+    KeyEntry(
+        name=f"{case.name}-planner",
+        role=Role.PLANNER,
+        sha256=key_digest(PLANNING_KEYS[case.name]).hex(),
+        created=CREATED,
+        scope=case.scope,
+    )
+    for case in PLANNING_CASES
+)
+PLANNING_PROBES = {
+    ("GET", "/api/planning"): [f"/api/planning?{PERIOD}", f"/api/planning?lang=en&{PERIOD}"],
+    ("GET", "/api/planning/download"): [
+        f"/api/planning/download?format={f}&{PERIOD}" for f in ("csv", "xlsx")
+    ],
+    ("GET", "/planning"): [f"/planning?{PERIOD}", f"/planning?lang=en&{PERIOD}"],
+    # the planner's workbook carries the planning sheets too
+    ("GET", "/api/reports/download"): [f"/api/reports/download?format=xlsx&{PERIOD}"],
+}
+PLANNING_MATRIX = [
+    (url, case, side)
+    for urls in PLANNING_PROBES.values()
+    for url in urls
+    for case in PLANNING_CASES
+    for side in ("inside", "outside")
+]
+
+
+def test_every_planning_route_has_planning_probes() -> None:
+    """A planning route added later fails here until the planning matrix asks it."""
+    planning = {(m, p) for m, p in ROUTE_CASES if "/planning" in p}
+    assert planning and planning <= set(PLANNING_PROBES)
+
+
+@pytest.fixture(scope="module")
+def planning_client(
+    registry_module: Registry, store: SqliteStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    # a copy of the example facts (every municipality), so the facts cache starts cold
+    facts = Path(tmp_path_factory.mktemp("facts")) / "facts.csv"
+    facts.write_bytes(EXAMPLE.read_bytes())
+    settings = secure_settings(planning_facts_file=facts)
+    app = create_app(settings, registry_module, store, clock=lambda: NOW, keys=PLANNING_RING)
+    with TestClient(app) as client:
+        yield client
+
+
+def planning_text(r: httpx.Response) -> str:
+    """What a planning probe shows; of the planner's workbook, its planning sheets only,
+    below the workbook's title (the title and the other sheets are of the hubs the registry
+    view gives the key, checked by the matrix above)."""
+    if "/api/reports/" not in str(r.url):
+        return response_text(r)
+    book = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True)
+    sheets = [s for s in book.worksheets if s.title.startswith(("Planering", "Antaganden"))]
+    assert sheets, book.sheetnames
+    return "\n".join(
+        ",".join("" if v is None else str(v) for v in row)
+        for sheet in sheets
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    )
+
+
+def not_planned(registry: Registry, shown: tuple[str, ...]) -> Forbidden:
+    """The municipalities a planning answer must not name, and their hubs."""
+    ids: set[str] = set()
+    words: set[str] = set()
+    for muni in registry.municipalities.values():
+        if muni.id in shown:
+            continue
+        ids |= {muni.id, *muni.hubs}
+        words.add(muni.name)
+        for hub in registry.hubs_of(muni.id):
+            words |= {hub.name} | {d.sensor for d in hub.desks}
+    return Forbidden(frozenset(ids), frozenset(words))
+
+
+@pytest.mark.parametrize(
+    ("url", "case", "side"),
+    PLANNING_MATRIX,
+    ids=[f"{u} {c.name} {s}" for u, c, s in PLANNING_MATRIX],
+)
+def test_planning_matrix(
+    planning_client: TestClient,
+    registry_module: Registry,
+    url: str,
+    case: PlanningCase,
+    side: str,
+) -> None:
+    headers = {"Authorization": f"Bearer {PLANNING_KEYS[case.name]}", "Accept": "text/html"}
+    r = planning_client.get(url, headers=headers)
+    label = f"GET {url} with a {case.name} key ({case.scope}), {side}"
+    assert r.status_code == 200, (label, r.text[:300])
+    text = planning_text(r)
+    if side == "inside":
+        for mid in case.shown:
+            assert registry_module.municipalities[mid].name in text, label
+        if url.startswith("/api/planning?"):
+            assert sorted(m["id"] for m in r.json()["municipalities"]) == sorted(case.shown)
+        return
+    # outside: no municipality the key does not see whole, nor any of its hubs; the
+    # region's own name ("… Härjedalen") and the fixed citations name no row
+    shown = text.replace(registry_module.region, "")
+    found = leaks(shown, not_planned(registry_module, case.shown), set())
+    assert not found, f"{label} names {found} outside the scope"
+
+
+def _planning_app(registry: Registry, tmp_path: Path, facts: Path) -> TestClient:
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.open()
+    settings = secure_settings(planning_facts_file=facts)
+    return TestClient(create_app(settings, registry, store, clock=lambda: NOW, keys=PLANNING_RING))
+
+
+def _planning(client: TestClient, key: str) -> Any:  # the API's JSON
+    r = client.get(f"/api/planning?{PERIOD}", headers={"Authorization": f"Bearer {key}"})
+    assert r.status_code == 200, r.text[:300]
+    return r.json()
+
+
+def test_scoped_and_region_planning_share_the_facts_file_rightly(
+    registry_module: Registry, tmp_path: Path
+) -> None:
+    """The facts file names every municipality: a scoped key's request validates it against
+    the whole registry (no error) and sees its own rows; the region, asking after it from
+    the same cache, still gets every municipality's facts."""
+    facts = tmp_path / "facts.csv"
+    facts.write_bytes(EXAMPLE.read_bytes())  # a new file: the cache starts cold
+    with _planning_app(registry_module, tmp_path, facts) as client:
+        scoped = _planning(client, PLANNING_KEYS["hubs"])
+        region = _planning(client, PLANNING_KEYS["region"])
+    for body in (scoped, region):
+        assert body["facts"] == {"file": str(facts), "invented": True, "error": None}
+    rows = {m["id"]: m for m in region["municipalities"]}
+    assert len(rows) == len(registry_module.municipalities)
+    assert all(m["eligible"] is not None for m in rows.values())
+    (berg,) = scoped["municipalities"]
+    assert berg["id"] == "berg" and berg["rank"] == 1  # ranked among what the key sees
+    assert berg["eligible"] == rows["berg"]["eligible"]  # the same facts row
+    assert [n["code"] for n in scoped["notes"]][0] == "scoped"
+
+
+def test_a_scoped_key_is_told_a_facts_file_is_broken_not_what_it_says(
+    registry_module: Registry, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("municipality,first_day,last_day,employed_residents\nBerg,x,y,1\n")
+    with _planning_app(registry_module, tmp_path, bad) as client:
+        scoped = _planning(client, PLANNING_KEYS["municipality"])
+        region = _planning(client, PLANNING_KEYS["region"])
+    assert region["facts"]["error"] != scoped["facts"]["error"]
+    assert "Berg" in region["facts"]["error"]
+    assert scoped["facts"]["error"] == f"{bad}: {SCOPED_FACTS_ERROR}"
+    assert "Berg" not in str(scoped)
+    assert [m["id"] for m in scoped["municipalities"]] == ["harjedalen"]
+
+
+def test_a_key_that_sees_no_municipality_whole_is_told_so(
+    registry_module: Registry, tmp_path: Path
+) -> None:
+    """The API answers an empty list (as every list does for what a key cannot see), the
+    page says why in the language asked."""
+    with _planning_app(registry_module, tmp_path, EXAMPLE) as client:
+        body = _planning(client, PLANNING_KEYS["hub"])
+        headers = {"Authorization": f"Bearer {PLANNING_KEYS['hub']}", "Accept": "text/html"}
+        pages = {
+            lang: client.get(f"/planning?lang={lang}&{PERIOD}", headers=headers)
+            for lang in ("sv", "en")
+        }
+    assert body["municipalities"] == []
+    assert [n["code"] for n in body["notes"]] == ["none_in_scope"]
+    for lang, page in pages.items():
+        assert page.status_code == 200
+        assert html.escape(NOTES["none_in_scope"][lang], quote=False) in page.text, lang
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "links"),
+    [
+        (Role.VIEWER, REGION, ["/"]),
+        (Role.PLANNER, REGION, ["/", "/planning", "/utilisation", "/compare"]),
+        (
+            Role.PLANNER,
+            AccessScope.of(hubs=["sveg"]),
+            ["/", "/planning", "/utilisation", "/compare"],
+        ),
+    ],
+)
+def test_the_top_navigation_links_only_what_the_key_may_open(
+    registry_module: Registry, tmp_path: Path, role: Role, scope: AccessScope, links: list[str]
+) -> None:
+    key = new_key()
+    ring = KeyRing([KeyEntry("k", role, key_digest(key).hex(), created=CREATED, scope=scope)])
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    store.open()
+    app = create_app(secure_settings(), registry_module, store, clock=lambda: NOW, keys=ring)
+    headers = {"Authorization": f"Bearer {key}", "Accept": "text/html"}
+    with TestClient(app) as client:
+        page = client.get("/", headers=headers)
+        nav = re.search(r'<nav class="topnav">(.*?)</nav>', page.text, re.S)
+        assert page.status_code == 200 and nav is not None
+        shown = re.findall(r'<a href="([^"?]*)[^"]*">', nav.group(1))
+        assert shown == links
+        for path in shown:
+            assert client.get(path, headers=headers).status_code == 200, path
