@@ -5,7 +5,8 @@ a low–high range, the commuting saved, the calculation behind each number, the
 behind them, and every assumption in a form that re-queries the page (a plain GET form:
 it works without JavaScript). The numbers are ``GET /api/planning``'s, computed by the
 same use case (``hubsense.query.planning``). ``planning.js`` only draws the Plotly figure
-from the page's JSON block. Planners only (api.security.POLICY).
+from the page's JSON block. Planners only (api.security.POLICY); a scoped key sees the
+municipalities its scope sees whole (``hubsense.access.AccessScope.planning_view``).
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ Aggregates that would mix in other scopes are *limited* to the scope: for a scop
 "region" is what the key sees, and a municipality of which it sees only some hubs is those
 hubs. Their names say so (``Region Jämtland Härjedalen (Berg)``, ``Härjedalen (Arbetshubb
 Sveg)``), so a report never presents part of a municipality as the whole of it.
+
+Planning is the exception: it compares municipalities by facts about all their residents,
+so it is built on the municipalities a scope sees whole (``planning_view``), never on a
+municipality's part.
 """
 
 from __future__ import annotations

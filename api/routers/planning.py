@@ -3,7 +3,9 @@ the commuting saved, the facts behind the numbers and a ranking (docs/planning.m
 
 ``GET /api/planning`` takes the measurement period and every assumption as validated query
 parameters; ``GET /api/planning/download`` returns the same as XLSX or CSV. Planners only
-(api.security.POLICY): the facts are aggregated, and small groups are suppressed.
+(api.security.POLICY): the facts are aggregated, and small groups are suppressed. A scoped
+key gets the municipalities it sees whole (an empty list when none: it is a list, so not a
+404).
 """
 
 from __future__ import annotations
