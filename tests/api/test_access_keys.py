@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from hubsense.keys import (
     load_keys,
     parse_keys,
 )
-from hubsense.registry import Registry, load_registry
+from hubsense.registry import Municipality, Registry, load_registry
 from hubsense.store.sqlite import SqliteStore
 from launch.app import create_app
 from launch.cli import main
@@ -212,3 +213,40 @@ def test_the_region_sees_the_registry_itself() -> None:
 def test_scope_invariants(kind: str, ids: tuple[str, ...], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         AccessScope(kind, ids)  # type: ignore[arg-type]
+
+
+# --- the registry planning is built on for a scope ------------------------------------------
+
+
+def _check_planning_view(scope: AccessScope, registry: Registry, whole: set[str]) -> None:
+    view = scope.planning_view(registry)
+    assert list(view.municipalities) == [m for m in registry.municipalities if m in whole]
+    for mid, muni in view.municipalities.items():
+        assert muni is registry.municipalities[mid]  # whole: its name and all its hubs
+    assert set(view.hubs) == {h for m in whole for h in registry.municipalities[m].hubs}
+    for desk in registry.all_desks():
+        assert (view.desk_by_sensor(desk.sensor) is not None) is (desk.hub in view.hubs)
+    assert view.region.startswith(registry.region + " (")
+
+
+@given(hub_subsets)
+def test_planning_sees_a_municipality_only_with_all_of_its_hubs(hubs: set[str]) -> None:
+    whole = {mid for mid, m in REGISTRY.municipalities.items() if set(m.hubs) <= hubs}
+    _check_planning_view(AccessScope.of(hubs=hubs), REGISTRY, whole)
+
+
+@given(muni_subsets)
+def test_planning_sees_a_municipality_scope_whole(munis: set[str]) -> None:
+    _check_planning_view(AccessScope.of(municipalities=munis), REGISTRY, munis)
+
+
+def test_planning_sees_a_scoped_municipality_without_hubs() -> None:
+    """Where the next hub goes: a municipality key sees its municipality's plan before it
+    has a hub; a hub key never sees a municipality without hubs."""
+    gotland = Municipality("gotland", "Gotland", "0980", ())
+    registry = replace(REGISTRY, municipalities={**REGISTRY.municipalities, "gotland": gotland})
+    _check_planning_view(AccessScope.of(municipalities=["gotland"]), registry, {"gotland"})
+    _check_planning_view(
+        AccessScope.of(hubs=sorted(registry.hubs)), registry, set(REGISTRY.municipalities)
+    )
+    assert REGION.planning_view(registry) is registry
