@@ -482,6 +482,8 @@ def planning_page(
     )
     if facts_error and not any(n.code == "facts_invalid" for n in plan.notes):
         parts.append(f'<div class="banner" role="alert">{esc(facts_error)}</div>')
+    if not plan.municipalities:  # a scoped key that sees no municipality whole: the note says why
+        return page(ctx, title=title, path=PATH, body="\n".join(parts), body_class="page-planning")
 
     heads = [
         label("rank", lang),

@@ -599,6 +599,7 @@ def test_a_key_that_sees_no_municipality_whole_is_told_so(
     for lang, page in pages.items():
         assert page.status_code == 200
         assert html.escape(NOTES["none_in_scope"][lang], quote=False) in page.text, lang
+        assert 'id="planning-table"' not in page.text  # no empty ranking to read
 
 
 @pytest.mark.parametrize(
