@@ -12,6 +12,7 @@ from typing import Annotated, cast
 from fastapi import Depends, HTTPException, Path, Request, status
 
 from api.live_cache import LiveCache
+from hubsense.availability import read_unavailable
 from hubsense.clock import Clock
 from hubsense.config import Settings
 from hubsense.query.context import QueryContext
@@ -58,7 +59,8 @@ def get_query_context(
     settings: SettingsDep, registry: RegistryDep, store: StoreDep, clock: ClockDep
 ) -> QueryContext:
     """What a use case of ``hubsense.query`` reads, at the moment of this request."""
-    return QueryContext(store, registry, settings, clock())
+    unavailable = read_unavailable(settings.collector_stats_file)
+    return QueryContext(store, registry, settings, clock(), unavailable)
 
 
 QueryContextDep = Annotated[QueryContext, Depends(get_query_context)]

@@ -82,9 +82,10 @@ def test_documented_payloads_through_mosquitto_into_influxdb(name, mosquitto, in
     finally:
         collector.stop()
 
-    events = [c for c in items if c.is_event]
+    events = [c for c in items if c.is_stored]
     expected_rejections = Counter(c.reject for c in items if c.reject)
     assert collector.accepted == len(events)
+    assert collector.duplicates == sum(c.duplicate_of is not None for c in items)
     assert influx_store.count_events() == len(events)
     assert influx_store.rejection_counts() == dict(expected_rejections)
     for case in events:
