@@ -12,7 +12,7 @@ from typing import Annotated, cast
 from fastapi import Depends, HTTPException, Path, Request, status
 
 from api.live_cache import LiveCache
-from hubsense.availability import read_unavailable
+from hubsense.availability import Unavailable
 from hubsense.clock import Clock
 from hubsense.config import Settings
 from hubsense.query.context import QueryContext
@@ -55,11 +55,22 @@ LiveCacheDep = Annotated[LiveCache | None, Depends(get_live_cache)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
+def get_unavailable(request: Request) -> Unavailable:
+    """The sensors the collector's stats report offline (``hubsense.availability``)."""
+    return cast(Callable[[], Unavailable], request.app.state.unavailable)()
+
+
+UnavailableDep = Annotated[Unavailable, Depends(get_unavailable)]
+
+
 def get_query_context(
-    settings: SettingsDep, registry: RegistryDep, store: StoreDep, clock: ClockDep
+    settings: SettingsDep,
+    registry: RegistryDep,
+    store: StoreDep,
+    clock: ClockDep,
+    unavailable: UnavailableDep,
 ) -> QueryContext:
     """What a use case of ``hubsense.query`` reads, at the moment of this request."""
-    unavailable = read_unavailable(settings.collector_stats_file)
     return QueryContext(store, registry, settings, clock(), unavailable)
 
 
