@@ -164,9 +164,12 @@ class TheThingsStackAdapter(BaseAdapter):
             f"no decoded-payload format pinned for device {device[:80]!r}: add it to formats",
         )
 
+    def ignored_topic(self, topic: str) -> str | None:
+        """TTS's other message types (join, downlink, service data, location), should a
+        subscription reach them, are told by the topic alone."""
+        return None if topic.endswith("/up") else "not an uplink topic"
+
     def convert(self, topic: str, payload: bytes, received_ns: int) -> list[PresenceEvent]:
-        if not topic.endswith("/up"):
-            raise Ignore("not an uplink topic")
         doc = json_object(payload)
         ids = doc.get("end_device_ids")
         device = ids.get("device_id") if isinstance(ids, dict) else None

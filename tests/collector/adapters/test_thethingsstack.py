@@ -160,3 +160,27 @@ def test_elsys_pending_frame_is_heard_not_lost():
     assert kinds == ["PresenceEvent", "Heard", "Heard", "PresenceEvent"]
     assert (dedup.seq.gaps, dedup.seq.restarts) == (0, 0)
     assert adapter.stats()["ignored"] == {"elsys-desk/v1 occupancy=1": 2}
+
+
+def test_an_uplink_heard_by_many_gateways_fits_the_adapters_own_size_limit():
+    case = by_name("milesight-vs341-resent-with-new-received_at")
+    doc = json.loads(case.payload)
+    gateways = doc["uplink_message"]["rx_metadata"]
+    for i in range(12):
+        gateways.append({**gateways[1], "gateway_ids": {"gateway_id": f"gw-{i}"}, "rssi": -115})
+    payload = json.dumps(doc, indent=2).encode()
+    assert 4096 < len(payload) < 16384
+    [event] = sample_adapter("thethingsstack").parse(case.topic, payload, RECEIVED_NS)
+    assert isinstance(event, PresenceEvent) and event.rssi == -87
+    default = sample_adapter("thethingsstack")
+    object.__setattr__(default, "max_payload_bytes", 4096)  # the collector's default
+    [result] = default.parse(case.topic, payload, RECEIVED_NS)
+    assert isinstance(result, Rejection) and result.reason == "oversize"
+
+
+def test_other_tts_message_types_are_ignored_by_their_topic():
+    adapter = sample_adapter("thethingsstack")
+    for kind in ("join", "down/sent", "service/data", "location/solved"):
+        topic = f"v3/hubsense-svenstavik@ttn/devices/vs341-a01/{kind}"
+        assert adapter.parse(topic, b"x" * 100_000, RECEIVED_NS) == []
+    assert adapter.stats()["ignored"] == {"not an uplink topic": 4}
