@@ -11,6 +11,7 @@ anything behind. The adapter's own counters say the same.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 
@@ -116,3 +117,45 @@ def test_documented_payloads_through_mosquitto_into_both_stores(name, mosquitto,
     assert mine["accepted"] + sum(mine["rejected"].values()) + ignored == sent
     if name != "disruptive":  # the webhook answers some itself ("ignored"), unforwarded
         assert ignored == sum(c.ignore for c in items)
+
+
+def test_uplink_identity_through_mosquitto_into_both_stores(mosquitto, store):
+    """LoRaWAN frames as a network delivers them: an Elsys ERS Desk sends f_cnt 16
+    (occupied), 17 (pending, published twice) and 18 (free); a VS341 uplink is published
+    again with a new received_at. Stored: three events; no sequence gap, no restart, one
+    duplicate."""
+    reg = registry()
+    cfg = settings(mqtt_url=mosquitto.url, flush_interval_s=0.05)
+    adapters = build_adapters(parse_adapters(sample_configs("thethingsstack"), "tts"), cfg, reg)
+    by = {c.name: c for c in cases("thethingsstack")}
+    occupied = json.loads(by["elsys-ers-desk-occupied-f_cnt-omitted-when-zero"].payload)
+    occupied["uplink_message"]["f_cnt"] = 16
+    elsys = by["elsys-ers-desk-free-after-pending"].topic
+    pending = by["elsys-ers-desk-pending-is-ignored"].payload
+    first, resent = (
+        by["milesight-vs341-occupied"],
+        by["milesight-vs341-resent-with-new-received_at"],
+    )
+    messages = [
+        (elsys, json.dumps(occupied).encode()),
+        (elsys, pending),
+        (elsys, pending),
+        (elsys, by["elsys-ers-desk-free-after-pending"].payload),
+        (first.topic, first.payload),
+        (resent.topic, resent.payload),
+    ]
+    collector = Collector(cfg, reg, store, adapters=adapters)
+    collector.start()
+    try:
+        assert collector.wait_until_subscribed(10)
+        sent = publish(mosquitto.url, messages)
+        wait_for(lambda: collector.acked == sent, what=lambda: str(collector.stats()))
+    finally:
+        collector.stop()
+    stats = collector.stats()
+    assert (stats["sequence_gaps"], stats["sequence_restarts"]) == (0, 0)
+    assert (stats["accepted"], stats["duplicates"]) == (3, 1)
+    assert store.count_events() == 3 and store.rejection_counts() == {}
+    t = first.time_ns(0)
+    [stored] = store.timeline("svenstavik", "l01", t, t + 1)
+    assert stored.time_ns == t and stored.seq == 1204
