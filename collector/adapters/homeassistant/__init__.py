@@ -50,6 +50,10 @@ class HomeAssistantConfig(AdapterConfig):
     def same(self, a: str, b: str) -> bool:
         return a == b if self.case_sensitive else a.casefold() == b.casefold()
 
+    def matching(self, text: str, options: list[str]) -> str | None:
+        """The first of ``options`` that ``text`` is (by ``same``), or None."""
+        return next((option for option in options if self.same(text, option)), None)
+
 
 class HomeAssistantAdapter(BaseAdapter):
     type_name = "homeassistant"
@@ -81,8 +85,8 @@ class HomeAssistantAdapter(BaseAdapter):
             occupied = True
         elif cfg.same(text, cfg.payload_off):
             occupied = False
-        elif any(cfg.same(text, p) for p in cfg.ignore_payloads):
-            raise Ignore(f"state {text[:40]}")
+        elif (ignored := cfg.matching(text, cfg.ignore_payloads)) is not None:
+            raise Ignore(f"state {ignored}")  # as configured: one count whatever the case
         else:
             spelling = "" if cfg.case_sensitive else " (in any case)"
             raise Reject(

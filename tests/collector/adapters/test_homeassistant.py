@@ -40,6 +40,8 @@ def test_mixed_case_payloads_are_one_state_by_default():
     states = [adapter.parse(topic, p, RECEIVED_NS)[0] for p in (b"On", b"oFF", b" on\n")]
     assert [getattr(e, "occupied", None) for e in states] == [True, False, True]
     assert adapter.parse(topic, b"UNAVAILABLE", RECEIVED_NS) == []
+    assert adapter.parse(topic, b"unavailable", RECEIVED_NS) == []
+    assert adapter.stats()["ignored"] == {"state unavailable": 2}  # counted as configured
 
 
 def test_on_equal_to_off_is_a_config_error():
