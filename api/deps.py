@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 
 from api.live_cache import LiveCache
 from api.security import get_principal
+from hubsense.availability import Unavailable
 from hubsense.clock import Clock
 from hubsense.config import Settings
 from hubsense.query.context import QueryContext
@@ -62,19 +63,30 @@ LiveCacheDep = Annotated[LiveCache | None, Depends(get_live_cache)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
+def get_unavailable(request: Request) -> Unavailable:
+    """The sensors the collector's stats report offline (``hubsense.availability``)."""
+    return cast(Callable[[], Unavailable], request.app.state.unavailable)()
+
+
+UnavailableDep = Annotated[Unavailable, Depends(get_unavailable)]
+
+
 def get_query_context(
     request: Request,
     settings: SettingsDep,
     registry: RegistryDep,
     store: StoreDep,
     clock: ClockDep,
+    unavailable: UnavailableDep,
 ) -> QueryContext:
     """What a use case of ``hubsense.query`` reads, at the moment of this request: the
     registry as the caller sees it, and the caller's scope with the whole registry (which
     planning needs to validate the facts file)."""
     full = cast(Registry, request.app.state.registry)
     scope = get_principal(request).scope
-    return QueryContext(store, registry, settings, clock(), scope=scope, full_registry=full)
+    return QueryContext(
+        store, registry, settings, clock(), unavailable, scope=scope, full_registry=full
+    )
 
 
 QueryContextDep = Annotated[QueryContext, Depends(get_query_context)]

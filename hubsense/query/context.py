@@ -1,7 +1,8 @@
 """What every read use case reads from, and the region's local time.
 
-Why one object: a question is always answered from the same four things (the store, the
-registry, the settings and the moment it is asked); passing them together keeps the use
+Why one object: a question is always answered from the same things (the store, the
+registry, the settings, the moment it is asked, what the sensors' own networks report
+unavailable, and the access scope of who asks); passing them together keeps the use
 cases' signatures about the question itself, and gives the API, the pages and the CLI one
 way to ask.
 """
@@ -13,6 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from hubsense.access import REGION, AccessScope
+from hubsense.availability import Unavailable
 from hubsense.calendar import from_ns
 from hubsense.config import Settings
 from hubsense.registry import Registry
@@ -39,6 +41,9 @@ class QueryContext:
     registry: Registry  # as the caller's scope sees it (``AccessScope.restrict``)
     settings: Settings
     now_ns: int
+    # Sensors their own network reports offline (``hubsense.availability``): the live
+    # view shows their desks offline at once.
+    unavailable: Unavailable = field(default_factory=Unavailable)
     # Who asks, and the whole registry their view was made from. Most questions need only
     # ``registry``; planning needs both, because the facts file is about every
     # municipality (it is validated, and cached, against the whole registry) and a scope
