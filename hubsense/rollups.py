@@ -648,19 +648,16 @@ def _flagged(
             reached[key] = min(reached.get(key, r.day), r.day)
     # their earlier days: one read for every run (a query per run is a round trip and,
     # on InfluxDB, a pass over the shards each), kept to each run's own days
-    starts = {key: max(key[1], first) for key in reached}
-    wanted = {key: (starts[key], min(at, end)) for key, at in reached.items()
-              if starts[key] < min(at, end)}
-    if not wanted:
-        return rows
-    lo = range_ns(hub, min(a for a, _ in wanted.values()), end)[0]
-    hi = range_ns(hub, first, max(b for _, b in wanted.values()))[1]
+    windows: list[tuple[str, int, int]] = []
+    for (desk, since), at in sorted(reached.items()):
+        start, stop = max(since, first), min(at, end)
+        if start < stop:
+            windows.append((desk, *range_ns(hub, start, stop)))
     extra = [
         r
-        for r in store.idle_run_days(hub.id, sorted(wanted), lo, hi)
-        if r.idle_since is not None
-        and wanted[(r.desk, r.idle_since)][0] <= r.day < wanted[(r.desk, r.idle_since)][1]
-    ]
+        for r in store.desk_day_windows(hub.id, windows)
+        if r.idle_since is not None and (r.desk, r.idle_since) in reached
+    ] if windows else []
     return rows + extra
 
 

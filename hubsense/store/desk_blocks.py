@@ -13,7 +13,8 @@ number, the largest ``idle_open_days`` and the number of days with stuck time: e
 sum, and to know whether ``flagged_desk_days`` would return one of its rows. It is written
 with every write of the block's desk-days, after them and before the group-days (which
 mark the days as computed), so an interrupted write leaves the days stale, to be computed
-again, rather than a block that disagrees with its rows.
+again, rather than a block that disagrees with its rows. A block row also vouches that
+every flagged-looking row of its block has a copy (``is_copied``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ from hubsense.metrics import DeskDayRollup, DeskTotals
 from hubsense.store.rollup_rows import sums_text, totals_of
 
 BLOCK_NS = 16 * 86_400 * 1_000_000_000
+
+COPY_MIN_IDLE_OPEN_DAYS = 10
+"""Desk-days with stuck time or an idle run of at least this many open days are also kept
+as copies (``is_copied``), so that "which rows are flagged" is read from the few copies
+(about 2 % of the rows) instead of scanned from every row; a reader asking for a lower
+threshold scans the blocks that the block rows name."""
+
+
+def is_copied(idle_open_days: int, day_stuck_ns: int) -> bool:
+    return day_stuck_ns > 0 or idle_open_days >= COPY_MIN_IDLE_OPEN_DAYS
 
 
 def block_of(time_ns: int) -> int:
@@ -46,6 +57,35 @@ def full_blocks(start_ns: int, end_ns: int) -> list[int]:
     """Starts of the blocks that lie wholly within ``[start_ns, end_ns)``."""
     first = block_of(start_ns) + (BLOCK_NS if start_ns % BLOCK_NS else 0)
     return list(range(first, end_ns - BLOCK_NS + 1, BLOCK_NS))
+
+
+def uncovered(start_ns: int, end_ns: int, blocks: set[int]) -> list[tuple[int, int]]:
+    """The parts of ``[start_ns, end_ns)`` outside these blocks."""
+    rest: list[tuple[int, int]] = []
+    t = start_ns
+    for b in sorted(blocks):
+        if b + BLOCK_NS <= t or b >= end_ns:
+            continue
+        if t < b:
+            rest.append((t, b))
+        t = b + BLOCK_NS
+    if t < end_ns:
+        rest.append((t, end_ns))
+    return rest
+
+
+def consecutive(starts: Iterable[int], step_ns: int) -> list[tuple[int, int]]:
+    """Starts of days (or blocks) grouped into runs of consecutive ones, each as the range
+    ``[first, last + step_ns)``; the next one starts less than ``step_ns`` after it ends
+    (a local day is 23 to 25 hours long)."""
+    spans: list[tuple[int, int]] = []
+    for t in sorted(starts):
+        if spans and t - spans[-1][1] < step_ns:
+            spans[-1] = (spans[-1][0], t + step_ns)
+        else:
+            spans.append((t, t + step_ns))
+    return spans
+
 
 
 @dataclass(slots=True)

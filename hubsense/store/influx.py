@@ -66,7 +66,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -88,6 +88,7 @@ from hubsense.store.base import (
 )
 from hubsense.store.desk_blocks import (
     BLOCK_NS,
+    COPY_MIN_IDLE_OPEN_DAYS,
     Block,
     Blocks,
     add_rollups,
@@ -96,7 +97,10 @@ from hubsense.store.desk_blocks import (
     block_of,
     block_text,
     blocks_between,
+    consecutive,
     full_blocks,
+    is_copied,
+    uncovered,
 )
 from hubsense.store.rollup_rows import (
     add_sums,
@@ -114,7 +118,8 @@ REJECTED = "rejected"
 DESK_DAY = "rollup_desk_day"
 GROUP_DAY = "rollup_group_day"
 SLOT = "rollup_slot"
-ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT)
+DESK_FLAG = "rollup_desk_flag"  # copies of flagged-looking desk-days (desk_blocks.is_copied)
+ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT, DESK_FLAG)
 DESK_BLOCK = "rollup_desk_block"  # hubsense.store.desk_blocks; rewritten, never deleted
 _WRITE_CHUNK = 5000
 _READ_CHUNK_NS = 31 * 86400 * 1_000_000_000
@@ -793,14 +798,20 @@ class InfluxStore:
             GROUP_DAY: {(r.group, r.day_start_ns) for r in group_days},
             SLOT: {(r.group, r.start_ns) for r in slots},
         }
+        new_keys[DESK_FLAG] = new_keys[DESK_DAY]  # a copy of a row written again is rewritten
+        stored = self._stored_keys(hub, start_ns, end_ns)
         no_delete_api = self.major is not None and self.major >= 2 and self._org_id is None
-        if no_delete_api or not self._stored_keys_within(hub, start_ns, end_ns, new_keys):
+        if no_delete_api or any(not stored[m] <= new_keys[m] for m in ROLLUPS):
             self._delete_rollups(hub, start_ns, end_ns)  # (logs and only overwrites without)
         blocks = self._blocks_around(hub, start_ns, end_ns)
         add_rollups(blocks, desk_days)
+        copies = [r for r in desk_days
+                  if is_copied(r.idle_open_days, r.day_stuck_ns)
+                  or (r.desk, r.day_start_ns) in stored[DESK_FLAG]]
         # group-days last: they mark the days computed (``rollups.stale_days``), so a write
         # cut short leaves its days to be computed again, desk blocks included
         points = [desk_day_point(r) for r in desk_days]
+        points += [desk_flag_point(r) for r in copies]
         points += [slot_point(r) for r in slots]
         points += [desk_block_point(hub, b, block) for b, block in sorted(blocks.items())]
         points += [group_day_point(r) for r in group_days]
@@ -825,10 +836,14 @@ class InfluxStore:
         return blocks
 
     def _add_stored_rows(self, blocks: Blocks, hub: str, lo: int, hi: int) -> None:
+        """Add the stored desk-days in ``[lo, hi)`` to their blocks, making sure that the
+        flagged-looking ones among them have their copy (rows written before copies were
+        kept have none), as a block row vouches for its copies."""
         fields = ", ".join(quote_ident(f) for f in ("sums", "idle_open_days", "day_stuck_ns"))
         rows = self._rollup_rows(
             DESK_DAY, hub, lo, hi, select=fields, group_by=f" GROUP BY {quote_ident('desk')}"
         )
+        flagged: set[tuple[str, int]] = set()
         for r in rows:
             b = block_of(int(r["time"]))
             block = blocks.setdefault(b, {})
@@ -837,23 +852,37 @@ class InfluxStore:
             if not r.get("sums"):  # a row stored before version 3
                 blocks[b] = None
                 continue
-            add_row(block, str(r["desk"]), str(r["sums"]), _opt_int(r.get("idle_open_days"))
-                    or 0, _opt_int(r.get("day_stuck_ns")) or 0)
+            idle = _opt_int(r.get("idle_open_days")) or 0
+            stuck = _opt_int(r.get("day_stuck_ns")) or 0
+            add_row(block, str(r["desk"]), str(r["sums"]), idle, stuck)
+            if is_copied(idle, stuck):
+                flagged.add((str(r["desk"]), int(r["time"])))
+        missing = flagged - self._copy_keys(hub, lo, hi) if flagged else set()
+        if missing:
+            statements = [
+                self._statement(hub, t, t + 1, f"{quote_ident('desk')} = {quote_literal(d)}",
+                                "*", f" GROUP BY {quote_ident('desk')}")
+                for d, t in sorted(missing)
+            ]
+            self._send([
+                desk_flag_point(desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r))
+                for r in self._batched(statements)
+            ])
 
-    def _stored_keys_within(
-        self,
-        hub: str,
-        start_ns: int,
-        end_ns: int,
-        new_keys: Mapping[str, set[tuple[str, int]]],
-    ) -> bool:
-        """Whether every rollup row stored for the hub in the range has its key among the
-        rows about to be written. Then the write alone replaces them all (a point with
-        the same series and time is overwritten, and every row writes all its fields),
-        and the DELETE, which InfluxDB 1.x makes slow on a large database (seconds per
-        hub), is not needed: the first computation of a range and a recomputation of
-        the same days skip it."""
-        tag = {DESK_DAY: "desk", GROUP_DAY: "group", SLOT: "group"}
+    def _copy_keys(self, hub: str, lo: int, hi: int) -> set[tuple[str, int]]:
+        rows = self._rollup_rows(DESK_FLAG, hub, lo, hi, select=quote_ident("open_ns"),
+                                 group_by=f" GROUP BY {quote_ident('desk')}")
+        return {(str(r["desk"]), int(r["time"])) for r in rows}
+
+    def _stored_keys(self, hub: str, start_ns: int, end_ns: int) -> dict[str, set[tuple[str, int]]]:
+        """The keys of every rollup row stored for the hub in the range, by measurement.
+        Where they are all among the rows about to be written, the write alone replaces
+        them (a point with the same series and time is overwritten, and every row writes
+        all its fields), and the DELETE, which InfluxDB 1.x makes slow on a large database
+        (seconds per hub), is not needed: the first computation of a range and a
+        recomputation of the same days skip it."""
+        tag = {DESK_DAY: "desk", GROUP_DAY: "group", SLOT: "group", DESK_FLAG: "desk"}
+        keys: dict[str, set[tuple[str, int]]] = {m: set() for m in ROLLUPS}
         t = start_ns
         while t < end_ns:  # in the chunks reads use, so no answer grows without bound
             u = min(end_ns, t + _READ_CHUNK_NS)
@@ -867,11 +896,9 @@ class InfluxStore:
                 for m in ROLLUPS
             )
             for m, result in zip(ROLLUPS, self._query(q), strict=True):
-                for row in self._rows(result):
-                    if (str(row.get(tag[m])), int(row["time"])) not in new_keys[m]:
-                        return False
+                keys[m] |= {(str(row.get(tag[m])), int(row["time"])) for row in self._rows(result)}
             t = u
-        return True
+        return keys
 
     def _delete_rollups(self, hub: str, start_ns: int, end_ns: int) -> None:
         if end_ns <= start_ns:
@@ -1019,23 +1046,48 @@ class InfluxStore:
     def flagged_desk_days(
         self, hub: str, start_ns: int, end_ns: int, min_idle_open_days: int
     ) -> list[DeskDayRollup]:
-        # The desk blocks within the range say which desks have such rows in which blocks;
-        # only those, and the days the blocks do not cover, are scanned.
+        # Where a block row vouches for the copies of its flagged-looking rows, the copies
+        # are read (about 2 % of the rows); elsewhere the rows are scanned: all of them
+        # where no block row was written, only the desks and blocks a block row names for
+        # a threshold below the copies' one.
         where = f"{quote_ident('day_stuck_ns')} > 0"
         if min_idle_open_days > 0:
             where += f" OR {quote_ident('idle_open_days')} >= {int(min_idle_open_days)}"
-        blocks, rest = self._summed_blocks(hub, start_ns, end_ns)
-        windows: list[tuple[str | None, int, int]] = [(None, lo, hi) for lo, hi in rest]
-        hits: dict[str, list[int]] = {}
-        for b, block in sorted(blocks.items()):
-            for desk, x in block.items():
-                if x.flagged(min_idle_open_days):
-                    hits.setdefault(desk, []).append(b)
-        for desk, starts in sorted(hits.items()):
-            windows += [(desk, a, b) for a, b in _consecutive(starts, BLOCK_NS)]
-        out = self._flagged_rows(hub, where, windows)
+        if 0 < min_idle_open_days < COPY_MIN_IDLE_OPEN_DAYS:
+            blocks, rest = self._summed_blocks(hub, start_ns, end_ns)
+            windows: list[tuple[str | None, int, int]] = [(None, lo, hi) for lo, hi in rest]
+            hits: dict[str, list[int]] = {}
+            for b, block in sorted(blocks.items()):
+                for desk, x in block.items():
+                    if x.flagged(min_idle_open_days):
+                        hits.setdefault(desk, []).append(b)
+            for desk, starts in sorted(hits.items()):
+                windows += [(desk, a, b) for a, b in consecutive(starts, BLOCK_NS)]
+            out = self._flagged_rows(hub, where, windows)
+        else:
+            # (every copy, filtered here: a condition on fields makes InfluxDB 1.x read
+            # the copies several times slower than reading them all)
+            vouched = self._vouched_blocks(hub, start_ns, end_ns)
+            copies = [
+                desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
+                for r in self._rollup_rows(DESK_FLAG, hub, start_ns, end_ns,
+                                           group_by=f" GROUP BY {quote_ident('desk')}")
+                if block_of(int(r["time"])) in vouched
+            ]
+            out = [r for r in copies if r.day_stuck_ns > 0
+                   or 0 < min_idle_open_days <= r.idle_open_days]
+            rest = uncovered(start_ns, end_ns, vouched)
+            out += self._flagged_rows(hub, where, [(None, lo, hi) for lo, hi in rest])
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
+
+    def _vouched_blocks(self, hub: str, start_ns: int, end_ns: int) -> set[int]:
+        """Starts of the blocks overlapping the range whose block row can be summed (and so
+        vouches for its copies)."""
+        rows = self._rollup_rows(DESK_BLOCK, hub, block_of(start_ns), end_ns,
+                                 select=quote_ident("summable"),
+                                 group_by=f" GROUP BY {quote_ident('hub')}")
+        return {int(r["time"]) for r in rows if r.get("summable")}
 
     def _flagged_rows(
         self, hub: str, where: str, windows: Sequence[tuple[str | None, int, int]]
@@ -1060,7 +1112,7 @@ class InfluxStore:
             self._statement(hub, a, b, f"{desk} = {quote_literal(d)} AND ({where})", "*",
                             f" GROUP BY {desk}")
             for d, times in sorted(hits.items())
-            for a, b in _consecutive(times, _DAY_GAP_NS)
+            for a, b in consecutive(times, _DAY_GAP_NS)
         ]
         return [
             desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
@@ -1083,21 +1135,22 @@ class InfluxStore:
                 rows += self._rows(result)
         return rows
 
-    def idle_run_days(
-        self, hub: str, runs: Sequence[tuple[str, date]], start_ns: int, end_ns: int
+    def desk_day_windows(
+        self, hub: str, windows: Sequence[tuple[str, int, int]]
     ) -> list[DeskDayRollup]:
-        # One query for many runs: the desks' series, and of their rows only the run's
-        desk, since = quote_ident("desk"), quote_ident("idle_since")
-        out: list[DeskDayRollup] = []
-        for i in range(0, len(runs), _DESK_FILTER_MAX):
-            where = " OR ".join(
-                f"({desk} = {quote_literal(d)} AND {since} = {quote_literal(s.isoformat())})"
-                for d, s in runs[i : i + _DESK_FILTER_MAX]
-            )
-            rows = self._rollup_rows(
-                DESK_DAY, hub, start_ns, end_ns, where, group_by=f" GROUP BY {desk}"
-            )
-            out += [desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r) for r in rows]
+        # A statement per window, all in one request, each naming its desk (a tag, so
+        # influxd reads that series only) and its days, no field condition.
+        desk = quote_ident("desk")
+        statements = [
+            self._statement(hub, lo, hi, f"{desk} = {quote_literal(d)}", "*",
+                            f" GROUP BY {desk}")
+            for d, lo, hi in windows
+            if lo < hi
+        ]
+        out = [
+            desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
+            for r in self._batched(statements)
+        ]
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
 
@@ -1121,15 +1174,7 @@ class InfluxStore:
                 block = block_from_text(str(r.get("desks") or ""))
                 if block is not None:
                     blocks[int(r["time"])] = block
-        rest: list[tuple[int, int]] = []
-        t = start_ns
-        for b in sorted(blocks):
-            if t < b:
-                rest.append((t, b))
-            t = b + BLOCK_NS
-        if t < end_ns:
-            rest.append((t, end_ns))
-        return blocks, rest
+        return blocks, uncovered(start_ns, end_ns, set(blocks))
 
     def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
         # A point with the same series and time replaces the stored one (every field is
@@ -1138,11 +1183,16 @@ class InfluxStore:
         for r in rows:
             if r.hub != hub:
                 raise ValueError(f"rollup of hub {r.hub!r} written as hub {hub!r}")
-        points = [desk_day_point(r) for r in rows]
-        for i in range(0, len(points), _WRITE_CHUNK):
-            self._send(points[i : i + _WRITE_CHUNK])
         if not rows:
             return
+        lo = min(r.day_start_ns for r in rows)
+        copied = self._copy_keys(hub, lo, max(r.day_start_ns for r in rows) + 1)
+        points = [desk_day_point(r) for r in rows]
+        points += [desk_flag_point(r) for r in rows
+                   if is_copied(r.idle_open_days, r.day_stuck_ns)
+                   or (r.desk, r.day_start_ns) in copied]
+        for i in range(0, len(points), _WRITE_CHUNK):
+            self._send(points[i : i + _WRITE_CHUNK])
         starts = sorted({block_of(r.day_start_ns) for r in rows})
         blocks: Blocks = {b: {} for b in starts}
         self._add_stored_rows(blocks, hub, starts[0], starts[-1] + BLOCK_NS)
@@ -1190,19 +1240,6 @@ class InfluxStore:
 # --- rollups --------------------------------------------------------------------------------
 
 
-def _consecutive(starts: Iterable[int], step_ns: int) -> list[tuple[int, int]]:
-    """Starts of days (or blocks) grouped into runs of consecutive ones, each as the range
-    ``[first, last + step_ns)``; the next one starts less than ``step_ns`` after it ends
-    (a local day is 23 to 25 hours long)."""
-    spans: list[tuple[int, int]] = []
-    for t in sorted(starts):
-        if spans and t - spans[-1][1] < step_ns:
-            spans[-1] = (spans[-1][0], t + step_ns)
-        else:
-            spans.append((t, t + step_ns))
-    return spans
-
-
 def _rollup_point(measurement: str, tags: Mapping[str, str], time_ns: int,
                   values: Mapping[str, int | str]) -> Point:
     p = Point(measurement)
@@ -1226,7 +1263,14 @@ def group_day_point(r: GroupDayRollup) -> Point:
 
 
 def desk_block_point(hub: str, start_ns: int, block: Block | None) -> Point:
-    return _rollup_point(DESK_BLOCK, {"hub": hub}, start_ns, {"desks": block_text(block)})
+    return _rollup_point(DESK_BLOCK, {"hub": hub}, start_ns,
+                         {"desks": block_text(block), "summable": int(block is not None)})
+
+
+def desk_flag_point(r: DeskDayRollup) -> Point:
+    return _rollup_point(
+        DESK_FLAG, {"hub": r.hub, "desk": r.desk}, r.day_start_ns, desk_day_values(r)
+    )
 
 
 def slot_point(r: SlotRollup) -> Point:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from hubsense.events import PresenceEvent, Rejection, RejectReason
@@ -94,7 +93,7 @@ def _event(row: tuple) -> PresenceEvent:
 
 
 _SEEKS_PER_QUERY = 200
-_RUNS_PER_QUERY = 200  # two parameters each, under SQLite's limit of 999
+_WINDOWS_PER_QUERY = 300  # three parameters each, under SQLite's limit of 999
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
@@ -374,16 +373,18 @@ class SqliteStore:
             flag, params = flag + " OR idle_open_days >= ?", [int(min_idle_open_days)]
         return [_desk_day(r) for r in self._day_rows("desk", hub, start_ns, end_ns, flag, params)]
 
-    def idle_run_days(
-        self, hub: str, runs: Sequence[tuple[str, date]], start_ns: int, end_ns: int
+    def desk_day_windows(
+        self, hub: str, windows: Sequence[tuple[str, int, int]]
     ) -> list[DeskDayRollup]:
         out: list[DeskDayRollup] = []
-        for i in range(0, len(runs), _RUNS_PER_QUERY):
-            chunk = runs[i : i + _RUNS_PER_QUERY]
-            where = " OR ".join(["(desk = ? AND idle_since = ?)"] * len(chunk))
-            params = [v for desk, since in chunk for v in (desk, since.isoformat())]
-            out += [_desk_day(r) for r in self._day_rows("desk", hub, start_ns, end_ns, where,
-                                                         params)]
+        for i in range(0, len(windows), _WINDOWS_PER_QUERY):
+            chunk = windows[i : i + _WINDOWS_PER_QUERY]
+            where = " OR ".join(["(desk = ? AND day_start_ns >= ? AND day_start_ns < ?)"]
+                                * len(chunk))
+            params = [v for window in chunk for v in window]
+            out += [_desk_day(r) for r in self._query(
+                f"SELECT {_DESK_DAY_COLUMNS} FROM rollup_desk_day WHERE hub = ? AND ({where})",
+                [hub, *params])]
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
 

@@ -197,21 +197,17 @@ def test_flagged_desk_days_are_idle_runs_at_the_threshold_or_stuck(store: Store)
     assert [r.desk for r in store.flagged_desk_days("svenstavik", lo, hi, 0)] == ["c01"]
 
 
-def test_idle_run_days_are_the_rows_of_those_runs_in_the_range(store: Store) -> None:
-    def idle(desk: str, i: int, since: int) -> DeskDayRollup:
-        return replace(dd("svenstavik", desk, i), idle_since=date(2026, 11, 1 + since),
-                       idle_open_days=i - since + 1)
-
-    rows = [idle("a01", i, 0) for i in range(3)] + [idle("a01", i, 3) for i in (3, 4)]
-    rows += [idle("x'y", i, 1) for i in (1, 2)] + [dd("svenstavik", "b01", 1)]
+def test_desk_day_windows_are_each_desks_rows_in_its_window(store: Store) -> None:
+    rows = [dd("svenstavik", d, i) for i in range(5) for d in ("a01", "b01", "x'y")]
     write(store, "svenstavik", 0, 5, rows, [], [])
-    write(store, "bracke", 0, 1, [replace(idle("a01", 0, 0), hub="bracke")], [], [])
-    runs = [("a01", date(2026, 11, 1)), ("x'y", date(2026, 11, 2)), ("b01", date(2026, 11, 2))]
-    got = store.idle_run_days("svenstavik", runs, D0 + DAY, D0 + 5 * DAY)
-    assert [(r.desk, r.day.day) for r in got] == [("a01", 2), ("x'y", 2), ("a01", 3), ("x'y", 3)]
-    many = [(f"d{i}", date(2026, 11, 1)) for i in range(300)] + runs[:1]
-    assert len(store.idle_run_days("svenstavik", many, D0, D0 + 5 * DAY)) == 3
-    assert store.idle_run_days("svenstavik", [], D0, D0 + 5 * DAY) == []
+    write(store, "bracke", 0, 1, [dd("bracke", "a01", 0)], [], [])
+    windows = [("a01", D0 + DAY, D0 + 3 * DAY), ("x'y", D0 + 2 * DAY, D0 + 4 * DAY),
+               ("b01", D0 + 9 * DAY, D0 + 12 * DAY), ("a01", D0 + 2 * DAY, D0 + 2 * DAY)]
+    got = store.desk_day_windows("svenstavik", windows)
+    assert [(r.desk, r.day.day) for r in got] == [("a01", 2), ("a01", 3), ("x'y", 3), ("x'y", 4)]
+    many = [(f"d{i}", D0, D0 + 5 * DAY) for i in range(400)] + windows[:1]
+    assert len(store.desk_day_windows("svenstavik", many)) == 2
+    assert store.desk_day_windows("svenstavik", []) == []
 
 
 def test_reads_by_desk_and_by_group(store: Store) -> None:

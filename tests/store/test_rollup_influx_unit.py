@@ -43,7 +43,8 @@ def stored(*desk_keys: tuple[str, int]) -> Reply:
              "values": [[t, 1]]}
             for d, t in desk_keys
         ]
-    return Reply(200, {"results": [desk_days, {"statement_id": 1}, {"statement_id": 2}]})
+    return Reply(200, {"results": [desk_days, {"statement_id": 1}, {"statement_id": 2},
+                                   {"statement_id": 3}]})
 
 
 def test_v1_deletes_with_influxql_then_writes() -> None:
@@ -58,13 +59,13 @@ def test_v1_deletes_with_influxql_then_writes() -> None:
             f"SELECT \"open_ns\" FROM \"{m}\" WHERE \"hub\" = 'svenstavik' AND time >= {D0} "
             f"AND time < {D0 + DAY} GROUP BY \"{tag}\""
             for m, tag in (("rollup_desk_day", "desk"), ("rollup_group_day", "group"),
-                           ("rollup_slot", "group"))
+                           ("rollup_slot", "group"), ("rollup_desk_flag", "desk"))
         )
         create, delete = fake.find("POST", "/query")
         assert delete.params["q"] == "; ".join(
             f"DELETE FROM \"{m}\" WHERE \"hub\" = 'svenstavik' AND time >= {D0} "
             f"AND time < {D0 + DAY}"
-            for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot")
+            for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot", "rollup_desk_flag")
         )
         # the rest of the day's 16-day desk block is read, to sum the block again
         assert len(edges) == 2 and all(e.params["q"].startswith(EDGE_READ) for e in edges)
@@ -106,11 +107,11 @@ def test_v2_uses_the_delete_api_per_measurement() -> None:
         store = opened(v2_store(fake))
         store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
         deletes = fake.find("POST", "/api/v2/delete")
-        assert [d.params for d in deletes] == [{"org": "acme", "bucket": "sensors"}] * 3
+        assert [d.params for d in deletes] == [{"org": "acme", "bucket": "sensors"}] * 4
         assert [json.loads(d.body) for d in deletes] == [
             {"start": "2026-10-31T23:00:00.000000000Z", "stop": "2026-11-01T22:59:59.999999999Z",
              "predicate": f'_measurement="{m}" AND hub="svenstavik"'}
-            for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot")
+            for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot", "rollup_desk_flag")
         ]
         assert deletes[0].headers["authorization"] == "Token s3cret"
         (write,) = fake.find("POST", "/api/v2/write")
@@ -127,6 +128,7 @@ def test_v3_without_delete_api_only_overwrites() -> None:
     fake = FakeInflux("3.1.0")
     try:
         fake.routes[("POST", "/api/v2/write")] = Reply(204)
+        fake.routes[("GET", "/query")] = stored()  # (stored copies are rewritten, not deleted)
         store = opened(v2_store(fake))
         store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
         assert not fake.find("POST", "/api/v2/delete")
