@@ -416,16 +416,29 @@ class GroupDayRollup:
 
 
 def hours_text(values: Sequence[int]) -> str:
-    """The stored form of a per-hour tuple: the numbers, comma-separated ("" if none)."""
-    return ",".join(str(int(v)) for v in values)
+    """The stored form of a per-hour tuple: the numbers, comma-separated ("" if none), in
+    the largest of seconds, milliseconds or microseconds that divides them all, marked by
+    a prefix ("9:" for seconds): a year of a region's group-days is read as text, and whole
+    hours of nanoseconds spelled out are most of a row's bytes."""
+    ints = [int(v) for v in values]
+    for exp in (9, 6, 3):
+        unit = 10**exp
+        if all(v % unit == 0 for v in ints):
+            return f"{exp}:" + ",".join(str(v // unit) for v in ints) if ints else ""
+    return ",".join(str(v) for v in ints)
 
 
 def hours_from_text(text: str | None) -> tuple[int, ...]:
-    """``hours_text`` read back; a missing or malformed value is no profile (``()``)."""
+    """``hours_text`` read back (with or without a unit prefix); a missing or malformed
+    value is no profile (``()``)."""
     if not text:
         return ()
+    exp, _, numbers = text.rpartition(":")
+    if exp not in ("", "3", "6", "9"):
+        return ()
+    unit = 10 ** int(exp or 0)
     try:
-        values = tuple(int(v) for v in text.split(","))
+        values = tuple(int(v) * unit for v in numbers.split(","))
     except ValueError:
         return ()
     return values if len(values) == 24 else ()

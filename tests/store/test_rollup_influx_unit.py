@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from hubsense.metrics import DeskDayRollup, GroupDayRollup
+from hubsense.metrics import DeskDayRollup, GroupDayRollup, hours_text
 from hubsense.store.base import StoreRejected
 from hubsense.store.influx import InfluxStore
 from tests.store.test_influx_unit import FakeInflux, Reply, opened, v2_routes, v2_store
@@ -23,8 +23,8 @@ ROW = GroupDayRollup("svenstavik", "*", date(2026, 11, 1), D0, 39_600 * 10**9, 1
 ROW_LINE = (
     'rollup_group_day,group=*,hub=svenstavik computed_ns=0i,day="2026-11-01",desks=12i,'
     'desks_key="",'
-    f'hour_occupied="{",".join(str(v) for v in HOURS_OCCUPIED)}",'
-    f'hour_open="{",".join(str(v) for v in HOURS_OPEN)}",open_ns=39600000000000i,'
+    f'hour_occupied="{hours_text(HOURS_OCCUPIED)}",'
+    f'hour_open="{hours_text(HOURS_OPEN)}",open_ns=39600000000000i,'
     f'params="",peak=3i,peak_at_ns={D0 + 5}i,t_days=0i,t_flickers=0i,t_free_ns=0i,'
     "t_occupied_ns=0i,t_offline_ns=0i,t_open_ns=0i,t_stuck_ns=0i,t_undecided=0i,t_unused=0i,"
     f"t_used=0i {D0}"
