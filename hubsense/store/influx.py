@@ -1032,15 +1032,15 @@ class InfluxStore:
                 acc = sums.setdefault(desk, [0] * 10)
                 for i, v in enumerate(x.sums):
                     acc[i] += v
-        group_by = f" GROUP BY {quote_ident('desk')}"
-        for lo, hi in rest:
-            rows = self._rollup_rows(
-                DESK_DAY, hub, lo, hi, select=quote_ident("sums"), group_by=group_by
-            )
-            for r in rows:
-                text = r.get("sums")
-                if text:
-                    add_sums(sums.setdefault(str(r["desk"]), [0] * 10), str(text))
+        edges = [  # (both ends in one request)
+            self._statement(hub, lo, hi, "true", quote_ident("sums"),
+                            f" GROUP BY {quote_ident('desk')}")
+            for lo, hi in rest
+        ]
+        for r in self._batched(edges):
+            text = r.get("sums")
+            if text:
+                add_sums(sums.setdefault(str(r["desk"]), [0] * 10), str(text))
         return {desk: totals_of(acc) for desk, acc in sums.items()}
 
     def flagged_desk_days(
