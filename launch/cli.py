@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic
 from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -96,6 +97,9 @@ def _open_store_with_retry(settings: Settings, stop: threading.Event) -> Store:
             delay = min(delay * 2, 30.0)
 
 
+WATCH_EVERY_S = 1.0  # the collector command looks at its threads this often
+
+
 def _stop_on_signals(stop: threading.Event) -> None:
     def handler(signum: int, frame: FrameType | None) -> None:
         log.info("received %s, stopping", signal.Signals(signum).name)
@@ -146,13 +150,17 @@ def cmd_collector(args: argparse.Namespace) -> int:
     # stops what is left and ends non-zero, so that Docker or systemd starts it again.
     failed = False
     ticks = 0
+    next_stats = monotonic() + STATS_EVERY_S
     try:
-        while not stop.wait(STATS_EVERY_S):
+        while not stop.wait(WATCH_EVERY_S):
             dead = collector.dead_threads()
             if dead:
                 log.error("the collector's %s thread ended; stopping", ", ".join(dead))
                 failed = True
                 break
+            if monotonic() < next_stats:
+                continue
+            next_stats = monotonic() + STATS_EVERY_S
             stats = {**collector.stats(), **adapter_stats(adapters)}
             if settings.collector_stats_file is not None:
                 try:
