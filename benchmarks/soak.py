@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=float, default=1500.0, help="messages per second")
     ap.add_argument("--desks", type=int, default=2000)
     ap.add_argument("--sample-s", type=float, default=30.0)
-    ap.add_argument("--warmup-min", type=float, default=2.0)
+    ap.add_argument("--warmup-min", type=float, default=3.0, help="dedup fills, first passes")
     ap.add_argument("--out", type=Path, default=None, help="write the result as JSON here")
     ap.add_argument(
         "--trace", type=Path, default=None, help="tracemalloc on; growth report in this directory"
