@@ -234,11 +234,15 @@ def collector_env(
     return env
 
 
-def start_collector(env: dict[str, str], logfile: Path) -> subprocess.Popen:
-    """``python -m launch.cli collector`` as a subprocess, output to ``logfile``."""
+def start_collector(
+    env: dict[str, str], logfile: Path, *, trace: tuple[Path, float] | None = None
+) -> subprocess.Popen:
+    """``python -m launch.cli collector`` as a subprocess, output to ``logfile``; with
+    ``trace`` (directory, seconds) under tracemalloc (``benchmarks.traced``)."""
+    runner = ["benchmarks.traced", str(trace[0]), str(trace[1])] if trace else ["launch.cli"]
     with open(logfile, "ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "launch.cli", "--log-level", "WARNING", "collector"],
+            [sys.executable, "-m", *runner, "--log-level", "WARNING", "collector"],
             env=env,
             cwd=REPO,
             stdout=out,

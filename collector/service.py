@@ -6,6 +6,13 @@ accepted, duplicate or rejected — is acknowledged to the broker only after the
 (events and rejection records) is durably in the store. Memory is bounded by the broker's
 in-flight window (MQTT 5 Receive Maximum, ``mqtt_receive_maximum``): the broker sends no
 more unacknowledged messages than that, and everything else waits in its session queue.
+
+A thread that dies leaves a process that looks alive and does nothing. So every thread
+of the collector (worker, spool drainer, rollups) logs the traceback of an unexpected
+exception and reports it (``failed``, ``on_fatal``): the process then stops what is left
+and ends with a non-zero status, and Docker or systemd restarts it. What is not
+acknowledged is redelivered by the broker; what is in the spool is drained after the
+restart.
 """
 
 from __future__ import annotations
@@ -57,10 +64,13 @@ class Collector:
         transport: MqttTransport | None = None,
         rollups: RollupUpdater | None = None,
         store_open: bool = True,
+        on_fatal: Callable[[], None] = lambda: None,
     ) -> None:
         """``store_open=False``: the store could not be opened yet (it is down at start);
         with a spool the collector runs anyway, spools, and opens the store when it
-        answers (without one, start only once the store is open)."""
+        answers (without one, start only once the store is open). ``on_fatal`` is called
+        (from the failed thread) when one of the collector's threads died: the caller
+        then calls ``stop`` and ends the process."""
         self.settings = settings
         self.store = store
         self.clock_ns = clock_ns
@@ -122,6 +132,9 @@ class Collector:
             self.store_open.set()
         elif self.spool is None:
             raise ValueError("a collector without a spool needs an open store")
+        self.on_fatal = on_fatal
+        self.failed = threading.Event()
+        self.failure = ""  # which thread died, and of what
         self._worker: threading.Thread | None = None
         self._drainer: threading.Thread | None = None
         self._roller: threading.Thread | None = None
@@ -145,14 +158,39 @@ class Collector:
                 for hub_id, days in marks.items():
                     if hub_id in self.rollups.registry.hubs:
                         self.rollups.mark_days(hub_id, days)
-        self._worker = threading.Thread(target=self._run, name="collector", daemon=True)
-        self._worker.start()
+        self._worker = self._thread("collector", self._run)
         if self.spool is not None:
-            self._drainer = threading.Thread(target=self._drain, name="spool", daemon=True)
-            self._drainer.start()
-        self._roller = threading.Thread(target=self._roll, name="rollups", daemon=True)
-        self._roller.start()
+            self._drainer = self._thread("spool", self._drain)
+        self._roller = self._thread("rollups", self._roll)
         self.transport.start()
+
+    def _thread(self, name: str, target: Callable[[], None]) -> threading.Thread:
+        thread = threading.Thread(target=self._guarded, args=(name, target), name=name)
+        thread.daemon = True
+        thread.start()
+        return thread
+
+    def _guarded(self, name: str, target: Callable[[], None]) -> None:
+        try:
+            target()
+        except Exception as exc:  # noqa: BLE001 - logged with its traceback, then fatal
+            log.exception("the collector's %s thread failed; stopping the process", name)
+            self._fail(f"{name} thread: {type(exc).__name__}: {exc}")
+
+    def _fail(self, why: str) -> None:
+        if not self.failure:
+            self.failure = why
+        self.failed.set()
+        self.on_fatal()
+
+    def dead_threads(self) -> list[str]:
+        """Threads that should run but ended (the transport's included): the process is
+        then alive but does nothing, and must end."""
+        threads = [t for t in (self._worker, self._drainer, self._roller) if t is not None]
+        dead = [t.name for t in threads if not t.is_alive()]
+        if not self.transport.alive():
+            dead.append("mqtt")
+        return [] if self._stopping.is_set() else dead
 
     def stop(self, grace_s: float = 5.0) -> bool:
         """Flush and acknowledge what is in hand, then disconnect. True if all was flushed.
@@ -198,7 +236,7 @@ class Collector:
             while item is not None:
                 if not batch:
                     deadline = time.monotonic() + self.settings.flush_interval_s
-                self._take(item, events, rejections)
+                self._take_or_flush(item, batch, events, rejections)
                 batch.append(item)
                 if len(batch) >= size:
                     break
@@ -215,6 +253,29 @@ class Collector:
                 continue
             if stopping and not batch and not inbox:
                 return
+
+    def _take_or_flush(
+        self,
+        item: Inbound,
+        batch: list[Inbound],
+        events: list[PresenceEvent],
+        rejections: list[Rejection],
+    ) -> None:
+        """``_take``; if it fails, store and acknowledge the messages before this one, then
+        raise: this one and the rest stay unacknowledged, and are redelivered."""
+        kept = len(events), len(rejections)
+        try:
+            self._take(item, events, rejections)
+        except Exception:
+            del events[kept[0] :], rejections[kept[1] :]
+            log.error(
+                "failed on a message on %r; storing the %d before it, then stopping",
+                item.topic,
+                len(batch),
+            )
+            if batch:
+                self._flush(batch, events, rejections)
+            raise
 
     def _take(
         self, item: Inbound, events: list[PresenceEvent], rejections: list[Rejection]

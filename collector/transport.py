@@ -66,6 +66,7 @@ class MqttTransport:
         self.subscribed = threading.Event()
         self.last_error = ""
         self._lock = threading.Lock()
+        self._network: threading.Thread | None = None
         self._client: FastReadClient = new_client(  # type: ignore[assignment]
             self.address,
             client_id,
@@ -100,8 +101,11 @@ class MqttTransport:
         else:
             self._client.connect_async(self.address.host, self.address.port, keepalive=30)
         self._client.loop_start()
+        # paho forgets its loop thread when it ends, however it ends: keep a handle
+        self._network = self._client._thread
 
     def stop(self) -> None:
+        self._network = None
         self._client.disconnect()
         self._client.loop_stop()
         self.connected.clear()
@@ -159,6 +163,12 @@ class MqttTransport:
             return 0
         mids = [m.mid for m in messages if m.qos == 1 and m.generation == generation]
         return self._client.ack_many(mids)
+
+    def alive(self) -> bool:
+        """False once the network thread ended without ``stop`` (an exception in paho or a
+        callback): nothing is received any more."""
+        thread = self._network
+        return thread is None or thread.is_alive()
 
     def check(self) -> None:
         """Raise if not connected (readiness check)."""

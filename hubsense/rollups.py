@@ -89,14 +89,15 @@ def hub_spans(
     store: Store, hub: Hub, lo: int, hi: int, params: CleanParams
 ) -> tuple[dict[str, list[Span]], dict[str, list[int]]]:
     """Every desk's cleaned step function over ``[lo - context, hi + context)``, read in
-    one query for the hub (one per desk made a pass over 5,000 desks 5,000 round trips)."""
+    one query for the hub (one per desk made a pass over 5,000 desks 5,000 round trips)
+    and taken desk by desk as it streams in: only the spans are kept, so a pass holds one
+    desk's raw events at a time, not the hub's (which grow with every message of a day)."""
     c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
-    timelines = store.hub_timelines(hub.id, [d.id for d in hub.desks], c_lo, c_hi)
     spans: dict[str, list[Span]] = {}
     flickers: dict[str, list[int]] = {}
-    for d in hub.desks:
-        intervals = desk_intervals(timelines[d.id], c_lo, c_hi, params.offline_after_ns)
-        spans[d.id], flickers[d.id] = clean(
+    for desk, events in store.each_timeline(hub.id, [d.id for d in hub.desks], c_lo, c_hi):
+        intervals = desk_intervals(events, c_lo, c_hi, params.offline_after_ns)
+        spans[desk], flickers[desk] = clean(
             intervals, flicker_ns=params.flicker_ns, stuck_ns=params.stuck_ns
         )
     return spans, flickers

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic
 from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -97,6 +98,9 @@ def _open_store_with_retry(settings: Settings, stop: threading.Event) -> Store:
             delay = min(delay * 2, 30.0)
 
 
+WATCH_EVERY_S = 1.0  # the collector command looks at its threads this often
+
+
 def _stop_on_signals(stop: threading.Event) -> None:
     def handler(signum: int, frame: FrameType | None) -> None:
         log.info("received %s, stopping", signal.Signals(signum).name)
@@ -133,7 +137,9 @@ def cmd_collector(args: argparse.Namespace) -> int:
     else:
         store = _open_store_with_retry(settings, stop)
         store_open = True
-    collector = Collector(settings, registry, store, adapters=adapters, store_open=store_open)
+    collector = Collector(
+        settings, registry, store, adapters=adapters, store_open=store_open, on_fatal=stop.set
+    )
     collector.start()
     log.info(
         "collector running: %s → %s store; adapters: %s",
@@ -141,21 +147,44 @@ def cmd_collector(args: argparse.Namespace) -> int:
         store.name,
         ", ".join(a.name for a in adapters),
     )
+    # This thread writes the stats and watches the others: whichever fails, the process
+    # stops what is left and ends non-zero, so that Docker or systemd starts it again.
+    failed = False
     ticks = 0
-    while not stop.wait(STATS_EVERY_S):
-        stats = {**collector.stats(), **adapter_stats(adapters)}
-        if settings.collector_stats_file is not None:
-            try:
-                write_stats(settings.collector_stats_file, stats)
-            except OSError as exc:
-                log.warning("cannot write %s: %s", settings.collector_stats_file, exc)
-        ticks += 1
-        if ticks % round(60 / STATS_EVERY_S) == 0:
-            log.info("stats %s", stats)
-    flushed = collector.stop()
-    store.close()
-    log.info("collector stopped (%s)", "all flushed" if flushed else "some left unacknowledged")
-    return 0
+    next_stats = monotonic() + STATS_EVERY_S
+    try:
+        while not stop.wait(WATCH_EVERY_S):
+            dead = collector.dead_threads()
+            if dead:
+                log.error("the collector's %s thread ended; stopping", ", ".join(dead))
+                failed = True
+                break
+            if monotonic() < next_stats:
+                continue
+            next_stats = monotonic() + STATS_EVERY_S
+            stats = {**collector.stats(), **adapter_stats(adapters)}
+            if settings.collector_stats_file is not None:
+                try:
+                    write_stats(settings.collector_stats_file, stats)
+                except OSError as exc:
+                    log.warning("cannot write %s: %s", settings.collector_stats_file, exc)
+            ticks += 1
+            if ticks % round(60 / STATS_EVERY_S) == 0:
+                log.info("stats %s", stats)
+    except Exception:  # noqa: BLE001 - logged with its traceback; the status says it
+        log.exception("the collector's stats thread failed; stopping")
+        failed = True
+    finally:
+        flushed = collector.stop()
+        store.close()
+    failed = failed or collector.failed.is_set()
+    log.log(
+        logging.ERROR if failed else logging.INFO,
+        "collector stopped (%s)%s",
+        "all flushed" if flushed else "some left unacknowledged",
+        f" after a failure: {collector.failure or 'see above'}" if failed else "",
+    )
+    return 1 if failed else 0
 
 
 def cmd_api(args: argparse.Namespace) -> int:

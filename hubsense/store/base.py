@@ -14,7 +14,7 @@ Contract (tests/store/test_contract.py runs it against every backend):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from hubsense.events import PresenceEvent, Rejection
@@ -68,6 +68,13 @@ class Store(Protocol):
         """``timeline`` of each of ``desks`` of ``hub``, keyed by desk id (every one of them,
         an empty list where nothing is stored). One query per hub, not one per desk: the
         rollups of a hub's days are recomputed from it."""
+
+    def each_timeline(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> Iterator[tuple[str, list[PresenceEvent]]]:
+        """``hub_timelines`` one desk at a time (each of ``desks`` exactly once, in no set
+        order), read as one query but streamed: a reader holds one desk's events, not the
+        hub's, so a rollup pass's memory does not grow with the events of a hub's day."""
 
     def count_events(self, hub: str | None = None) -> int:
         """Number of distinct stored presence events (all hubs, or one)."""

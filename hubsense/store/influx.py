@@ -56,6 +56,7 @@ Setup on ``open``
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import functools
 import hashlib
@@ -65,7 +66,7 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -274,6 +275,10 @@ class _RejectionTimes:
         return times
 
 
+STREAM_ROWS = 10_000
+"""Points per chunk of a streamed read (``InfluxStore.each_timeline``): a few MB of JSON."""
+
+
 @functools.lru_cache(maxsize=65536)
 def _presence_parts(municipality: str, hub: str, desk: str, sensor: str) -> tuple[str, str]:
     """(measurement and tags, the sensor field) of a desk, escaped by influxdb-client's
@@ -449,6 +454,16 @@ class InfluxStore:
         except ValueError as exc:
             raise StoreRejected(f"{what}: response is not JSON: {resp.text[:200]}") from exc
 
+    @contextlib.contextmanager
+    def _http_errors(self, what: str) -> Iterator[None]:
+        """A timeout or a connection that fails is the store being unavailable."""
+        try:
+            yield
+        except httpx.TimeoutException as exc:
+            raise StoreUnavailable(f"{what}: timeout after {self.timeout_s}s: {exc}") from exc
+        except (httpx.TransportError, OSError) as exc:
+            raise StoreUnavailable(f"{what}: {self.url} unreachable: {exc}") from exc
+
     def _request(
         self,
         method: str,
@@ -460,7 +475,7 @@ class InfluxStore:
         json_body: Any = None,
         ok: tuple[int, ...] = (200, 201, 204),
     ) -> httpx.Response:
-        try:
+        with self._http_errors(what):
             resp = self._httpc().request(
                 method,
                 path,
@@ -469,10 +484,6 @@ class InfluxStore:
                 json=json_body,
                 headers=self._headers(),
             )
-        except httpx.TimeoutException as exc:
-            raise StoreUnavailable(f"{what}: timeout after {self.timeout_s}s: {exc}") from exc
-        except (httpx.TransportError, OSError) as exc:
-            raise StoreUnavailable(f"{what}: {self.url} unreachable: {exc}") from exc
         if resp.status_code not in ok:
             raise http_error(resp.status_code, resp.content, resp.headers.get("Retry-After"), what)
         return resp
@@ -740,23 +751,112 @@ class InfluxStore:
     def hub_timelines(
         self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
     ) -> dict[str, list[PresenceEvent]]:
+        return dict(self.each_timeline(hub, desks, start_ns, end_ns))
+
+    def each_timeline(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> Iterator[tuple[str, list[PresenceEvent]]]:
+        wanted = list(dict.fromkeys(desks))
+        if not wanted:
+            return
+        wanted_set = set(wanted)
         where = f"{quote_ident('hub')} = {quote_literal(hub)}"
         start = _time_literal(start_ns)
         by_desk = f"GROUP BY {quote_ident('desk')}"
-        q = (
-            f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time < {start} "
-            f"{by_desk} ORDER BY time DESC LIMIT 1; "
+        before = {
+            e.desk: e
+            for e in _events(
+                self._rows(
+                    self._query(
+                        f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND "
+                        f"time < {start} {by_desk} ORDER BY time DESC LIMIT 1"
+                    )[0]
+                )
+            )
+        }
+        inside = (
             f"SELECT * FROM {quote_ident(PRESENCE)} WHERE {where} AND time >= {start} "
             f"AND time < {_time_literal(end_ns)} {by_desk} ORDER BY time ASC"
         )
-        before, inside = self._query(q)
-        out: dict[str, list[PresenceEvent]] = {d: [] for d in desks}
-        for event in _events(self._rows(before) + self._rows(inside)):
-            if event.desk in out:
-                out[event.desk].append(event)
-        for events in out.values():
+        done: set[str] = set()
+        for desk, events in self._desk_series(inside):
+            if desk in done:
+                raise StoreRejected(f"InfluxDB query: the series of desk {desk!r} came apart")
+            done.add(desk)
+            if desk in before:
+                events.insert(0, before[desk])
             events.sort(key=lambda e: e.time_ns)
-        return out
+            if desk in wanted_set:
+                yield desk, events
+        for desk in wanted:
+            if desk not in done:
+                yield desk, [before[desk]] if desk in before else []
+
+    def _desk_series(self, q: str) -> Iterator[tuple[str, list[PresenceEvent]]]:
+        """The events of a query grouped by desk, one desk at a time. From InfluxDB 1.x as a
+        chunked response read while it arrives (``STREAM_ROWS`` points a chunk; a desk's
+        series may span chunks), so no more than a chunk and one desk's events are held."""
+        desk: str | None = None
+        events: list[PresenceEvent] = []
+        for result in self._streamed(q):
+            for series in result.get("series") or []:
+                tags = series.get("tags") or {}
+                name = str(tags.get("desk"))
+                if name != desk:
+                    if desk is not None:
+                        yield desk, events
+                    desk, events = name, []
+                columns = series.get("columns") or []
+                for values in series.get("values") or []:
+                    row = dict(tags)
+                    row.update(zip(columns, values, strict=False))
+                    if _complete(row):
+                        events.append(_event(row))
+        if desk is not None:
+            yield desk, events
+
+    def _streamed(self, q: str) -> Iterator[Mapping[str, Any]]:
+        """The results of one statement, chunk by chunk (InfluxDB 2.x's 1.x-compatible
+        endpoint: in one piece)."""
+        self._require_open()
+        if self.major is not None and self.major >= 2:
+            yield from self._query(q)
+            return
+        what = "InfluxDB query"
+        params = {
+            "db": self._query_db,
+            "q": q,
+            "epoch": "ns",
+            "chunked": "true",
+            "chunk_size": str(STREAM_ROWS),
+            **self._auth_params(),
+        }
+        with self._http_errors(what):
+            with self._httpc().stream(
+                "GET", "/query", params=params, headers=self._headers()
+            ) as resp:
+                if resp.status_code != 200:
+                    body = resp.read()
+                    raise http_error(resp.status_code, body, resp.headers.get("Retry-After"), what)
+                for line in resp.iter_lines():
+                    if line.strip():
+                        yield from self._chunk_results(line, what)
+
+    @staticmethod
+    def _chunk_results(line: str, what: str) -> list[dict[str, Any]]:
+        try:
+            data = orjson.loads(line)
+        except ValueError as exc:
+            raise StoreRejected(f"{what}: response is not JSON: {line[:200]}") from exc
+        if isinstance(data, dict) and isinstance(data.get("error"), str):
+            raise StoreRejected(f"{what}: {data['error']}")
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(results, list):
+            raise StoreRejected(f"{what}: unexpected response {line[:200]}")
+        for result in results:
+            if result.get("error"):
+                raise StoreRejected(f"{what}: {result['error']}")
+        return results
 
     def count_events(self, hub: str | None = None) -> int:
         q = f"SELECT COUNT({quote_ident('seq')}) FROM {quote_ident(PRESENCE)}"
@@ -1240,8 +1340,9 @@ class InfluxStore:
 # --- rollups --------------------------------------------------------------------------------
 
 
-def _rollup_point(measurement: str, tags: Mapping[str, str], time_ns: int,
-                  values: Mapping[str, int | str]) -> Point:
+def _rollup_point(
+    measurement: str, tags: Mapping[str, str], time_ns: int, values: Mapping[str, int | str]
+) -> Point:
     p = Point(measurement)
     for k, v in tags.items():
         p = p.tag(k, v)

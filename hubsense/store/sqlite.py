@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hubsense.events import PresenceEvent, Rejection, RejectReason
@@ -227,12 +227,16 @@ class SqliteStore:
     def hub_timelines(
         self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
     ) -> dict[str, list[PresenceEvent]]:
-        out: dict[str, list[PresenceEvent]] = {d: [] for d in desks}
+        return dict(self.each_timeline(hub, desks, start_ns, end_ns))
+
+    def each_timeline(
+        self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
+    ) -> Iterator[tuple[str, list[PresenceEvent]]]:
+        names = list(dict.fromkeys(desks))
         # the newest event before the window of each desk: one primary-key seek per desk
         # (a GROUP BY over the hub would walk its whole history), in compound SELECTs of
         # at most _SEEKS_PER_QUERY (SQLite allows 500)
-        names = list(out)
-        before: list[tuple] = []
+        before: dict[str, PresenceEvent] = {}
         for i in range(0, len(names), _SEEKS_PER_QUERY):
             part = names[i : i + _SEEKS_PER_QUERY]
             seeks = " UNION ALL ".join(
@@ -240,16 +244,18 @@ class SqliteStore:
                 "AND time_ns < ? ORDER BY time_ns DESC LIMIT 1)"
                 for _ in part
             )
-            before += self._query(seeks, tuple(v for d in part for v in (hub, d, start_ns)))
-        inside = self._query(
-            f"SELECT {_COLUMNS} FROM presence WHERE hub = ? "
-            "AND time_ns >= ? AND time_ns < ? ORDER BY desk, time_ns",
-            (hub, start_ns, end_ns),
-        )
-        for event in map(_event, before + inside):
-            if event.desk in out:
-                out[event.desk].append(event)
-        return out
+            for row in self._query(seeks, tuple(v for d in part for v in (hub, d, start_ns))):
+                event = _event(row)
+                before[event.desk] = event
+        # then desk by desk (a seek each, no round trip): one desk's events in memory
+        for desk in names:
+            inside = self._query(
+                f"SELECT {_COLUMNS} FROM presence WHERE hub = ? AND desk = ? "
+                "AND time_ns >= ? AND time_ns < ? ORDER BY time_ns",
+                (hub, desk, start_ns, end_ns),
+            )
+            first = [before[desk]] if desk in before else []
+            yield desk, first + [_event(row) for row in inside]
 
     def count_events(self, hub: str | None = None) -> int:
         if hub is None:

@@ -21,10 +21,10 @@ class CountingStore(SqliteStore):
         self.clock, self.read_s = clock, read_s
         self.hub_reads = self.desk_reads = 0
 
-    def hub_timelines(self, hub, desks, start_ns, end_ns):
+    def each_timeline(self, hub, desks, start_ns, end_ns):
         self.hub_reads += 1
         self.clock[0] += self.read_s
-        return super().hub_timelines(hub, desks, start_ns, end_ns)
+        return super().each_timeline(hub, desks, start_ns, end_ns)
 
     def timeline(self, hub, desk, start_ns, end_ns):
         self.desk_reads += 1

@@ -53,7 +53,8 @@ class BrokenStore:
         raise StoreUnavailable("connection refused (test)", retry_after_s=5)
 
     ping = write = latest = timeline = count_events = rejections = rejection_counts = _fail
-    hub_timelines = write_rollups = desk_day_rollups = group_day_rollups = slot_rollups = _fail
+    hub_timelines = each_timeline = write_rollups = desk_day_rollups = _fail
+    group_day_rollups = slot_rollups = _fail
 
 
 class RecordingStore:

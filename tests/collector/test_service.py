@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -249,3 +251,33 @@ def test_rollups_of_touched_days_are_recomputed(running, mosquitto, sqlite_store
     )
     assert collector.stats()["rollup_flushes"] >= 1
     assert collector.stats()["rollup_errors"] == 0
+
+
+@pytest.mark.logs_errors(r"spool thread failed")
+def test_a_failing_spool_drainer_is_fatal_not_silent(mosquitto, registry, tmp_path, monkeypatch):
+    """A drainer that died would leave the spool growing and the store never caught up."""
+    store = FlakyStore(tmp_path / "flaky.sqlite3")
+    store.open()
+    store.down = True
+    fatal = threading.Event()
+    settings = settings_for(mosquitto, tmp_path, spool_path=tmp_path / "spool.sqlite3")
+    collector = Collector(settings, registry, store, on_fatal=fatal.set)
+    assert collector.spool is not None
+
+    def broken_peek(limit: int) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(collector.spool, "peek", broken_peek)
+    collector.start()
+    try:
+        assert collector.wait_until_subscribed(10)
+        publish(mosquitto.url, series(now() - timedelta(minutes=5), 10))
+        wait_for(fatal.is_set, what="the drainer's failure reported")
+        assert collector.failed.is_set()
+        assert "spool thread" in collector.failure and "disk I/O error" in collector.failure
+        assert collector.dead_threads() == ["spool"]
+        wait_for(lambda: collector.acked == 10, what="what was in hand spooled and acked")
+    finally:
+        collector.stop(grace_s=1)
+    assert collector.dead_threads() == []  # stopped on purpose: nothing to report
+    store.close()

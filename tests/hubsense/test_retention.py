@@ -41,8 +41,8 @@ class RollupStore:
     def __init__(self):
         self.writes = []
 
-    def hub_timelines(self, hub, desks, lo, hi):
-        return {d: [] for d in desks}
+    def each_timeline(self, hub, desks, lo, hi):
+        return ((d, []) for d in desks)
 
     def write_rollups(self, hub, lo, hi, *rows):
         self.writes.append((lo, hi))

@@ -179,6 +179,23 @@ def test_hub_timelines_of_many_desks(store: Store) -> None:
     assert got["d449"][0].time_ns == T0 + 449 * S and got["d000"][0].time_ns == T0
 
 
+def test_each_timeline_streams_every_desk_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Desk by desk, the same as ``hub_timelines``, also when a desk's events span chunks
+    of the streamed response (InfluxDB: a few points a chunk here)."""
+    monkeypatch.setattr("hubsense.store.influx.STREAM_ROWS", 7)
+    desks = ["a01", "a02", "a03", "a04"]
+    store.write([ev(d, T0 + i * S, seq=i, occupied=i % 3 == 0)
+                 for d in desks[:3] for i in range(25)], [])  # fmt: skip
+    store.write([ev("a05", T0 + 5 * S)], [])  # a desk not asked for
+    for lo, hi in [(T0 + 10 * S, T0 + 20 * S), (T0, T0 + 100 * S), (T0 + 50 * S, T0 + 60 * S)]:
+        streamed = list(store.each_timeline("svenstavik", [*desks, "a01"], lo, hi))
+        assert sorted(d for d, _ in streamed) == desks, (lo, hi)
+        assert dict(streamed) == {d: store.timeline("svenstavik", d, lo, hi) for d in desks}
+    assert list(store.each_timeline("svenstavik", [], T0, T0 + 100 * S)) == []
+
+
 def test_count_events_per_hub(store: Store) -> None:
     store.write(
         [ev("a01", T0 + i) for i in range(3)] + [ev("k1", T0, hub="klovsjo")], []
