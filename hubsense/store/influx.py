@@ -960,8 +960,8 @@ class InfluxStore:
         missing = flagged - self._copy_keys(hub, lo, hi) if flagged else set()
         if missing:
             statements = [
-                self._statement(hub, t, t + 1, f"{quote_ident('desk')} = {quote_literal(d)}",
-                                "*", f" GROUP BY {quote_ident('desk')}")
+                self._select(DESK_DAY, hub, t, t + 1, "*", "desk",
+                             f"{quote_ident('desk')} = {quote_literal(d)}")
                 for d, t in sorted(missing)
             ]
             self._send([
@@ -1133,8 +1133,7 @@ class InfluxStore:
                 for i, v in enumerate(x.sums):
                     acc[i] += v
         edges = [  # (both ends in one request)
-            self._statement(hub, lo, hi, "true", quote_ident("sums"),
-                            f" GROUP BY {quote_ident('desk')}")
+            self._select(DESK_DAY, hub, lo, hi, quote_ident("sums"), "desk")
             for lo, hi in rest
         ]
         for r in self._batched(edges):
@@ -1165,13 +1164,19 @@ class InfluxStore:
                 windows += [(desk, a, b) for a, b in consecutive(starts, BLOCK_NS)]
             out = self._flagged_rows(hub, where, windows)
         else:
-            # (every copy, filtered here: a condition on fields makes InfluxDB 1.x read
-            # the copies several times slower than reading them all)
-            vouched = self._vouched_blocks(hub, start_ns, end_ns)
+            # Every copy, filtered here (a condition on fields makes InfluxDB 1.x read the
+            # copies several times slower than reading them all), and the block rows that
+            # vouch for them, in one request.
+            q = "; ".join((
+                self._select(DESK_BLOCK, hub, block_of(start_ns), end_ns,
+                             quote_ident("summable"), "hub"),
+                self._select(DESK_FLAG, hub, start_ns, end_ns, "*", "desk"),
+            ))
+            blocks_result, copies_result = self._query(q)
+            vouched = {int(r["time"]) for r in self._rows(blocks_result) if r.get("summable")}
             copies = [
                 desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
-                for r in self._rollup_rows(DESK_FLAG, hub, start_ns, end_ns,
-                                           group_by=f" GROUP BY {quote_ident('desk')}")
+                for r in self._rows(copies_result)
                 if block_of(int(r["time"])) in vouched
             ]
             out = [r for r in copies if r.day_stuck_ns > 0
@@ -1181,13 +1186,19 @@ class InfluxStore:
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
 
-    def _vouched_blocks(self, hub: str, start_ns: int, end_ns: int) -> set[int]:
-        """Starts of the blocks overlapping the range whose block row can be summed (and so
-        vouches for its copies)."""
-        rows = self._rollup_rows(DESK_BLOCK, hub, block_of(start_ns), end_ns,
-                                 select=quote_ident("summable"),
-                                 group_by=f" GROUP BY {quote_ident('hub')}")
-        return {int(r["time"]) for r in rows if r.get("summable")}
+    @staticmethod
+    def _select(
+        measurement: str, hub: str, lo: int, hi: int, select: str, tag: str, where: str = ""
+    ) -> str:
+        """A statement for the hub's rows of ``measurement`` in ``[lo, hi)`` that meet
+        ``where`` (quoted), grouped by ``tag``: for a range short enough that no series
+        exceeds max-row-limit (a row per day or block: decades)."""
+        cond = f" AND ({where})" if where else ""
+        return (
+            f"SELECT {select} FROM {quote_ident(measurement)} WHERE {quote_ident('hub')} = "
+            f"{quote_literal(hub)}{cond} AND time >= {_time_literal(lo)} AND time < "
+            f"{_time_literal(hi)} GROUP BY {quote_ident(tag)}"
+        )
 
     def _flagged_rows(
         self, hub: str, where: str, windows: Sequence[tuple[str | None, int, int]]
@@ -1200,17 +1211,16 @@ class InfluxStore:
         desk = quote_ident("desk")
         narrow = f"{quote_ident('day_stuck_ns')}, {quote_ident('idle_open_days')}"
         scans = [
-            self._statement(hub, lo, hi, f"({where})" if d is None else
-                            f"{desk} = {quote_literal(d)} AND ({where})", narrow,
-                            f" GROUP BY {desk}")
+            self._select(DESK_DAY, hub, lo, hi, narrow, "desk", where if d is None else
+                         f"{desk} = {quote_literal(d)} AND ({where})")
             for d, lo, hi in windows
         ]
         hits: dict[str, list[int]] = {}
         for row in self._batched(scans):
             hits.setdefault(str(row["desk"]), []).append(int(row["time"]))
         reads = [
-            self._statement(hub, a, b, f"{desk} = {quote_literal(d)} AND ({where})", "*",
-                            f" GROUP BY {desk}")
+            self._select(DESK_DAY, hub, a, b, "*", "desk",
+                         f"{desk} = {quote_literal(d)} AND ({where})")
             for d, times in sorted(hits.items())
             for a, b in consecutive(times, _DAY_GAP_NS)
         ]
@@ -1218,14 +1228,6 @@ class InfluxStore:
             desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
             for r in self._batched(reads)
         ]
-
-    @staticmethod
-    def _statement(hub: str, lo: int, hi: int, where: str, select: str, group_by: str) -> str:
-        return (
-            f"SELECT {select} FROM {quote_ident(DESK_DAY)} WHERE {quote_ident('hub')} = "
-            f"{quote_literal(hub)} AND ({where}) AND time >= {_time_literal(lo)} AND "
-            f"time < {_time_literal(hi)}{group_by}"
-        )
 
     def _batched(self, statements: Sequence[str]) -> list[dict[str, Any]]:
         """The rows of many statements, sent ``_STATEMENTS_PER_REQUEST`` to a request."""
@@ -1242,8 +1244,7 @@ class InfluxStore:
         # influxd reads that series only) and its days, no field condition.
         desk = quote_ident("desk")
         statements = [
-            self._statement(hub, lo, hi, f"{desk} = {quote_literal(d)}", "*",
-                            f" GROUP BY {desk}")
+            self._select(DESK_DAY, hub, lo, hi, "*", "desk", f"{desk} = {quote_literal(d)}")
             for d, lo, hi in windows
             if lo < hi
         ]

@@ -101,4 +101,3 @@ def test_rows_stored_before_blocks_are_summed_and_flagged(influx: InfluxStore) -
     for r in rows:
         totals[r.desk] = totals.get(r.desk, DeskTotals()) + DeskTotals.of(r)
     assert influx.desk_day_totals(hub, lo, hi) == totals
-    assert influx._vouched_blocks(hub, lo, hi) == {first}
