@@ -34,6 +34,7 @@ class RejectReason(StrEnum):
     FUTURE = "future"
     TOO_OLD = "too_old"
     STORE_REFUSED = "store_refused"
+    ADAPTER_FAILED = "adapter_failed"  # the adapter raised on it: a bug, kept for a fix
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from paho.mqtt.client import topic_matches_sub
 
 from collector.parser import TOPIC_PREVIEW_CHARS, decode_topic, preview, printable
 from hubsense.events import PresenceEvent, Rejection, RejectReason
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class AdapterRouter:
         self.adapters = list(adapters)
         # Topics repeat (one per desk): remember which adapter each one goes to.
         self._routes: dict[str, Adapter | None] = {}
+        self._failures_logged: set[tuple[str, str]] = set()
 
     def subscriptions(self) -> list[str]:
         return [t for a in self.adapters for t in a.topics()]
@@ -97,7 +101,27 @@ class AdapterRouter:
             self._routes[topic] = adapter
         if adapter is None:
             return [self._reject(raw_topic, payload, received_ns, "no adapter for this topic")]
-        return adapter.parse(topic, payload, received_ns)
+        try:
+            return adapter.parse(topic, payload, received_ns)
+        except Exception as exc:  # noqa: BLE001 - one message must not stop the collector
+            # An adapter never raises for bad input; if it does, that is a bug. Ending the
+            # process would not help: the broker redelivers the same message first after
+            # a restart, so the collector would restart forever. The message is kept as a
+            # rejection to reproduce the bug, and the first failure of each kind is logged
+            # with its traceback.
+            kind = (adapter.name, type(exc).__name__)
+            if kind not in self._failures_logged and len(self._failures_logged) < 64:
+                self._failures_logged.add(kind)
+                log.exception("adapter %s failed on a message on %s", adapter.name, topic)
+            return [
+                Rejection(
+                    reason=RejectReason.ADAPTER_FAILED,
+                    detail=printable(f"{adapter.name}: {type(exc).__name__}: {exc}", 300),
+                    topic=printable(topic, TOPIC_PREVIEW_CHARS),
+                    payload=preview(payload),
+                    received_ns=received_ns,
+                )
+            ]
 
     def _match(self, topic: str) -> Adapter | None:
         for adapter in self.adapters:

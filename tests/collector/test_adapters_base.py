@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from collector.adapters.base import AdapterRouter
 from hubsense.events import PresenceEvent, Rejection, RejectReason
 
@@ -77,3 +79,32 @@ def test_ignored_reasons_are_bounded():
     counts.ignore("measurement m0")
     assert len(counts.ignored) == MAX_IGNORE_REASONS + 1
     assert counts.ignored[OTHER] == 10 and counts.ignored["measurement m0"] == 2
+
+
+@pytest.mark.logs_errors(r"adapter broken failed on a message")
+def test_an_adapter_that_raises_gives_a_kept_rejection_not_a_dead_collector(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug in an adapter (it raises instead of rejecting) must not stop the collector: the
+    broker would redeliver the same message first after every restart."""
+    class Broken:
+        name = "broken"
+
+        def topics(self) -> list[str]:
+            return ["broken/#"]
+
+        def parse(self, topic: str, payload: bytes, received_ns: int) -> list:
+            if payload == b"ok":
+                return []
+            raise ValueError("occupancy\n=1")
+
+    router = AdapterRouter([Broken()])
+    first = router.route(b"broken/a", b'{"x": "\x00"}', 5)
+    second = router.route(b"broken/b", b"again", 6)
+    assert [r.reason for r in first + second] == [RejectReason.ADAPTER_FAILED] * 2
+    assert first[0].detail == "broken: ValueError: occupancy\\n=1"  # one line
+    assert first[0].topic == "broken/a" and first[0].received_ns == 5
+    assert "\\x00" in first[0].payload
+    assert router.route(b"broken/c", b"ok", 7) == []  # and it goes on
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(logged) == 1 and logged[0].exc_info is not None  # the first of its kind
