@@ -111,6 +111,11 @@ class DayOut(BaseModel):
     coverage: float | None
     daily_usage_rate: float | None
     evidence: bool = Field(description="Coverage ≥ evidence_min_coverage: used for capacity.")
+    at_capacity: bool = Field(description="The peak reached every desk (docs/metrics.md).")
+    full_minutes: float | None = Field(
+        description="Minutes within opening hours at which every desk with a known state "
+        "was occupied; null for a day whose rollup predates the figure."
+    )
 
 
 class DailyOut(BaseModel):
@@ -135,6 +140,8 @@ class HubCapacityOut(BaseModel):
     recommended_desks: int | None
     too_few_days: bool
     days_at_capacity: int
+    days_at_capacity_share: float | None = Field(description="÷ evidence days.")
+    full_hours: float | None = Field(description="Time at full over the open days.")
     max_peak: int | None
     curve: list[CurvePointOut] = Field(
         description="For each capacity k, the evidence days on which the peak exceeded k."
@@ -152,6 +159,11 @@ class CapacityOut(BaseModel):
     peak_at_service_level: int | None = Field(description="Sum over the hubs.")
     recommended_desks: int | None = Field(description="Sum over the hubs.")
     too_few_days: bool
+    days_at_capacity: int = Field(description="Hub-days, summed over the hubs.")
+    days_at_capacity_share: float | None = Field(
+        description="days_at_capacity ÷ the hubs' evidence days summed."
+    )
+    full_hours: float | None = Field(description="Sum over the hubs.")
     hubs: list[HubCapacityOut]
 
 

@@ -41,6 +41,7 @@ from hubsense.metrics import (
     band,
     capacity,
     day_rows,
+    total_full_ns,
     margin_days,
     sum_profiles,
 )
@@ -225,6 +226,16 @@ class ScopeCapacity:
     peak_at_service_level: int | None  # sum over hubs
     recommended_desks: int | None  # sum over hubs
     too_few_days: bool  # any hub's recommendation rests on too few days
+    days_at_capacity: int = 0  # sum over hubs (hub-days)
+    evidence_hub_days: int = 0  # sum of the hubs' evidence days
+    full_ns: int | None = None  # sum over hubs; None when a hub does not know its own
+
+    @property
+    def days_at_capacity_share(self) -> float | None:
+        """Hub-days at capacity ÷ evidence hub-days (None without evidence)."""
+        if not self.evidence_hub_days:
+            return None
+        return self.days_at_capacity / self.evidence_hub_days
 
 
 def margin(
@@ -469,6 +480,7 @@ class Analysis:
             service_level=self.params.service_level if service_level is None else service_level,
             buffer_desks=self.params.buffer_desks if buffer_desks is None else buffer_desks,
             min_days=self.params.min_days if min_days is None else min_days,
+            full_ns=total_full_ns(days),
         )
 
     def scope_capacity(self, scope: Scope, **overrides: object) -> ScopeCapacity:
@@ -481,12 +493,16 @@ class Analysis:
         caps = [c for _, c in per_hub]
         p = [c.peak_at_service_level for c in caps]
         r = [c.recommended_desks for c in caps]
+        full = [c.full_ns for c in caps]
         return ScopeCapacity(
             hubs=per_hub,
             desks=sum(c.desks for c in caps),
             peak_at_service_level=None if None in p else sum(x for x in p if x is not None),
             recommended_desks=None if None in r else sum(x for x in r if x is not None),
             too_few_days=any(c.too_few_days for c in caps),
+            days_at_capacity=sum(c.days_at_capacity for c in caps),
+            evidence_hub_days=sum(c.evidence_days for c in caps),
+            full_ns=None if None in full else sum(x for x in full if x is not None),
         )
 
     def profile(self, scope: Scope) -> list[list[float | None]]:

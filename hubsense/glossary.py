@@ -18,7 +18,7 @@ class Term:
     key: str  # the API field name
     sv: str
     en: str
-    unit: str = ""  # "h", "%", "desks", "days", ""
+    unit: str = ""  # "h", "min", "%", "desks", "days", ""
 
     def label(self, lang: Lang) -> str:
         return self.sv if lang == "sv" else self.en
@@ -31,6 +31,7 @@ class Term:
 
 UNITS: dict[str, dict[Lang, str]] = {
     "h": {"sv": "h", "en": "h"},
+    "min": {"sv": "min", "en": "min"},
     "%": {"sv": "%", "en": "%"},
     "desks": {"sv": "platser", "en": "desks"},
     "days": {"sv": "dagar", "en": "days"},
@@ -61,7 +62,16 @@ _TERMS = [
     Term("buffer_desks", "Buffert", "Buffer", "desks"),
     Term("recommended_desks", "Rekommenderat antal platser", "Recommended desks", "desks"),
     Term("too_few_days", "För litet underlag", "Too few evidence days"),
+    Term("at_capacity", "Alla platser upptagna", "At capacity"),
+    Term("full_minutes", "Minuter med alla platser upptagna", "Minutes at full", "min"),
+    Term("full_hours", "Tid med alla platser upptagna", "Time at full", "h"),
     Term("days_at_capacity", "Dagar med alla platser upptagna", "Days at capacity", "days"),
+    Term(
+        "days_at_capacity_share",
+        "Andel dagar med alla platser upptagna",
+        "Share of days at capacity",
+        "%",
+    ),
     Term("share_exceeding", "Andel dagar över kapaciteten", "Share of days exceeding", "%"),
     Term("flickers", "Bortfiltrerade flimmer", "Flickers filtered"),
     Term("suspect_desks", "Misstänkta sensorer", "Suspect sensors", "desks"),

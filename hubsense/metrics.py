@@ -47,11 +47,12 @@ SLOT_NS = 15 * 60 * NS
 they are local quarter hours too)."""
 HUB_GROUP = "*"
 """Group id of "all desks of the hub" (zone ids are registry ids and never contain ``*``)."""
-ROLLUP_VERSION = 3
+ROLLUP_VERSION = 4
 """Part of every desk-day's fingerprint: rows of another version are recomputed on read.
 2: group-days carry the day's per-hour profile.
 3: desk-days carry their daily-use verdict and idle run; group-days carry their desks'
-sums and exist for closed days too (as the hub's freshness marker)."""
+sums and exist for closed days too (as the hub's freshness marker).
+4: group-days carry their time at full (``full_time``)."""
 
 SpanState = Literal["occupied", "free", "offline", "stuck"]
 Band = Literal["low", "medium", "high"]
@@ -413,6 +414,9 @@ class GroupDayRollup:
     params: str = ""  # CleanParams.fingerprint() of the computation
     desks_key: str = ""  # ``desks_key`` of the group's desks then
     computed_ns: int = field(default=0, compare=False)
+    # Time within opening hours at which the group was full (``full_time``); None for a
+    # row stored before version 4, which did not keep it.
+    full_ns: int | None = None
 
 
 def hours_text(values: Sequence[int]) -> str:
@@ -538,6 +542,37 @@ def concurrency_steps(
     return steps
 
 
+def full_time(desk_spans: Iterable[Sequence[Span]], lo: int, hi: int) -> int:
+    """Time within ``[lo, hi)`` at which the group was full: no desk free and at least
+    one occupied. Offline and stuck desks are unknown, so they neither fill the group nor
+    keep it from being full: "every desk whose state is known is occupied". A desk that
+    is not reporting cannot be offered to a newcomer either, and the coverage of the day
+    says how much of it was unknown."""
+    deltas: dict[int, list[int]] = {}  # t -> [Δ occupied, Δ free]
+    for spans in desk_spans:
+        for s, e, st in overlaps(spans, lo, hi):
+            if st in ("occupied", "free"):
+                k = 0 if st == "occupied" else 1
+                deltas.setdefault(s, [0, 0])[k] += 1
+                deltas.setdefault(e, [0, 0])[k] -= 1
+    full = 0
+    occupied = free = 0
+    since: int | None = None
+    for t in sorted(deltas):
+        d_occ, d_free = deltas[t]
+        occupied += d_occ
+        free += d_free
+        is_full = occupied > 0 and free == 0
+        if is_full and since is None:
+            since = t
+        elif not is_full and since is not None:
+            full += t - since
+            since = None
+    if since is not None:  # spans are clipped to hi, so the counts end at 0 there
+        full += hi - since
+    return full
+
+
 def peak_of(steps: Sequence[tuple[int, int]]) -> tuple[int, int]:
     """(highest count, first time it is reached) of ``concurrency_steps``."""
     best, at = steps[0][1], steps[0][0]
@@ -630,7 +665,7 @@ def hub_days(
                         GroupDayRollup(
                             hub.id, group, day, bounds[0], 0, len(members), 0, bounds[0],
                             (0,) * 24, (0,) * 24, totals, fingerprint, keys[group],
-                            computed_ns,
+                            computed_ns, full_ns=0,
                         )
                     )
                 continue
@@ -654,6 +689,7 @@ def hub_days(
                     fingerprint,
                     keys[group],
                     computed_ns,
+                    full_ns=full_time((desk_spans[m] for m in members), *window),
                 )
             )
             slot_rows.extend(
@@ -811,6 +847,12 @@ class Capacity:
     days_at_capacity: int  # evidence days on which every desk was taken at once
     max_peak: int | None
     curve: tuple[CurvePoint, ...]
+    full_ns: int | None = None  # time at full over the open days; None: not known for all
+
+    @property
+    def days_at_capacity_share(self) -> float | None:
+        """days_at_capacity ÷ evidence_days (None without evidence days)."""
+        return self.days_at_capacity / self.evidence_days if self.evidence_days else None
 
 
 def service_curve(peaks: Sequence[int], up_to: int) -> tuple[CurvePoint, ...]:
@@ -832,8 +874,10 @@ def capacity(
     service_level: float,
     buffer_desks: int,
     min_days: int,
+    full_ns: int | None = None,
 ) -> Capacity:
-    """Capacity recommendation from the daily peaks of the evidence days."""
+    """Capacity recommendation from the daily peaks of the evidence days; ``full_ns`` is
+    the time at full over the open days, carried with it."""
     p = nearest_rank(peaks, service_level) if peaks else None
     return Capacity(
         desks=desks,
@@ -848,7 +892,18 @@ def capacity(
         days_at_capacity=sum(1 for x in peaks if x >= desks),
         max_peak=max(peaks) if peaks else None,
         curve=service_curve(peaks, max([desks, *peaks])),
+        full_ns=full_ns,
     )
+
+
+def total_full_ns(days: Iterable[DayRow]) -> int | None:
+    """Time at full summed over days; None when a day does not know its own."""
+    total = 0
+    for d in days:
+        if d.full_ns is None:
+            return None
+        total += d.full_ns
+    return total
 
 
 # --- per-day rows and the hour × weekday profile -----------------------------------------
@@ -866,10 +921,17 @@ class DayRow:
     peak: int
     peak_at_ns: int
     evidence: bool  # coverage ≥ the minimum: used for capacity
+    full_ns: int | None = None  # time at full (``full_time``); None: not known for the day
 
     @property
     def peak_share(self) -> float:
         return self.peak / self.desks if self.desks else 0.0
+
+    @property
+    def at_capacity(self) -> bool:
+        """The peak reached every desk of the group: demand that day may have been
+        higher (a person who found no desk is not measured)."""
+        return self.desks > 0 and self.peak >= self.desks
 
 
 def day_rows(
@@ -895,6 +957,7 @@ def day_rows(
                 use=t.use,
                 peak=g.peak,
                 peak_at_ns=g.peak_at_ns,
+                full_ns=g.full_ns,
                 evidence=t.time.open_ns > 0
                 and Fraction(t.time.known_ns, t.time.open_ns) >= Fraction(str(min_coverage)),
             )

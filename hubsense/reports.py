@@ -206,6 +206,14 @@ def hours(ns: int) -> float:
     return ns / (3600 * NS)
 
 
+def hours_or_none(ns: int | None) -> float | None:
+    return None if ns is None else hours(ns)
+
+
+def minutes_or_none(ns: int | None) -> float | None:
+    return None if ns is None else ns / (60 * NS)
+
+
 def _yes(value: bool, lang: Lang) -> str:
     return tr("yes" if value else "no", lang)
 

@@ -11,6 +11,7 @@ from hubsense.query.analysis import analyse
 from hubsense.query.context import QueryContext
 from hubsense.query.period import Period
 from hubsense.query.scope import ScopeRef
+from hubsense.reports import hours_or_none
 
 SCOPES = ("hub", "municipality", "region")
 
@@ -26,6 +27,8 @@ class HubCapacity:
     recommended_desks: int | None
     too_few_days: bool
     days_at_capacity: int
+    days_at_capacity_share: float | None  # ÷ evidence days
+    full_hours: float | None  # time at full over the open days (None: not known)
     max_peak: int | None
     curve: tuple[CurvePoint, ...]  # per capacity k: evidence days whose peak exceeded k
 
@@ -45,6 +48,9 @@ class CapacityNeed:
     peak_at_service_level: int | None  # None when any hub has none
     recommended_desks: int | None
     too_few_days: bool  # any hub's recommendation rests on too few days
+    days_at_capacity: int  # hub-days, summed over the hubs
+    days_at_capacity_share: float | None  # ÷ the hubs' evidence days summed
+    full_hours: float | None  # summed over the hubs
     hubs: tuple[HubCapacity, ...]
 
 
@@ -88,6 +94,9 @@ def capacity_in(
         peak_at_service_level=total.peak_at_service_level,
         recommended_desks=total.recommended_desks,
         too_few_days=total.too_few_days,
+        days_at_capacity=total.days_at_capacity,
+        days_at_capacity_share=total.days_at_capacity_share,
+        full_hours=hours_or_none(total.full_ns),
         hubs=tuple(
             HubCapacity(
                 hub=hub_id,
@@ -99,6 +108,8 @@ def capacity_in(
                 recommended_desks=c.recommended_desks,
                 too_few_days=c.too_few_days,
                 days_at_capacity=c.days_at_capacity,
+                days_at_capacity_share=c.days_at_capacity_share,
+                full_hours=hours_or_none(c.full_ns),
                 max_peak=c.max_peak,
                 curve=c.curve,
             )
