@@ -230,6 +230,14 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
                 no_evidence if rec is None else diff,
             )
         )
+        tiles.append(
+            (
+                metric("days_at_capacity", lang),
+                fmt_int(cap.days_at_capacity, lang),
+                "days_at_capacity",
+                _saturation_note(cap.days_at_capacity_share, cap.full_hours, lang),
+            )
+        )
         evidence = min((h.evidence_days for h in cap.hubs), default=0)
         tiles.append(
             (
@@ -251,6 +259,16 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
     return f'<dl class="key-figures" id="key-figures">{items}</dl>'
 
 
+def _saturation_note(share: float | None, full_hours: float | None, lang: str) -> str:
+    """"35 % of evidence days; 12.5 h at full" (what a count of full days rests on)."""
+    parts = []
+    if share is not None:
+        parts.append(tr(lang, "share_of_evidence_days", pct=fmt_share(share, lang)))
+    if full_hours is not None:
+        parts.append(f"{metric('full_hours', lang)}: {fmt_num(full_hours, lang, 1)} h")
+    return "; ".join(parts)
+
+
 def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
     lang = ctx.lang
     if ex.capacity is None:
@@ -270,6 +288,7 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         metric("peak_concurrency", lang),
         p90,
         metric("recommended_desks", lang),
+        metric("days_at_capacity", lang),
         metric("evidence_days", lang),
     ]
     rows = []
@@ -277,6 +296,7 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         s, c = summaries[hub_id], caps[hub_id]
         why = None if s.utilisation is not None else "reason_no_data_period"
         few = metric("too_few_days", lang) if c.too_few_days else ""
+        full = _saturation_note(c.days_at_capacity_share, c.full_hours, lang)
         rows.append(
             f'<tr data-hub="{esc(hub_id)}"><th scope="row">{esc(c.name)}</th>'
             f"{_int_cell(c.desks, 'desks', lang)}"
@@ -284,6 +304,7 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
             f"{_int_cell(s.peak_concurrency, 'peak_concurrency', lang)}"
             f"{_int_cell(c.peak_at_service_level, 'peak_at_service_level', lang)}"
             f"{_int_cell(c.recommended_desks, 'recommended_desks', lang)}"
+            f"{_int_cell(c.days_at_capacity, 'days_at_capacity', lang, full)}"
             f"{_int_cell(c.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
@@ -528,6 +549,7 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
         p90,
         metric("recommended_desks", lang),
         tr(lang, "difference"),
+        metric("days_at_capacity", lang),
         metric("evidence_days", lang),
     ]
     rows = []
@@ -541,6 +563,7 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
         diff = r.difference
         diff_text = "–" if diff is None else ("+" if diff > 0 else "") + fmt_num(diff, lang)
         few = metric("too_few_days", lang) if r.too_few_days else ""
+        full = _saturation_note(r.days_at_capacity_share, None, lang)
         hubs = tr(lang, "hubs_count", n=fmt_int(r.hubs, lang))
         rows.append(
             f'<tr data-municipality="{esc(r.id)}"><th scope="row">'
@@ -551,6 +574,7 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
             f"{_int_cell(r.peak_at_service_level, 'peak_at_service_level', lang, why)}"
             f"{_int_cell(r.recommended, 'recommended_desks', lang)}"
             f'<td class="num">{_value(diff_text, "difference")}</td>'
+            f"{_int_cell(r.days_at_capacity, 'days_at_capacity', lang, full)}"
             f"{_int_cell(r.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)

@@ -41,9 +41,9 @@ from hubsense.metrics import (
     band,
     capacity,
     day_rows,
-    total_full_ns,
     margin_days,
     sum_profiles,
+    total_full_ns,
 )
 from hubsense.registry import Desk, Hub, Registry
 from hubsense.rollups import HubRollups, clean_params, load

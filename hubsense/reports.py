@@ -253,6 +253,8 @@ def memo(analysis: Analysis, municipality: str, lang: Lang, *, flicker_s: int) -
         cap = analysis.capacity(hub.id)
         minutes = round(p.min_use_ns / (60 * NS))
         lines.append(_hub_sentence(hub.name, hs, cap, level, p.buffer_desks, minutes, lang))
+        if cap.days_at_capacity:
+            lines.append(_saturation_sentence(hub.name, cap, lang))
         if cap.too_few_days:
             lines.append(
                 f"Underlaget för {hub.name} är {cap.evidence_days} dagar, färre än "
@@ -328,6 +330,31 @@ def _hub_sentence(
         f"{'desk' if buffer == 1 else 'desks'}, {rec} desks are recommended. The evidence is "
         f"{cap.evidence_days} of {cap.open_days} open days."
     )
+
+
+def _saturation_sentence(name: str, cap: Capacity, lang: Lang) -> str:
+    """Why a hub's measured peaks understate its demand, with how often it was full."""
+    n, of = cap.days_at_capacity, cap.evidence_days
+    share = fmt_pct(cap.days_at_capacity_share, lang)
+    full = hours_or_none(cap.full_ns)
+    if lang == "sv":
+        time = "" if full is None else f", sammanlagt {fmt_hours(full, lang)} h med alla upptagna"
+        return (
+            f"{name} var fullt (alla {cap.desks} platser upptagna samtidigt) på {n} av {of} "
+            f"underlagsdagar ({share}){time}. Den som kom då fick ingen plats och syns inte "
+            "i mätningen, så toppen de dagarna är en undre gräns för efterfrågan."
+        )
+    time = "" if full is None else f", {fmt_hours(full, lang)} h at full in all"
+    return (
+        f"{name} was full (all {cap.desks} desks taken at once) on {n} of {of} evidence "
+        f"days ({share}){time}. Whoever came then found no desk and is not measured, so "
+        "the peak on those days is a lower bound of demand."
+    )
+
+
+def fmt_hours(value: float, lang: Lang) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "sv" else text
 
 
 # --- the tables -----------------------------------------------------------------------------
@@ -425,6 +452,9 @@ def build_report(
             Column(header("peak_at_service_level", lang), "int"),
             Column(header("recommended_desks", lang), "int"),
             Column(label("too_few_days", lang)),
+            Column(header("days_at_capacity", lang), "int"),
+            Column(header("days_at_capacity_share", lang), "percent"),
+            Column(header("full_hours", lang), "hours"),
             Column(header("suspect_desks", lang), "int"),
         ],
     )
@@ -444,6 +474,9 @@ def build_report(
                 mcap.peak_at_service_level,
                 mcap.recommended_desks,
                 _yes(mcap.too_few_days, lang),
+                mcap.days_at_capacity,
+                mcap.days_at_capacity_share,
+                hours_or_none(mcap.full_ns),
                 s.suspect_desks,
             ]
         )
@@ -468,6 +501,8 @@ def build_report(
             Column(header("buffer_desks", lang), "int"),
             Column(header("recommended_desks", lang), "int"),
             Column(header("days_at_capacity", lang), "int"),
+            Column(header("days_at_capacity_share", lang), "percent"),
+            Column(header("full_hours", lang), "hours"),
             Column(label("too_few_days", lang)),
             Column(header("suspect_desks", lang), "int"),
             Column(label("flickers", lang), "int"),
@@ -522,6 +557,8 @@ def build_report(
             Column(header("coverage", lang), "percent"),
             Column(header("daily_usage_rate", lang), "percent"),
             Column(tr("evidence", lang)),
+            Column(label("at_capacity", lang)),
+            Column(header("full_minutes", lang), "float"),
         ],
     )
     curve_table = Table(
@@ -567,6 +604,8 @@ def build_report(
                 cap.buffer_desks,
                 cap.recommended_desks,
                 cap.days_at_capacity,
+                cap.days_at_capacity_share,
+                hours_or_none(cap.full_ns),
                 _yes(cap.too_few_days, lang),
                 hs.suspect_desks,
                 hs.flickers,
@@ -616,6 +655,8 @@ def build_report(
                     row.time.coverage,
                     row.use.rate,
                     _yes(row.evidence, lang),
+                    _yes(row.at_capacity, lang),
+                    minutes_or_none(row.full_ns),
                 ]
             )
         for point in cap.curve:

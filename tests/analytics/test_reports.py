@@ -296,3 +296,57 @@ def test_cli_and_api_refuse_an_unknown_municipality_alike(
     cli = ["--log-level", "WARNING", "report", "--municipality", "atlantis"]
     assert main([*cli, "--from", dates["from"], "--to", dates["to"], "--format", "text"]) == 2
     assert capsys.readouterr().err == f"hubsense: {detail}\n"
+
+
+@pytest.fixture
+def full_analysis(sqlite_store: SqliteStore) -> analytics.Analysis:
+    """Daghubben full 09:30-11:00 on the odd days (7 of the 14): all three desks taken."""
+    events = []
+    for d in range(2, 16):
+        day = (2026, 11, d)
+        events += all_desks("dag", at(*day), at(*day) + 24 * 3600 * 10**9, {
+            "a01": [(at(*day, 8), at(*day, 12))],
+            "a02": [(at(*day, 9), at(*day, 12))],
+            "b01": [(at(*day, 9, 30), at(*day, 11))] if d % 2 else [],
+        })
+    sqlite_store.write(events, [])
+    return analytics.analyse(sqlite_store, REGISTRY,
+                             analytics.resolve(REGISTRY, "municipality", "berg"), FIRST, END,
+                             settings(), now_ns=NOW, slots=True)
+
+
+def test_saturation_in_the_workbook_csv_and_memo(full_analysis: analytics.Analysis) -> None:
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(full_analysis))))
+    hdr, rows = table(wb["Hubbar"], "Kommun")
+    dag = {r[1]: r for r in rows}["dag"]
+    assert dag[hdr.index("Dagar med alla platser upptagna (dagar)")] == 7
+    assert dag[hdr.index("Andel dagar med alla platser upptagna (%)")] == close(0.5)
+    assert dag[hdr.index("Tid med alla platser upptagna (h)")] == close(7 * 1.5)
+    hdr, rows = table(wb["Sammanfattning"], "Kommun")
+    (berg,) = rows
+    # dygn has no data: no evidence day, so 7 of Berg's 14 evidence hub-days
+    assert berg[hdr.index("Dagar med alla platser upptagna (dagar)")] == 7
+    assert berg[hdr.index("Andel dagar med alla platser upptagna (%)")] == close(0.5)
+    hdr, rows = table(wb["Dagar"], "Hubb")
+    by_day = {r[1].date(): r for r in rows if r[0] == "dag"}
+    odd, even = by_day[date(2026, 11, 3)], by_day[date(2026, 11, 4)]
+    full, minutes = hdr.index("Alla platser upptagna"), hdr.index(
+        "Minuter med alla platser upptagna (min)")
+    assert (odd[full], odd[minutes]) == ("ja", close(90.0))
+    # on the even days b01 is free all day: never full
+    assert (even[full], even[minutes]) == ("nej", close(0.0))
+    parts = sections(csv_bytes(report(full_analysis, "en")).decode("utf-8-sig"))
+    hub_hdr, hub_row = parts["Hubs"][0], parts["Hubs"][1]
+    assert hub_row[hub_hdr.index("Share of days at capacity (%)")] == "50.00"
+    sv = memo(full_analysis, "berg", "sv", flicker_s=120)
+    assert ("Daghubben var fullt (alla 3 platser upptagna samtidigt) på 7 av 14 "
+            "underlagsdagar (50,0 %), sammanlagt 10,5 h med alla upptagna.") in sv
+    assert "toppen de dagarna är en undre gräns för efterfrågan" in sv
+    en = memo(full_analysis, "berg", "en", flicker_s=120)
+    assert ("Daghubben was full (all 3 desks taken at once) on 7 of 14 evidence days "
+            "(50.0%), 10.5 h at full in all.") in en
+
+
+def test_no_saturation_sentence_when_never_full(analysis: analytics.Analysis) -> None:
+    assert analysis.capacity("dag").days_at_capacity == 0
+    assert "fullt" not in memo(analysis, "berg", "sv", flicker_s=120)

@@ -185,6 +185,16 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
     assert field(kf, "data-field", "peak_at_service_level") == str(cap["peak_at_service_level"])
     assert field(kf, "data-field", "desks") == "16"
     assert 'id="too-few"' in html  # 11 evidence days < 20
+    # saturation: the API's hub-days at capacity, with their share of the evidence days
+    assert field(kf, "data-field", "days_at_capacity") == fmt_int(cap["days_at_capacity"], "sv")
+    assert field(kf, "data-note", "days_at_capacity").startswith(
+        f"{fmt_share(cap['days_at_capacity_share'], 'sv')} av underlagsdagarna; "
+        "Tid med alla platser upptagna: "
+    )
+    hubs_table = html[html.index('id="hubs-table"') :]
+    for c in cap["hubs"]:
+        row = hubs_table[hubs_table.index(f'<tr data-hub="{c["hub"]}">') :]
+        assert field(row, "data-field", "days_at_capacity") == fmt_int(c["days_at_capacity"], "sv")
     # one line and one bar series per hub, the API's values
     fig = block(html, "fig-daily-data")
     for hub in ("funasdalen", "sveg"):
@@ -385,6 +395,8 @@ def test_compare_matches_the_api(client: TestClient, registry: Registry) -> None
         assert by_metric["desks"]["y"][i] == cap["desks"] == s["desks"], m
         assert by_metric["peak_at_service_level"]["y"][i] == cap["peak_at_service_level"], m
         assert by_metric["recommended_desks"]["y"][i] == cap["recommended_desks"], m
+        full = "–" if not registry.municipalities[m].hubs else str(cap["days_at_capacity"])
+        assert field(row, "data-field", "days_at_capacity") == full, m
         shown_u = "–" if s["utilisation"] is None else fmt_share(s["utilisation"], "sv", 1)
         assert field(row, "data-field", "utilisation") == shown_u, m
         rec = cap["recommended_desks"]
