@@ -146,6 +146,23 @@ class HubCapacityOut(BaseModel):
     curve: list[CurvePointOut] = Field(
         description="For each capacity k, the evidence days on which the peak exceeded k."
     )
+    lower_bound: bool = Field(
+        description="Full on some evidence day: recommended_desks is only a lower bound."
+    )
+    demand_at_service_level: int | None = Field(
+        description="Censored estimate of the percentile of daily peak demand "
+        "(docs/metrics.md); peak_at_service_level when no day was full."
+    )
+    demand_low: int | None
+    demand_high: int | None
+    demand_recommended_desks: int | None = Field(
+        description="demand_at_service_level + buffer_desks; recommended_desks when no day "
+        "was full."
+    )
+    demand_pooled: bool = Field(description="Weekday means pooled in the fit.")
+    demand_reason: Literal["all_full", "too_few_measured"] | None = Field(
+        description="Why a hub that was full has no estimate."
+    )
 
 
 class CapacityOut(BaseModel):
@@ -164,6 +181,11 @@ class CapacityOut(BaseModel):
         description="days_at_capacity ÷ the hubs' evidence days summed."
     )
     full_hours: float | None = Field(description="Sum over the hubs.")
+    lower_bound: bool = Field(description="Any hub's recommendation is a lower bound.")
+    demand_at_service_level: int | None = Field(description="Sum over the hubs.")
+    demand_low: int | None = Field(description="Sum of the hubs' lows.")
+    demand_high: int | None = Field(description="Sum of the hubs' highs.")
+    demand_recommended_desks: int | None = Field(description="Sum over the hubs.")
     hubs: list[HubCapacityOut]
 
 

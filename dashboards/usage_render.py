@@ -21,6 +21,7 @@ from dashboards.figures import (
 from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
 from dashboards.render import Ctx, _plotly_version, esc, json_block, page
 from dashboards.usage import Area, Areas, Exploration
+from hubsense.query.capacity import CapacityNeed, HubCapacity
 from hubsense.query.compare import Comparison
 from hubsense.query.period import Period
 from hubsense.query.ranking import DeskRanking
@@ -222,6 +223,8 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
             )
         )
         diff = "" if rec is None else f"{metric('desks', lang)}: {fmt_int(cap.desks, lang)}"
+        if cap.lower_bound:
+            diff = tr(lang, "lower_bound_note", n=fmt_int(cap.days_at_capacity, lang))
         tiles.append(
             (
                 metric("recommended_desks", lang),
@@ -230,6 +233,8 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
                 no_evidence if rec is None else diff,
             )
         )
+        if cap.lower_bound:
+            tiles.append(_demand_tile(cap, lang))
         tiles.append(
             (
                 metric("days_at_capacity", lang),
@@ -257,6 +262,39 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
         for label, value, field, note in tiles
     )
     return f'<dl class="key-figures" id="key-figures">{items}</dl>'
+
+
+def _demand_tile(cap: CapacityNeed, lang: str) -> tuple[str, str, str, str]:
+    """The estimated demand of a scope with a full hub: the recommendation from it, and the
+    range of the estimate (or why there is none)."""
+    rec = cap.demand_recommended_desks
+    if rec is None:
+        reasons = {h.demand_reason for h in cap.hubs if h.demand_reason is not None}
+        why = "demand_all_full" if reasons == {"all_full"} else "demand_too_few_measured"
+        note = tr(lang, why) if reasons else ""
+        return metric("demand_recommended_desks", lang), "–", "demand_recommended_desks", note
+    note = _estimate_text(cap.demand_at_service_level, cap.demand_low, cap.demand_high, lang)
+    field = "demand_recommended_desks"
+    return metric(field, lang), fmt_int(rec, lang), field, note
+
+
+def _hub_demand_note(c: HubCapacity, lang: str) -> str:
+    """A full hub's range of estimated demand, or why it has none; "" if never full."""
+    if not c.lower_bound:
+        return ""
+    if c.demand_reason is not None:
+        return tr(lang, f"demand_{c.demand_reason}")
+    return _estimate_text(c.demand_at_service_level, c.demand_low, c.demand_high, lang)
+
+
+def _estimate_text(est: int | None, low: int | None, high: int | None, lang: str) -> str:
+    """"Skattad efterfrågan vid servicenivån: 11, intervall 10–13"."""
+    if est is None:
+        return ""
+    text = f"{metric('demand_at_service_level', lang)}: {fmt_int(est, lang)}"
+    if low is None or high is None:
+        return text
+    return f"{text}, " + tr(lang, "demand_range", low=fmt_int(low, lang), high=fmt_int(high, lang))
 
 
 def _saturation_note(share: float | None, full_hours: float | None, lang: str) -> str:
@@ -288,6 +326,7 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         metric("peak_concurrency", lang),
         p90,
         metric("recommended_desks", lang),
+        metric("demand_recommended_desks", lang),
         metric("days_at_capacity", lang),
         metric("evidence_days", lang),
     ]
@@ -297,13 +336,16 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         why = None if s.utilisation is not None else "reason_no_data_period"
         few = metric("too_few_days", lang) if c.too_few_days else ""
         full = _saturation_note(c.days_at_capacity_share, c.full_hours, lang)
+        bound = metric("lower_bound", lang).lower() if c.lower_bound else ""
+        demand = _hub_demand_note(c, lang)
         rows.append(
             f'<tr data-hub="{esc(hub_id)}"><th scope="row">{esc(c.name)}</th>'
             f"{_int_cell(c.desks, 'desks', lang)}"
             f"{_utilisation_cell(s.utilisation, s.coverage, lang, why)}"
             f"{_int_cell(s.peak_concurrency, 'peak_concurrency', lang)}"
             f"{_int_cell(c.peak_at_service_level, 'peak_at_service_level', lang)}"
-            f"{_int_cell(c.recommended_desks, 'recommended_desks', lang)}"
+            f"{_int_cell(c.recommended_desks, 'recommended_desks', lang, bound)}"
+            f"{_int_cell(c.demand_recommended_desks, 'demand_recommended_desks', lang, demand)}"
             f"{_int_cell(c.days_at_capacity, 'days_at_capacity', lang, full)}"
             f"{_int_cell(c.evidence_days, 'evidence_days', lang, few)}</tr>"
         )

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from hubsense.calendar import is_open
 from hubsense.config import Settings
+from hubsense.demand import DemandEstimate, PeakDay, estimate_demand
 from hubsense.metrics import (
     BANDS,
     HUB_GROUP,
@@ -229,6 +230,17 @@ class ScopeCapacity:
     days_at_capacity: int = 0  # sum over hubs (hub-days)
     evidence_hub_days: int = 0  # sum of the hubs' evidence days
     full_ns: int | None = None  # sum over hubs; None when a hub does not know its own
+    # the hubs' demand figures summed (None when a hub has none); low and high are the
+    # sums of the hubs' own, a range at least as wide as the sum's
+    demand_at_service_level: int | None = None
+    demand_low: int | None = None
+    demand_high: int | None = None
+    demand_recommended_desks: int | None = None
+
+    @property
+    def lower_bound(self) -> bool:
+        """A hub's measured recommendation is a lower bound (it was full on some day)."""
+        return self.days_at_capacity > 0
 
     @property
     def days_at_capacity_share(self) -> float | None:
@@ -286,6 +298,7 @@ class Analysis:
         self._open: dict[str, frozenset[date]] = {}
         self._day_rows: dict[tuple[str, str], list[DayRow]] = {}
         self._summaries: dict[Scope, Summary] = {}
+        self._demand: dict[tuple[str, str, float], DemandEstimate] = {}
         for hr in data.values():
             self._prepare(hr)
 
@@ -473,15 +486,36 @@ class Analysis:
         days = self.day_rows(hub_id, group)
         hub = self.registry.hubs[hub_id]
         desks = sum(1 for d in hub.desks if group == HUB_GROUP or d.zone == group)
-        return capacity(
+        level = self.params.service_level if service_level is None else service_level
+        c = capacity(
             [d.peak for d in days if d.evidence],
             desks=desks,
             open_days=len(days),
-            service_level=self.params.service_level if service_level is None else service_level,
+            service_level=level,
             buffer_desks=self.params.buffer_desks if buffer_desks is None else buffer_desks,
             min_days=self.params.min_days if min_days is None else min_days,
             full_ns=total_full_ns(days),
         )
+        if not c.lower_bound or c.peak_at_service_level is None:
+            return c
+        return replace(c, demand=self._demand_of(hub_id, group, level, days, c))
+
+    def _demand_of(
+        self, hub_id: str, group: str, level: float, days: list[DayRow], c: Capacity
+    ) -> DemandEstimate:
+        """The censored estimate, made once per hub, group and level (a fit costs tens
+        of milliseconds, and a report asks for a hub's capacity several times)."""
+        key = (hub_id, group, level)
+        found = self._demand.get(key)
+        if found is None:
+            evidence = [
+                PeakDay(d.day.weekday(), d.peak, max(d.desks, c.desks))
+                for d in days
+                if d.evidence
+            ]
+            assert c.peak_at_service_level is not None
+            found = self._demand[key] = estimate_demand(evidence, level, c.peak_at_service_level)
+        return found
 
     def scope_capacity(self, scope: Scope, **overrides: object) -> ScopeCapacity:
         if scope.kind not in ("hub", "municipality", "region"):
@@ -502,7 +536,11 @@ class Analysis:
             too_few_days=any(c.too_few_days for c in caps),
             days_at_capacity=sum(c.days_at_capacity for c in caps),
             evidence_hub_days=sum(c.evidence_days for c in caps),
-            full_ns=None if None in full else sum(x for x in full if x is not None),
+            full_ns=_sum(full),
+            demand_at_service_level=_sum([c.demand_at_service_level for c in caps]),
+            demand_low=_range_sum(caps, low=True),
+            demand_high=_range_sum(caps, low=False),
+            demand_recommended_desks=_sum([c.demand_recommended_desks for c in caps]),
         )
 
     def profile(self, scope: Scope) -> list[list[float | None]]:
@@ -530,6 +568,25 @@ class Analysis:
             (r for r in self.suspects if (r.hub, r.desk) in in_scope),
             key=lambda r: (r.hub, r.desk, r.first_day, r.kind),
         )
+
+
+def _sum(values: Sequence[int | None]) -> int | None:
+    """The sum, or None when any value is None."""
+    return None if None in values else sum(v for v in values if v is not None)
+
+
+def _range_sum(caps: Sequence[Capacity], *, low: bool) -> int | None:
+    """A scope's low (or high) demand: the sum over its hubs of their low (high), a hub
+    that was never full adding its measured percentile; None when no hub was full."""
+    if not any(c.lower_bound for c in caps):
+        return None
+    return _sum(
+        [
+            (c.demand_low if low else c.demand_high) if c.lower_bound
+            else c.demand_at_service_level
+            for c in caps
+        ]
+    )
 
 
 def _slot_day(hub: Hub, start_ns: int) -> date:

@@ -38,6 +38,7 @@ from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hubsense.calendar import day_bounds, opening_window
+from hubsense.demand import DemandEstimate
 from hubsense.registry import Hub
 from hubsense.timeline import Interval
 
@@ -848,11 +849,42 @@ class Capacity:
     max_peak: int | None
     curve: tuple[CurvePoint, ...]
     full_ns: int | None = None  # time at full over the open days; None: not known for all
+    demand: DemandEstimate | None = None  # the censored estimate, when a day was full
 
     @property
     def days_at_capacity_share(self) -> float | None:
         """days_at_capacity ÷ evidence_days (None without evidence days)."""
         return self.days_at_capacity / self.evidence_days if self.evidence_days else None
+
+    @property
+    def lower_bound(self) -> bool:
+        """The measured percentile, and the recommendation on it, are only a lower bound of
+        the need: on some evidence day every desk was taken."""
+        return self.days_at_capacity > 0
+
+    @property
+    def demand_at_service_level(self) -> int | None:
+        """The service-level percentile of unconstrained daily peak demand: the measured
+        one when no day was full (then the peaks are the demand), else the censored
+        estimate (None when it cannot be made: ``demand.reason``)."""
+        if not self.lower_bound:
+            return self.peak_at_service_level
+        return None if self.demand is None else self.demand.estimate
+
+    @property
+    def demand_low(self) -> int | None:
+        return None if not self.lower_bound or self.demand is None else self.demand.low
+
+    @property
+    def demand_high(self) -> int | None:
+        return None if not self.lower_bound or self.demand is None else self.demand.high
+
+    @property
+    def demand_recommended_desks(self) -> int | None:
+        """``demand_at_service_level + buffer_desks``: exactly ``recommended_desks`` when
+        no day was full."""
+        d = self.demand_at_service_level
+        return None if d is None else d + self.buffer_desks
 
 
 def service_curve(peaks: Sequence[int], up_to: int) -> tuple[CurvePoint, ...]:
@@ -875,9 +907,11 @@ def capacity(
     buffer_desks: int,
     min_days: int,
     full_ns: int | None = None,
+    demand: DemandEstimate | None = None,
 ) -> Capacity:
-    """Capacity recommendation from the daily peaks of the evidence days; ``full_ns`` is
-    the time at full over the open days, carried with it."""
+    """Capacity recommendation from the daily peaks of the evidence days; ``full_ns`` (the
+    time at full over the open days) and ``demand`` (the censored estimate,
+    ``hubsense.demand``) are carried with it."""
     p = nearest_rank(peaks, service_level) if peaks else None
     return Capacity(
         desks=desks,
@@ -893,6 +927,7 @@ def capacity(
         max_peak=max(peaks) if peaks else None,
         curve=service_curve(peaks, max([desks, *peaks])),
         full_ns=full_ns,
+        demand=demand,
     )
 
 

@@ -92,10 +92,14 @@ T: dict[str, dict[Lang, str]] = {
     "capacity_rule": {
         "sv": "Rekommenderat antal platser = {level} %-percentilen (närmaste rang) av dagliga "
         "samtidiga toppar på underlagsdagar (öppetdagar med minst {coverage} % täckning) + "
-        "{buffer} platser i buffert. Färre än {min_days} underlagsdagar flaggas.",
+        "{buffer} platser i buffert. Färre än {min_days} underlagsdagar flaggas. Var hubben "
+        "full någon underlagsdag är rekommendationen en undre gräns; då skattas efterfrågan "
+        "med de fulla dagarna som censurerade observationer (docs/metrics.md).",
         "en": "Recommended desks = the {level} % percentile (nearest rank) of daily peak "
         "concurrency on evidence days (open days with at least {coverage} % coverage) + "
-        "{buffer} desks of buffer. Fewer than {min_days} evidence days are flagged.",
+        "{buffer} desks of buffer. Fewer than {min_days} evidence days are flagged. If the "
+        "hub was full on an evidence day, the recommendation is a lower bound; demand is then "
+        "estimated with the full days as censored observations (docs/metrics.md).",
     },
     "sheet_summary": {"sv": "Sammanfattning", "en": "Summary"},
     "sheet_hubs": {"sv": "Hubbar", "en": "Hubs"},
@@ -255,6 +259,7 @@ def memo(analysis: Analysis, municipality: str, lang: Lang, *, flicker_s: int) -
         lines.append(_hub_sentence(hub.name, hs, cap, level, p.buffer_desks, minutes, lang))
         if cap.days_at_capacity:
             lines.append(_saturation_sentence(hub.name, cap, lang))
+            lines.append(_demand_sentence(hub.name, cap, level, lang))
         if cap.too_few_days:
             lines.append(
                 f"Underlaget för {hub.name} är {cap.evidence_days} dagar, färre än "
@@ -352,6 +357,41 @@ def _saturation_sentence(name: str, cap: Capacity, lang: Lang) -> str:
     )
 
 
+def _demand_sentence(name: str, cap: Capacity, level: int, lang: Lang) -> str:
+    """The recommendation of a hub that was full: a lower bound, and the censored estimate
+    with its range (or why there is none)."""
+    rec, est = cap.recommended_desks, cap.demand_at_service_level
+    d = cap.demand
+    if lang == "sv":
+        head = f"Rekommendationen för {name}, {rec} platser, är därför en undre gräns."
+        if est is None:
+            why = (
+                "alla underlagsdagar var fulla"
+                if d is not None and d.reason == "all_full"
+                else "för få dagar var under kapaciteten"
+            )
+            return head + f" Efterfrågan kan inte skattas ({why}): den är okänd och högre."
+        return head + (
+            f" Skattad efterfrågan vid {level} % servicenivå, med de fulla dagarna som "
+            f"censurerade observationer (docs/metrics.md): {est} platser (intervall "
+            f"{cap.demand_low}–{cap.demand_high}); med buffert {cap.demand_recommended_desks} "
+            "platser."
+        )
+    head = f"The recommendation for {name}, {rec} desks, is therefore a lower bound."
+    if est is None:
+        why = (
+            "every evidence day was full"
+            if d is not None and d.reason == "all_full"
+            else "too few days were below capacity"
+        )
+        return head + f" Demand cannot be estimated ({why}): it is unknown and higher."
+    return head + (
+        f" Estimated demand at the {level}% service level, with the full days as censored "
+        f"observations (docs/metrics.md): {est} desks (range {cap.demand_low}–"
+        f"{cap.demand_high}); with the buffer, {cap.demand_recommended_desks} desks."
+    )
+
+
 def fmt_hours(value: float, lang: Lang) -> str:
     text = f"{value:.1f}"
     return text.replace(".", ",") if lang == "sv" else text
@@ -370,6 +410,16 @@ def _time_columns(lang: Lang) -> list[Column]:
         Column(header("coverage", lang), "percent"),
         Column(header("daily_usage_rate", lang), "percent"),
         Column(label("usage_band", lang)),
+    ]
+
+
+def _demand_columns(lang: Lang) -> list[Column]:
+    return [
+        Column(label("lower_bound", lang)),
+        Column(header("demand_at_service_level", lang), "int"),
+        Column(header("demand_low", lang), "int"),
+        Column(header("demand_high", lang), "int"),
+        Column(header("demand_recommended_desks", lang), "int"),
     ]
 
 
@@ -455,6 +505,7 @@ def build_report(
             Column(header("days_at_capacity", lang), "int"),
             Column(header("days_at_capacity_share", lang), "percent"),
             Column(header("full_hours", lang), "hours"),
+            *_demand_columns(lang),
             Column(header("suspect_desks", lang), "int"),
         ],
     )
@@ -477,6 +528,11 @@ def build_report(
                 mcap.days_at_capacity,
                 mcap.days_at_capacity_share,
                 hours_or_none(mcap.full_ns),
+                _yes(mcap.lower_bound, lang),
+                mcap.demand_at_service_level,
+                mcap.demand_low,
+                mcap.demand_high,
+                mcap.demand_recommended_desks,
                 s.suspect_desks,
             ]
         )
@@ -503,6 +559,7 @@ def build_report(
             Column(header("days_at_capacity", lang), "int"),
             Column(header("days_at_capacity_share", lang), "percent"),
             Column(header("full_hours", lang), "hours"),
+            *_demand_columns(lang),
             Column(label("too_few_days", lang)),
             Column(header("suspect_desks", lang), "int"),
             Column(label("flickers", lang), "int"),
@@ -606,6 +663,11 @@ def build_report(
                 cap.days_at_capacity,
                 cap.days_at_capacity_share,
                 hours_or_none(cap.full_ns),
+                _yes(cap.lower_bound, lang),
+                cap.demand_at_service_level,
+                cap.demand_low,
+                cap.demand_high,
+                cap.demand_recommended_desks,
                 _yes(cap.too_few_days, lang),
                 hs.suspect_desks,
                 hs.flickers,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hubsense.analytics import Analysis, MetricParams, Scope
+from hubsense.demand import NoEstimate
 from hubsense.metrics import CurvePoint
 from hubsense.query.analysis import analyse
 from hubsense.query.context import QueryContext
@@ -31,6 +32,13 @@ class HubCapacity:
     full_hours: float | None  # time at full over the open days (None: not known)
     max_peak: int | None
     curve: tuple[CurvePoint, ...]  # per capacity k: evidence days whose peak exceeded k
+    lower_bound: bool  # full on some evidence day: the measured recommendation is a floor
+    demand_at_service_level: int | None  # censored estimate (the measured one if never full)
+    demand_low: int | None  # its range (None when never full, or not estimable)
+    demand_high: int | None
+    demand_recommended_desks: int | None  # = recommended_desks when never full
+    demand_pooled: bool  # the weekday means were pooled (a weekday was full every time)
+    demand_reason: NoEstimate | None  # why a full hub has no estimate
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,11 @@ class CapacityNeed:
     days_at_capacity: int  # hub-days, summed over the hubs
     days_at_capacity_share: float | None  # ÷ the hubs' evidence days summed
     full_hours: float | None  # summed over the hubs
+    lower_bound: bool  # any hub's
+    demand_at_service_level: int | None  # summed over the hubs (None if a hub has none)
+    demand_low: int | None  # the hubs' lows (a never-full hub: its measured percentile)
+    demand_high: int | None
+    demand_recommended_desks: int | None
     hubs: tuple[HubCapacity, ...]
 
 
@@ -97,6 +110,11 @@ def capacity_in(
         days_at_capacity=total.days_at_capacity,
         days_at_capacity_share=total.days_at_capacity_share,
         full_hours=hours_or_none(total.full_ns),
+        lower_bound=total.lower_bound,
+        demand_at_service_level=total.demand_at_service_level,
+        demand_low=total.demand_low,
+        demand_high=total.demand_high,
+        demand_recommended_desks=total.demand_recommended_desks,
         hubs=tuple(
             HubCapacity(
                 hub=hub_id,
@@ -112,6 +130,13 @@ def capacity_in(
                 full_hours=hours_or_none(c.full_ns),
                 max_peak=c.max_peak,
                 curve=c.curve,
+                lower_bound=c.lower_bound,
+                demand_at_service_level=c.demand_at_service_level,
+                demand_low=c.demand_low,
+                demand_high=c.demand_high,
+                demand_recommended_desks=c.demand_recommended_desks,
+                demand_pooled=c.demand is not None and c.demand.pooled,
+                demand_reason=None if c.demand is None else c.demand.reason,
             )
             for hub_id, c in total.hubs
         ),

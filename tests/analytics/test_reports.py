@@ -350,3 +350,51 @@ def test_saturation_in_the_workbook_csv_and_memo(full_analysis: analytics.Analys
 def test_no_saturation_sentence_when_never_full(analysis: analytics.Analysis) -> None:
     assert analysis.capacity("dag").days_at_capacity == 0
     assert "fullt" not in memo(analysis, "berg", "sv", flicker_s=120)
+
+
+def test_a_full_hubs_recommendation_is_a_lower_bound_with_the_estimate(
+    full_analysis: analytics.Analysis,
+) -> None:
+    cap = full_analysis.capacity("dag")
+    assert cap.lower_bound and cap.demand is not None and cap.demand.reason is None
+    est, low, high = cap.demand_at_service_level, cap.demand_low, cap.demand_high
+    assert est is not None and low is not None and high is not None
+    assert cap.peak_at_service_level == 3 and 3 <= low <= est <= high
+    sv = memo(full_analysis, "berg", "sv", flicker_s=120)
+    assert ("Rekommendationen för Daghubben, 4 platser, är därför en undre gräns. Skattad "
+            "efterfrågan vid 90 % servicenivå, med de fulla dagarna som censurerade "
+            f"observationer (docs/metrics.md): {est} platser (intervall {low}–{high}); med "
+            f"buffert {est + 1} platser.") in sv
+    en = memo(full_analysis, "berg", "en", flicker_s=120)
+    assert "The recommendation for Daghubben, 4 desks, is therefore a lower bound." in en
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(full_analysis, "en"))))
+    hdr, rows = table(wb["Hubs"], "Municipality")
+    dag = {r[1]: r for r in rows}["dag"]
+    assert dag[hdr.index("Lower bound")] == "yes"
+    assert dag[hdr.index("Recommended desks (desks)")] == 4
+    assert dag[hdr.index("Estimated demand at service level (desks)")] == est
+    assert (dag[hdr.index("Estimated demand, low (desks)")],
+            dag[hdr.index("Estimated demand, high (desks)")]) == (low, high)
+    assert dag[hdr.index("Recommended desks from estimated demand (desks)")] == est + 1
+    hdr, rows = table(wb["Summary"], "Municipality")
+    (berg,) = rows
+    # dygn was never full and has no evidence day: no percentile, so no sum for Berg
+    assert berg[hdr.index("Lower bound")] == "yes"
+    assert berg[hdr.index("Recommended desks from estimated demand (desks)")] is None
+
+
+def test_an_estimate_that_cannot_be_made_says_why(sqlite_store: SqliteStore) -> None:
+    events = []
+    for d in range(2, 16):  # full every day
+        day = (2026, 11, d)
+        events += all_desks("dag", at(*day), at(*day) + 24 * 3600 * 10**9, {
+            desk: [(at(*day, 9), at(*day, 12))] for desk in ("a01", "a02", "b01")})
+    sqlite_store.write(events, [])
+    a = analytics.analyse(sqlite_store, REGISTRY, analytics.resolve(REGISTRY, "hub", "dag"),
+                          FIRST, END, settings(), now_ns=NOW, slots=True)
+    cap = a.capacity("dag")
+    assert cap.lower_bound and cap.demand_at_service_level is None
+    assert cap.demand is not None and cap.demand.reason == "all_full"
+    sv = memo(a, "berg", "sv", flicker_s=120)
+    assert ("Rekommendationen för Daghubben, 4 platser, är därför en undre gräns. Efterfrågan "
+            "kan inte skattas (alla underlagsdagar var fulla): den är okänd och högre.") in sv

@@ -195,6 +195,25 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
     for c in cap["hubs"]:
         row = hubs_table[hubs_table.index(f'<tr data-hub="{c["hub"]}">') :]
         assert field(row, "data-field", "days_at_capacity") == fmt_int(c["days_at_capacity"], "sv")
+        assert field(row, "data-field", "demand_recommended_desks") == str(
+            c["demand_recommended_desks"])
+    # Funäsdalen was full on 2 evidence days: its recommendation is a lower bound, the
+    # estimate is shown with its range; Sveg never was: the same number twice
+    funasdalen = next(c for c in cap["hubs"] if c["hub"] == "funasdalen")
+    sveg = next(c for c in cap["hubs"] if c["hub"] == "sveg")
+    assert funasdalen["lower_bound"] and funasdalen["days_at_capacity"] == 2
+    assert not sveg["lower_bound"]
+    assert sveg["demand_recommended_desks"] == sveg["recommended_desks"]
+    assert cap["lower_bound"]
+    assert field(kf, "data-note", "recommended_desks") == "undre gräns: full 2 av underlagsdagarna"
+    assert field(kf, "data-field", "demand_recommended_desks") == str(
+        cap["demand_recommended_desks"])
+    row = hubs_table[hubs_table.index('<tr data-hub="funasdalen">') :]
+    assert field(row, "data-note", "recommended_desks") == "undre gräns"
+    assert field(row, "data-note", "demand_recommended_desks") == (
+        f"Skattad efterfrågan vid servicenivån: {funasdalen['demand_at_service_level']}, "
+        f"intervall {funasdalen['demand_low']}–{funasdalen['demand_high']}"
+    )
     # one line and one bar series per hub, the API's values
     fig = block(html, "fig-daily-data")
     for hub in ("funasdalen", "sveg"):
