@@ -7,10 +7,11 @@ the demand: someone who came and found no desk left again unmeasured. Such a day
 recommendation built on it too. This module treats those days as censored observations in a
 maximum-likelihood fit (docs/metrics.md, "Censored demand"):
 
-- daily peak demand on weekday ``w`` is a normal count: ``P(D = k) = Φ((k + ½ − μ_w)/σ) −
-  Φ((k − ½ − μ_w)/σ)`` (``P(D = 0)`` takes everything below ½), one mean per weekday and one
-  spread for the hub. A count with its own spread: daily peaks are usually less dispersed
-  than a Poisson count, which a Poisson or negative binomial fit cannot follow;
+- daily peak demand on weekday ``w`` is a normal count: ``P(D = k) = Φ((k + ½ − μ_w)/σ_w)
+  − Φ((k − ½ − μ_w)/σ_w)`` (``P(D = 0)`` takes everything below ½), one mean per weekday and
+  a variance ``σ_w² = φ·μ_w`` that grows with it, as a count's does, with one dispersion φ
+  for the hub: daily peaks are usually less dispersed than a Poisson count (φ < 1), which
+  a Poisson or negative binomial fit cannot follow;
 - a day at capacity ``c`` contributes ``P(D ≥ c)``;
 - if on some weekday every day was full, its mean is not identified: the weekday means are
   pooled into one (said in ``pooled``);
@@ -40,8 +41,11 @@ NoEstimate = Literal["all_full", "too_few_measured"]
 MIN_MEASURED_DAYS = 3
 """Days below capacity needed for a fit: the spread is not identified from fewer."""
 MIN_SPREAD = 0.25
-"""Smallest spread σ (desks) the fit may take: a peak is a count, and identical peaks on
-every measured day would otherwise drive σ to 0 and the likelihood to infinity."""
+"""Smallest spread σ (desks) of a weekday's demand: a peak is a count, and identical peaks
+on every measured day would otherwise drive σ to 0 and the likelihood to infinity."""
+MIN_DISPERSION = 0.25
+"""Smallest dispersion φ the fit may take: peaks at most four times less dispersed than a
+Poisson count."""
 RANGE_DRAWS = 500
 RANGE_LEVEL = 0.9
 """The range covers this share of the percentile's draws (5th to 95th percentile)."""
@@ -112,7 +116,7 @@ def estimate_demand(
 
 
 class _Fit:
-    """The censored likelihood of one hub's days; parameters θ = (μ_1 … μ_g, log σ)."""
+    """The censored likelihood of one hub's days; parameters θ = (μ_1 … μ_g, log φ)."""
 
     def __init__(self, days: Sequence[PeakDay], groups: Sequence[int], n_groups: int) -> None:
         self.groups = n_groups
@@ -128,14 +132,15 @@ class _Fit:
             [peak[self.group == g].mean() + self.full[self.group == g].mean() for g in
              range(n_groups)]
         )
+        # a start only (the fit moves from it): the measured days' spread, at least 1
         spread = float(peak[~self.full].std()) if (~self.full).sum() > 1 else 1.0
-        self.start_log_sigma = math.log(max(spread, 1.0))
+        self.start_log_dispersion = math.log(max(spread, 1.0))
 
     def nll(self, theta: np.ndarray) -> np.ndarray:
         """Negative log-likelihood; ``theta`` has shape (g + 1, …): any trailing axes are
         evaluated at once (scipy's Hessian asks so)."""
         mu = theta[: self.groups][self.group]  # (n, …)
-        sigma = np.exp(theta[self.groups])
+        sigma = _spread(mu, theta[self.groups])
         lo = self.lo.reshape((-1,) + (1,) * (theta.ndim - 1))
         hi = self.hi.reshape((-1,) + (1,) * (theta.ndim - 1))
         z_lo, z_hi = (lo - mu) / sigma, (hi - mu) / sigma
@@ -148,8 +153,8 @@ class _Fit:
         return -np.sum(np.where(full, log_full, log_measured), axis=0)  # type: ignore[no-any-return]
 
     def solve(self) -> np.ndarray:
-        x0 = np.append(self.start_mu, self.start_log_sigma)
-        bounds = [(None, None)] * self.groups + [(math.log(MIN_SPREAD), None)]
+        x0 = np.append(self.start_mu, self.start_log_dispersion)
+        bounds = [(None, None)] * self.groups + [(math.log(MIN_DISPERSION), None)]
         res = minimize(lambda t: float(self.nll(t)), x0, method="L-BFGS-B", bounds=bounds)
         return np.asarray(res.x, dtype=float)
 
@@ -174,9 +179,16 @@ def _percentiles(
     """Per parameter column of ``theta`` (shape (g + 1, m)): the smallest k in 0 … top
     with Σ_w weight_w · P(D_w ≤ k) ≥ service_level (top if none)."""
     g = len(weights)
-    mu, sigma = theta[:g], np.exp(theta[g])
+    mu = theta[:g]
+    sigma = _spread(mu, theta[g])  # (g, m)
     k = np.arange(top + 1, dtype=float)
-    cdf = ndtr((k[None, None, :] + 0.5 - mu[:, :, None]) / sigma[None, :, None])  # (g, m, K)
+    cdf = ndtr((k[None, None, :] + 0.5 - mu[:, :, None]) / sigma[:, :, None])  # (g, m, K)
     mix = np.tensordot(weights, cdf, axes=(0, 0))  # (m, K)
     reached = mix >= service_level - 1e-12
     return np.where(reached.any(axis=1), reached.argmax(axis=1), top)
+
+
+def _spread(mu: np.ndarray, log_dispersion: np.ndarray) -> np.ndarray:
+    """σ of a weekday's demand: √(dispersion · μ), as a count's variance grows with its
+    mean (dispersion 1 is a Poisson count's), at least ``MIN_SPREAD``."""
+    return np.maximum(np.sqrt(np.exp(log_dispersion) * np.maximum(mu, 1.0)), MIN_SPREAD)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -142,6 +143,13 @@ class HubDay:
     turned_away: int  # people who found no free desk
     visits: tuple[Visit, ...]
     desks: dict[str, DeskDay]
+    # The day's peak demand: the most people who wanted a desk at the same moment within
+    # opening hours, had every one of them got one (turned-away people's sittings
+    # included, after lunch too). Equals the peak of ``actual`` unless a sitting found no
+    # free desk (``unserved``); then the hub was full and it is at least the desks.
+    demand_peak: int = 0
+    # The sittings of people who found no free desk, as they had planned them.
+    unserved: tuple[Interval, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -290,6 +298,19 @@ def _seat(
     return visits, len(seated), turned_away
 
 
+def peak_demand(sittings: Iterable[Interval]) -> int:
+    """The most sittings overlapping at one moment (half-open: one ending as another
+    starts do not overlap)."""
+    edges = sorted(
+        [(e, -1) for s, e in sittings if e > s] + [(s, 1) for s, e in sittings if e > s]
+    )
+    best = count = 0
+    for _t, step in edges:  # at equal times, ends (-1) sort before starts (+1)
+        count += step
+        best = max(best, count)
+    return best
+
+
 def _fault_for(
     rng: random.Random, actual: tuple[Interval, ...], bounds: Interval,
     window: Interval | None, f: FaultParams,
@@ -334,7 +355,8 @@ def simulate_day(
     reason = closure_reason(hub, day)
     window = None if reason is not None else opening_window(hub, day)
     visits: list[Visit] = []
-    seated = turned_away = 0
+    seated = turned_away = demand = 0
+    unserved: tuple[Interval, ...] = ()
     expected = 0.0
     if window is not None:
         rng = random.Random(f"{seed}:{hub.id}:{day.isoformat()}")
@@ -342,6 +364,16 @@ def simulate_day(
         n = max(0, round(rng.gauss(expected, math.sqrt(expected)))) if expected > 0 else 0
         people = _plan_people(rng, hub, day, n, window, p)
         visits, seated, turned_away = _seat(rng, hub, people, p)
+        wanted = [seg for segs in people for seg in segs]
+        demand = peak_demand(wanted)
+        served = Counter((v.start_ns, v.end_ns) for v in visits)
+        missed: list[Interval] = []
+        for seg in wanted:
+            if served[seg] > 0:
+                served[seg] -= 1
+            else:
+                missed.append(seg)
+        unserved = tuple(sorted(missed))
     by_desk: dict[str, list[Interval]] = {d.id: [] for d in hub.desks}
     for v in visits:
         by_desk[v.desk].append((v.start_ns, v.end_ns))
@@ -364,6 +396,8 @@ def simulate_day(
         turned_away=turned_away,
         visits=tuple(visits),
         desks=desks,
+        demand_peak=demand,
+        unserved=unserved,
     )
 
 
