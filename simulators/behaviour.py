@@ -102,8 +102,14 @@ class BehaviourParams:
     short_visit_prob: float = 0.2  # drop-in anytime during opening hours
     short_visit_min: tuple[int, int] = (15, 90)
     faults: FaultParams = field(default_factory=FaultParams)
+    # Demand grows (or shrinks) by this share a year, compounded daily from ``growth_from``
+    # (before it, demand is that much lower): a known trend for forecast backtests.
+    growth_per_year: float = 0.0
+    growth_from: date = date(2026, 1, 1)
 
     def __post_init__(self) -> None:
+        if self.growth_per_year <= -1:
+            raise ValueError("growth_per_year must be above -1")
         if len(self.weekday_factors) != 7 or len(self.month_factors) != 12:
             raise ValueError("need 7 weekday factors and 12 month factors")
 
@@ -212,6 +218,7 @@ def expected_visitors(hub: Hub, day: date, seed: int, params: BehaviourParams) -
         * hub_base_demand(hub.id, seed, params)
         * params.weekday_factors[day.weekday()]
         * params.month_factors[day.month - 1]
+        * (1 + params.growth_per_year) ** ((day - params.growth_from).days / 365.25)
     )
 
 
