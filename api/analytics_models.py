@@ -246,3 +246,43 @@ class SensorHealthOut(BaseModel):
     desks: list[DeskHealthOut] = Field(
         description="Desks with offline or stuck time, or flickers, in the period."
     )
+
+
+class ForecastDayOut(BaseModel):
+    date: date
+    weekday: int = Field(description="0 = Monday.")
+    peak_concurrency: float = Field(description="Expected daily peak (desks).")
+    peak_low: float = Field(description="Low end of the prediction interval.")
+    peak_high: float
+    utilisation: float | None
+    utilisation_low: float | None
+    utilisation_high: float | None
+
+
+class HubForecastOut(BaseModel):
+    hub: str
+    name: str
+    desks: int
+    history_days: int = Field(description="Evidence days of the period fitted.")
+    terms: list[Literal["trend", "holiday_adjacent", "july", "christmas"]] = Field(
+        description="Effects used besides the weekday."
+    )
+    not_estimated: list[Literal["trend", "holiday_adjacent", "july", "christmas"]] = Field(
+        description="Effects the period cannot tell (no day with, or none without, them)."
+    )
+    reason: Literal["short_history", "few_days"] | None = Field(
+        description="Why there is no forecast: a period under 8 weeks, or under 20 "
+        "evidence days."
+    )
+    days: list[ForecastDayOut] = Field(description="The open days of the forecast.")
+
+
+class ForecastOut(BaseModel):
+    period: PeriodOut = Field(description="The history the forecast is fitted on.")
+    scope: ScopeOut
+    first_day: date
+    weeks: int
+    level: float = Field(description="Share of days the prediction intervals cover.")
+    min_history_days: int
+    min_evidence_days: int
+    hubs: list[HubForecastOut]
