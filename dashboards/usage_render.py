@@ -15,6 +15,7 @@ from dashboards.figures import (
     compare_figure,
     daily_figure,
     figure_json,
+    forecast_figure,
     peaks_figure,
     profile_figure,
 )
@@ -297,6 +298,28 @@ def _estimate_text(est: int | None, low: int | None, high: int | None, lang: str
     return f"{text}, " + tr(lang, "demand_range", low=fmt_int(low, lang), high=fmt_int(high, lang))
 
 
+def _forecast(ctx: Ctx, ex: Exploration) -> str:
+    """The forecast figure, and per hub why it has none or what it cannot tell."""
+    lang = ctx.lang
+    assert ex.forecast is not None
+    notes = []
+    for h in ex.forecast.hubs:
+        if h.reason is not None:
+            notes.append((h.hub, tr(lang, f"forecast_{h.reason}", hub=h.name)))
+        elif h.not_estimated:
+            terms = ", ".join(tr(lang, f"term_{t}") for t in h.not_estimated)
+            notes.append((h.hub, tr(lang, "forecast_not_estimated", hub=h.name, terms=terms)))
+    items = "".join(
+        f'<li data-hub="{esc(hub)}">{esc(text)}</li>' for hub, text in notes
+    )
+    title = tr(lang, "sec_forecast")
+    return (
+        f'<p class="plan-meta">{esc(tr(lang, "forecast_lead"))}</p>'
+        + figure_html("fig-forecast", forecast_figure(ex.forecast, lang), title)
+        + (f'<ul class="why-list" id="forecast-notes">{items}</ul>' if items else "")
+    )
+
+
 def _saturation_note(share: float | None, full_hours: float | None, lang: str) -> str:
     """"35 % of evidence days; 12.5 h at full" (what a count of full days rests on)."""
     parts = []
@@ -463,6 +486,8 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
             figure_html("fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily")),
         )
     )
+    if ex.forecast is not None:
+        parts.append(_section("sec-forecast", tr(lang, "sec_forecast"), _forecast(ctx, ex)))
     if ex.profile is not None:
         parts.append(
             _section(

@@ -208,6 +208,14 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
     assert field(kf, "data-note", "recommended_desks") == "undre gräns: full 2 av underlagsdagarna"
     assert field(kf, "data-field", "demand_recommended_desks") == str(
         cap["demand_recommended_desks"])
+    # 11 evidence days are no history for a forecast: the section says why per hub, as the
+    # API does
+    fc = api(client, "forecast", **q)
+    assert [h["reason"] for h in fc["hubs"]] == ["few_days", "few_days"]
+    notes = html[html.index('id="forecast-notes"') :]
+    for h in fc["hubs"]:
+        assert (f'<li data-hub="{h["hub"]}">{h["name"]}: ingen prognos, färre än 20 '
+                "underlagsdagar i perioden.</li>") in notes
     row = hubs_table[hubs_table.index('<tr data-hub="funasdalen">') :]
     assert field(row, "data-note", "recommended_desks") == "undre gräns"
     assert field(row, "data-note", "demand_recommended_desks") == (
