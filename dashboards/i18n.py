@@ -134,14 +134,7 @@ SV: Final[dict[str, str]] = {
     "forecast_lead": "Från periodens underlagsdagar per hubb: veckodag, trend, dagar intill "
     "helgdagar, juli och jul (docs/metrics.md). Över antalet platser är toppen begränsad: "
     "den som inte får plats syns inte.",
-    "forecast_short_history": "{hub}: ingen prognos, perioden är kortare än 8 veckor "
-    "(välj en längre period).",
-    "forecast_few_days": "{hub}: ingen prognos, färre än 20 underlagsdagar i perioden.",
     "forecast_not_estimated": "{hub}: perioden säger inget om {terms}.",
-    "term_trend": "trend",
-    "term_holiday_adjacent": "dagar intill helgdagar",
-    "term_july": "juli",
-    "term_christmas": "jul och nyår",
     "sec_profile": "Genomsnittlig samtidighet per timme och veckodag",
     "sec_peaks": "Dagliga toppar mot platserna i dag och rekommendationen",
     "sec_hubs": "Hubbarna",
@@ -298,14 +291,7 @@ EN: Final[dict[str, str]] = {
     "forecast_lead": "From the period's evidence days per hub: weekday, trend, days next to "
     "public holidays, July and Christmas (docs/metrics.md). Above the desks the peak is "
     "capped: whoever finds no desk is not seen.",
-    "forecast_short_history": "{hub}: no forecast, the period is shorter than 8 weeks "
-    "(choose a longer one).",
-    "forecast_few_days": "{hub}: no forecast, fewer than 20 evidence days in the period.",
     "forecast_not_estimated": "{hub}: the period says nothing about {terms}.",
-    "term_trend": "trend",
-    "term_holiday_adjacent": "days next to public holidays",
-    "term_july": "July",
-    "term_christmas": "Christmas and New Year",
     "sec_profile": "Average concurrency by hour and weekday",
     "sec_peaks": "Daily peaks against the current and the recommended desks",
     "sec_hubs": "The hubs",

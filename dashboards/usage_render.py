@@ -19,9 +19,10 @@ from dashboards.figures import (
     peaks_figure,
     profile_figure,
 )
-from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
+from dashboards.i18n import choose_lang, fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
 from dashboards.render import Ctx, _plotly_version, esc, json_block, page
 from dashboards.usage import Area, Areas, Exploration
+from hubsense.glossary import FORECAST_REASON_LABELS, FORECAST_TERM_LABELS, Lang
 from hubsense.query.capacity import CapacityNeed, HubCapacity
 from hubsense.query.compare import Comparison
 from hubsense.query.period import Period
@@ -302,12 +303,14 @@ def _forecast(ctx: Ctx, ex: Exploration) -> str:
     """The forecast figure, and per hub why it has none or what it cannot tell."""
     lang = ctx.lang
     assert ex.forecast is not None
+    glossary_lang: Lang = "sv" if choose_lang(lang) == "sv" else "en"
     notes = []
     for h in ex.forecast.hubs:
         if h.reason is not None:
-            notes.append((h.hub, tr(lang, f"forecast_{h.reason}", hub=h.name)))
+            notes.append((h.hub, FORECAST_REASON_LABELS[h.reason][glossary_lang].format(
+                hub=h.name)))
         elif h.not_estimated:
-            terms = ", ".join(tr(lang, f"term_{t}") for t in h.not_estimated)
+            terms = ", ".join(FORECAST_TERM_LABELS[t][glossary_lang] for t in h.not_estimated)
             notes.append((h.hub, tr(lang, "forecast_not_estimated", hub=h.name, terms=terms)))
     items = "".join(
         f'<li data-hub="{esc(hub)}">{esc(text)}</li>' for hub, text in notes

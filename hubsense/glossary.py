@@ -106,6 +106,26 @@ SUSPECT_LABELS: dict[str, dict[Lang, str]] = {
     "unchanged": {"sv": "oförändrad i flera dagar", "en": "unchanged for days"},
 }
 
+FORECAST_TERM_LABELS: dict[str, dict[Lang, str]] = {
+    "trend": {"sv": "trend", "en": "trend"},
+    "holiday_adjacent": {"sv": "dagar intill helgdagar", "en": "days next to public holidays"},
+    "july": {"sv": "juli", "en": "July"},
+    "christmas": {"sv": "jul och nyår", "en": "Christmas and New Year"},
+}
+"""The forecast's effects besides the weekday (``hubsense.forecast.TERMS``)."""
+
+FORECAST_REASON_LABELS: dict[str, dict[Lang, str]] = {
+    "short_history": {
+        "sv": "{hub}: ingen prognos, perioden är kortare än 8 veckor.",
+        "en": "{hub}: no forecast, the period is shorter than 8 weeks.",
+    },
+    "few_days": {
+        "sv": "{hub}: ingen prognos, färre än 20 underlagsdagar i perioden.",
+        "en": "{hub}: no forecast, fewer than 20 evidence days in the period.",
+    },
+}
+"""Why a hub has no forecast (``hubsense.forecast.NoForecast``)."""
+
 
 def label(key: str, lang: Lang) -> str:
     return GLOSSARY[key].label(lang)

@@ -18,12 +18,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal, TextIO
 
+from hubsense import forecast as forecast_model
 from hubsense.analytics import Analysis, Scope, Summary, scope_hubs
 from hubsense.calendar import from_ns
 from hubsense.cells import csv_text
-from hubsense.glossary import BAND_LABELS, GLOSSARY, SUSPECT_LABELS, Lang, header, label
+from hubsense.glossary import (
+    BAND_LABELS,
+    FORECAST_REASON_LABELS,
+    FORECAST_TERM_LABELS,
+    GLOSSARY,
+    SUSPECT_LABELS,
+    Lang,
+    header,
+    label,
+)
 from hubsense.metrics import HUB_GROUP, NS, Capacity
-from hubsense.registry import Registry
+from hubsense.registry import Hub, Registry
 
 Kind = Literal["text", "int", "hours", "percent", "float", "date", "bool"]
 
@@ -108,6 +118,8 @@ T: dict[str, dict[Lang, str]] = {
     "sheet_days": {"sv": "Dagar", "en": "Days"},
     "sheet_curve": {"sv": "Kapacitetskurva", "en": "Capacity curve"},
     "sheet_sensors": {"sv": "Sensorhälsa", "en": "Sensor health"},
+    "sheet_saturation": {"sv": "Fulla dagar", "en": "Full days"},
+    "sheet_forecast": {"sv": "Prognos", "en": "Forecast"},
     "sheet_terms": {"sv": "Definitioner", "en": "Definitions"},
     "t_summary": {
         "sv": "Sammanfattning per kommun, med rekommendation",
@@ -130,6 +142,39 @@ T: dict[str, dict[Lang, str]] = {
         "en": "Suspect sensors (counted as unknown time)",
     },
     "t_terms": {"sv": "Begrepp (se docs/metrics.md)", "en": "Terms (see docs/metrics.md)"},
+    "t_saturation": {
+        "sv": "Fulla dagar och skattad efterfrågan per hubb (efterfrågan som platserna inte "
+        "rymde: se docs/metrics.md)",
+        "en": "Full days and estimated demand per hub (demand the desks could not hold: see "
+        "docs/metrics.md)",
+    },
+    "t_forecast": {
+        "sv": "Prognos per hubb och öppetdag de kommande 13 veckorna, från periodens "
+        "underlagsdagar (prognosintervall {pct} %)",
+        "en": "Forecast per hub and open day for the next 13 weeks, from the period's "
+        "evidence days ({pct} % prediction interval)",
+    },
+    "method": {"sv": "Skattning", "en": "Estimate"},
+    "method_fit": {"sv": "censurerad anpassning per veckodag", "en": "censored fit per weekday"},
+    "method_pooled": {
+        "sv": "censurerad anpassning, veckodagarna sammanslagna (en veckodag var alltid full)",
+        "en": "censored fit, weekdays pooled (a weekday was always full)",
+    },
+    "method_all_full": {
+        "sv": "ingen: alla underlagsdagar var fulla",
+        "en": "none: every evidence day was full",
+    },
+    "method_too_few_measured": {
+        "sv": "ingen: för få dagar under kapaciteten",
+        "en": "none: too few days below capacity",
+    },
+    "method_measured": {"sv": "uppmätt (aldrig full)", "en": "measured (never full)"},
+    "forecast_low": {"sv": "lägst", "en": "low"},
+    "forecast_high": {"sv": "högst", "en": "high"},
+    "forecast_terms": {
+        "sv": "{hub}: veckodag{terms}; perioden säger inget om {missing}.",
+        "en": "{hub}: weekday{terms}; the period says nothing about {missing}.",
+    },
     "municipality": {"sv": "Kommun", "en": "Municipality"},
     "hub": {"sv": "Hubb", "en": "Hub"},
     "hub_name": {"sv": "Namn", "en": "Name"},
@@ -744,6 +789,8 @@ def build_report(
                     hours(run.stuck_ns),
                 ]
             )
+    saturation = _saturation_table(analysis, hubs, lang)
+    forecast_table = _forecast_table(analysis, hubs, lang)
     terms = Table(
         tr("sheet_terms", lang),
         tr("t_terms", lang),
@@ -771,10 +818,121 @@ def build_report(
             profile_table,
             days_table,
             curve_table,
+            saturation,
+            forecast_table,
             sensor_table,
             terms,
         ],
     )
+
+
+def _saturation_table(analysis: Analysis, hubs: list[Hub], lang: Lang) -> Table:
+    """Per hub: how often it was full, and the demand estimated with the full days as
+    censored observations (the measured figures when it never was)."""
+    table = Table(
+        tr("sheet_saturation", lang),
+        tr("t_saturation", lang),
+        [
+            Column(tr("hub", lang)),
+            Column(tr("hub_name", lang)),
+            Column(header("desks", lang), "int"),
+            Column(header("evidence_days", lang), "int"),
+            Column(header("days_at_capacity", lang), "int"),
+            Column(header("days_at_capacity_share", lang), "percent"),
+            Column(header("full_hours", lang), "hours"),
+            Column(header("peak_at_service_level", lang), "int"),
+            Column(header("recommended_desks", lang), "int"),
+            *_demand_columns(lang),
+            Column(tr("method", lang)),
+        ],
+    )
+    for hub in hubs:
+        cap = analysis.capacity(hub.id)
+        if not cap.lower_bound:
+            method = "method_measured"
+        elif cap.demand is None or cap.demand.reason is not None:
+            method = f"method_{cap.demand.reason if cap.demand else 'all_full'}"
+        else:
+            method = "method_pooled" if cap.demand.pooled else "method_fit"
+        table.rows.append(
+            [
+                hub.id,
+                hub.name,
+                cap.desks,
+                cap.evidence_days,
+                cap.days_at_capacity,
+                cap.days_at_capacity_share,
+                hours_or_none(cap.full_ns),
+                cap.peak_at_service_level,
+                cap.recommended_desks,
+                _yes(cap.lower_bound, lang),
+                cap.demand_at_service_level,
+                cap.demand_low,
+                cap.demand_high,
+                cap.demand_recommended_desks,
+                tr(method, lang),
+            ]
+        )
+    return table
+
+
+def _forecast_table(analysis: Analysis, hubs: list[Hub], lang: Lang) -> Table:
+    """Per hub and open day of the 13 weeks after the period: the expected daily peak and
+    utilisation with their prediction intervals (``hubsense.forecast``)."""
+    peak, util = header("peak_concurrency", lang), header("utilisation", lang)
+    low, high = tr("forecast_low", lang), tr("forecast_high", lang)
+    table = Table(
+        tr("sheet_forecast", lang),
+        tr("t_forecast", lang, pct=round(forecast_model.LEVEL * 100)),
+        [
+            Column(tr("hub", lang)),
+            Column(tr("date", lang), "date"),
+            Column(tr("weekday", lang)),
+            Column(peak, "float"),
+            Column(f"{peak}, {low}", "float"),
+            Column(f"{peak}, {high}", "float"),
+            Column(util, "percent"),
+            Column(f"{util}, {low}", "percent"),
+            Column(f"{util}, {high}", "percent"),
+        ],
+    )
+    wd = WEEKDAYS[lang]
+    for hub in hubs:
+        history = [
+            forecast_model.Observed(r.day, r.peak, r.time.utilisation)
+            for r in analysis.day_rows(hub.id, HUB_GROUP)
+            if r.evidence
+        ]
+        f = forecast_model.forecast(hub, history, analysis.end)
+        if f.reason is not None:
+            table.notes.append(FORECAST_REASON_LABELS[f.reason][lang].format(hub=hub.name))
+            continue
+        names = {t: FORECAST_TERM_LABELS[t][lang] for t in forecast_model.TERMS}
+        table.notes.append(
+            tr(
+                "forecast_terms",
+                lang,
+                hub=hub.name,
+                terms="".join(f", {names[t]}" for t in f.terms),
+                missing=", ".join(names[t] for t in f.not_estimated) or "–",
+            )
+        )
+        for d in f.days:
+            u = d.utilisation
+            table.rows.append(
+                [
+                    hub.id,
+                    d.day,
+                    wd[d.day.weekday()],
+                    d.peak.value,
+                    d.peak.low,
+                    d.peak.high,
+                    None if u is None else u.value,
+                    None if u is None else u.low,
+                    None if u is None else u.high,
+                ]
+            )
+    return table
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import io
 import logging
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -80,7 +80,8 @@ def table(ws, first_header: str) -> tuple[list[str], list[list[object]]]:  # noq
 def test_workbook_read_back(analysis: analytics.Analysis) -> None:
     wb = load_workbook(io.BytesIO(xlsx_bytes(report(analysis))))
     assert wb.sheetnames == ["Sammanfattning", "Hubbar", "Platser", "Timme × veckodag", "Dagar",
-                             "Kapacitetskurva", "Sensorhälsa", "Definitioner"]
+                             "Kapacitetskurva", "Fulla dagar", "Prognos", "Sensorhälsa",
+                             "Definitioner"]
     for ws in wb.worksheets:  # every sheet states the title, period and units
         assert ws["A1"].value == "Nyttjande av arbetshubbar – Berg"
         assert ws["A2"].value == ("Period: 2026-11-02 – 2026-11-15 (14 dagar; lokal tid "
@@ -141,7 +142,8 @@ def test_csv_holds_the_same_views(analysis: analytics.Analysis) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     parts = sections(raw.decode("utf-8-sig"))
     assert list(parts) == ["Summary", "Hubs", "Desks", "Hour × weekday", "Days",
-                           "Capacity curve", "Sensor health", "Definitions"]
+                           "Capacity curve", "Full days", "Forecast", "Sensor health",
+                           "Definitions"]
     hdr, berg = parts["Summary"][0], parts["Summary"][1]
     s = analysis.summary(analytics.resolve(REGISTRY, "municipality", "berg"))
     assert berg[hdr.index("Utilisation (%)")] == f"{s.time.utilisation * 100:.2f}"
@@ -398,3 +400,47 @@ def test_an_estimate_that_cannot_be_made_says_why(sqlite_store: SqliteStore) -> 
     sv = memo(a, "berg", "sv", flicker_s=120)
     assert ("Rekommendationen för Daghubben, 4 platser, är därför en undre gräns. Efterfrågan "
             "kan inte skattas (alla underlagsdagar var fulla): den är okänd och högre.") in sv
+
+
+def test_the_full_days_and_forecast_sheets(full_analysis: analytics.Analysis) -> None:
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(full_analysis, "en"))))
+    hdr, rows = table(wb["Full days"], "Hub")
+    by_hub = {r[0]: r for r in rows}
+    cap = full_analysis.capacity("dag")
+    dag = by_hub["dag"]
+    assert dag[hdr.index("Days at capacity (days)")] == 7
+    assert dag[hdr.index("Estimated demand at service level (desks)")] == \
+        cap.demand_at_service_level
+    assert dag[hdr.index("Estimate")] == "censored fit per weekday"
+    assert by_hub["dygn"][hdr.index("Estimate")] == "measured (never full)"
+    # two weeks are no history for a forecast: the sheet says why, per hub
+    texts = [str(c.value) for c in wb["Forecast"]["A"] if c.value]
+    assert "Daghubben: no forecast, fewer than 20 evidence days in the period." in texts
+
+
+def test_a_forecast_sheet_from_ten_weeks(sqlite_store: SqliteStore) -> None:
+    events = []
+    first, end = date(2026, 8, 31), date(2026, 11, 9)
+    day = first
+    while day < end:
+        t = (day.year, day.month, day.day)
+        events += all_desks("dag", at(*t), at(*t) + 24 * 3600 * 10**9, {
+            "a01": [(at(*t, 8), at(*t, 12))], "a02": [(at(*t, 9), at(*t, 13))],
+            "b01": [(at(*t, 14), at(*t, 15))]})
+        day += timedelta(days=1)
+    sqlite_store.write(events, [])
+    a = analytics.analyse(sqlite_store, REGISTRY,
+                          analytics.resolve(REGISTRY, "municipality", "berg"), first, end,
+                          settings(), now_ns=NOW, slots=True)
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(a, "sv"))))
+    ws = wb["Prognos"]
+    hdr, rows = table(ws, "Hubb")
+    dag = [r for r in rows if r[0] == "dag"]
+    # every day of 13 weeks but the six holidays from Christmas Eve to Epiphany
+    assert len(dag) == 91 - 6
+    assert dag[0][1].date() == end
+    peak = hdr.index("Samtidig topp (platser)")
+    assert all(r[peak] == close(2.0) for r in dag)  # a01 and a02 overlap every day
+    texts = [str(c.value) for c in ws["A"] if c.value]
+    assert any(t.startswith("Daghubben: veckodag") for t in texts)
+    assert "Dygnethubben: ingen prognos, färre än 20 underlagsdagar i perioden." in texts
