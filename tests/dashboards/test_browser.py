@@ -512,7 +512,10 @@ def test_utilisation_explorer(open_tab: Any, base_url: str, registry: Registry) 
     page = tab.page
     response = page.goto(base_url + "/utilisation?scope=municipality&id=berg")
     assert response.status == 200
-    assert wait_figures(tab) == 3  # per day, hour × weekday, the hub's daily peaks
+    # per day, the forecast (11 evidence days: none, and it says why), hour × weekday, the
+    # hub's daily peaks
+    assert wait_figures(tab) == 4
+    assert "ingen prognos" in page.locator("#forecast-notes").inner_text()
     assert page.locator("h1").inner_text() == "Nyttjandegrad – Berg"
     assert page.locator("#period").inner_text() == "Period: 2026-10-26 – 2026-11-24 (30 dagar)"
     q = {"scope": "municipality", "id": "berg", **PERIOD_30}
@@ -579,7 +582,7 @@ def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) ->
     page.fill("#f-to", "2026-11-11")
     page.locator("#usage-form button[type=submit]").click()
     page.wait_for_url("**area=municipality%3Aharjedalen**")
-    assert wait_figures(tab) == 4  # two hubs: a peaks figure each
+    assert wait_figures(tab) == 5  # two hubs: a peaks figure each; and the forecast
     assert page.locator("h1").inner_text() == "Nyttjandegrad – Härjedalen"
     assert page.locator("#period").inner_text() == "Period: 2026-10-27 – 2026-11-10 (15 dagar)"
     traces = plotted(tab, "fig-daily")
