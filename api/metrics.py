@@ -24,6 +24,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from hubsense.alerting import SETTINGS_EXPORTED
+from hubsense.availability import from_stats
 from hubsense.config import Settings
 from hubsense.metrics import StuckRun
 from hubsense.query.attention import HubAttention, region_attention, stuck_now
@@ -98,7 +99,7 @@ class HubsenseCollector(Collector):
         yield up
         if stats:
             yield from self._collector_metrics(stats)
-        yield from self._desk_metrics()
+        yield from self._desk_metrics(stats)
         hooks = CounterMetricFamily(
             "hubsense_webhook_requests",
             "Sensor-cloud webhook requests by outcome.",
@@ -176,18 +177,7 @@ class HubsenseCollector(Collector):
             for sensor, state in sorted(states.items()):
                 available.add_metric([str(name), str(sensor)], 1.0 if state == "online" else 0.0)
         yield available
-        ignored = CounterMetricFamily(
-            "hubsense_adapter_messages_ignored",
-            "Messages an adapter read but that carry no presence (availability, battery "
-            "reports, other device types).",
-            labels=["adapter"],
-        )
-        for name, adapter in sorted(cast(Mapping[str, Any], stats.get("adapters") or {}).items()):
-            counts = adapter.get("ignored", {}) if isinstance(adapter, Mapping) else {}
-            ignored.add_metric(
-                [str(name)], float(sum(v for v in counts.values() if _num(v) is not None))
-            )
-        yield ignored
+        yield from _adapter_metrics(cast(Mapping[str, Any], stats.get("adapters") or {}))
 
     def _stuck(self, ctx: QueryContext) -> tuple[StuckRun, ...]:
         """Today's stuck runs, remade at most every ``rollup_refresh_s``: they come from
@@ -201,11 +191,14 @@ class HubsenseCollector(Collector):
             self._stuck_cache = (ctx.now_ns, runs)
         return runs
 
-    def _desk_metrics(self) -> Iterator[Metric]:
+    def _desk_metrics(self, stats: Mapping[str, object]) -> Iterator[Metric]:
         """Desks by state per hub, and per desk only what an alert needs: the desks that
         need attention (``hubsense.query.attention``, the dashboards' list), never a desk's
-        occupancy."""
-        ctx = QueryContext(self.store, self.registry, self.settings, self.clock())
+        occupancy. Sensors the collector's stats report unavailable are offline, as on
+        the live view."""
+        ctx = QueryContext(
+            self.store, self.registry, self.settings, self.clock(), from_stats(stats)
+        )
         store_up = GaugeMetricFamily("hubsense_store_up", "1 if the store answered.")
         try:
             hubs = region_attention(ctx, stuck=self._stuck(ctx))
@@ -217,6 +210,39 @@ class HubsenseCollector(Collector):
         store_up.add_metric([], 1.0)
         yield store_up
         yield from attention_metrics(self.settings, hubs)
+
+
+def _adapter_metrics(adapters: Mapping[str, Any]) -> Iterator[Metric]:
+    """Per adapter what it made of its messages, so an operator sees which integration
+    misbehaves."""
+    accepted = CounterMetricFamily(
+        "hubsense_adapter_messages_accepted",
+        "Messages an adapter turned into presence events (before the duplicate check).",
+        labels=["adapter"],
+    )
+    rejected = CounterMetricFamily(
+        "hubsense_adapter_messages_rejected",
+        "Messages an adapter rejected, by reason.",
+        labels=["adapter", "reason"],
+    )
+    ignored = CounterMetricFamily(
+        "hubsense_adapter_messages_ignored",
+        "Messages an adapter read but that carry no presence (availability, bridge topics, "
+        "battery reports, other device types), by why.",
+        labels=["adapter", "why"],
+    )
+    for name, adapter in sorted(adapters.items()):
+        if not isinstance(adapter, Mapping):
+            continue
+        value = _num(adapter.get("accepted"))
+        if value is not None:
+            accepted.add_metric([str(name)], value)
+        for family, key in ((rejected, "rejected"), (ignored, "ignored")):
+            counts = adapter.get(key)
+            for why, count in sorted((counts if isinstance(counts, Mapping) else {}).items()):
+                if _num(count) is not None:
+                    family.add_metric([str(name), str(why)], float(count))
+    yield from (accepted, rejected, ignored)
 
 
 def attention_metrics(settings: Settings, hubs: Sequence[HubAttention]) -> Iterator[Metric]:

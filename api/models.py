@@ -12,7 +12,7 @@ IntervalState = Literal["occupied", "free", "unknown"]
 
 
 class FieldErrorOut(BaseModel):
-    loc: list[str] = Field(description="Where: e.g. `[\"query\", \"limit\"]`.")
+    loc: list[str] = Field(description='Where: e.g. `["query", "limit"]`.')
     msg: str = Field(description="What is wrong with it.")
     type: str = Field(description="pydantic's error type, e.g. `greater_than_equal`.")
 
@@ -115,7 +115,8 @@ class LiveDeskOut(BaseModel):
     zone: str
     state: LiveState = Field(
         description="occupied/free: heard within offline_after_s; offline: last message "
-        "older than that; unknown: not heard within live_lookback_s."
+        "older than that, or the sensor's network reports it offline (network_offline); "
+        "unknown: not heard within live_lookback_s."
     )
     occupied: bool | None = Field(
         description="Current occupancy; null when offline or unknown (see last_occupied)."
@@ -128,6 +129,11 @@ class LiveDeskOut(BaseModel):
     battery: int | None = Field(description="Battery % in the last message (null if it had none).")
     low_battery: bool
     rssi: int | None
+    network_offline: bool = Field(
+        False,
+        description="Offline because the sensor's own network (e.g. zigbee2mqtt "
+        "availability) reports it so, with no message from it since.",
+    )
 
 
 class LiveCountsOut(BaseModel):

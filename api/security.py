@@ -5,6 +5,12 @@
   receives — routes, docs, static files, mounts, 404s — so a route added later is covered
   without doing anything. A path or method no rule names needs **admin** (default deny),
   and ``tests/api/test_security.py`` fails for every route that is not classified here.
+* Access scopes (``hubsense.access``): a key, and the session it opens, sees the region, some
+  municipalities or some hubs. A rule marked ``whole_region`` is for region-wide keys only
+  (403 for a scoped key); on every other route the scoped key's requests are answered from
+  the registry as its scope sees it (``api.deps.get_registry``), so what lies outside is
+  an unknown id (404) and lists and aggregates hold only what it may see.
+  ``tests/api/test_access_scopes.py`` checks every route × scope × inside/outside.
 * Credentials: ``Authorization: Bearer <API key>`` (keys: ``hubsense.keys``), or for
   browsers a session cookie set by the login form at ``/login``. The cookie holds a random
   session id (HttpOnly, SameSite=Strict, Secure over https), never the key; the session
@@ -38,12 +44,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import cookie_parser
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
+from hubsense.access import REGION, AccessScope
 from hubsense.config import Settings
 from hubsense.keys import KeyEntry, KeyRing, Role, key_file_for
+from hubsense.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +79,15 @@ _PARAM = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 class Rule:
     """``pattern``: a path where ``{name}`` is one path segment and a final ``/**`` is any
     number (zero or more) of further segments. Applies to ``methods`` only: a read rule
-    never lets anyone write (a PUT on a viewer path falls to the default: admin)."""
+    never lets anyone write (a PUT on a viewer path falls to the default: admin).
+    ``whole_region``: only keys that see the whole region may use it (what it shows cannot
+    be limited to some hubs: raw device data of every hub, region-wide rankings)."""
 
     pattern: str
     access: Access
     why: str
     methods: frozenset[str] = READ
+    whole_region: bool = False
 
     def __post_init__(self) -> None:
         base, tail = self.pattern, ""
@@ -99,7 +110,7 @@ V, P, A = Role.VIEWER, Role.PLANNER, Role.ADMIN
 POLICY: Final[tuple[Rule, ...]] = (
     # --- JSON API ----------------------------------------------------------------------
     Rule("/api/health", Open.PUBLIC, "liveness only: the process answers, nothing else"),
-    Rule("/api/ready", V, "names the store/broker and their error messages"),
+    Rule("/api/ready", V, "names the store/broker and their error messages", whole_region=True),
     Rule("/api/registry", V, "registry summary: no sensor data"),
     Rule("/api/municipalities", V, "registry: municipalities and hub ids"),
     Rule("/api/hubs", V, "registry: hubs"),
@@ -117,15 +128,20 @@ POLICY: Final[tuple[Rule, ...]] = (
         "/api/planning/**",
         P,
         "planning evidence: facts per municipality (aggregated, groups under min_group_size "
-        "suppressed), projections and their files are for planners",
+        "suppressed), projections and their files are for planners; it ranks every "
+        "municipality of the region against the others, so region-wide keys only",
+        whole_region=True,
     ),
     Rule(
         "/api/rejections",
         A,
         "raw payload previews and topics of refused messages may carry device data; "
-        "diagnostics for operators",
+        "diagnostics for operators; of every hub, so for region-wide keys only",
+        whole_region=True,
     ),
-    Rule("/api/admin/**", A, "administration, e.g. registry changes", ANY_METHOD),
+    Rule(
+        "/api/admin/**", A, "administration, e.g. registry changes", ANY_METHOD, whole_region=True
+    ),
     Rule(
         "/api/webhooks/**",
         Open.OWN_AUTH,
@@ -134,7 +150,13 @@ POLICY: Final[tuple[Rule, ...]] = (
         ANY_METHOD,
     ),
     # --- operations ----------------------------------------------------------------------
-    Rule("/metrics", V, "Prometheus scrape: counters only; give the scraper a viewer key"),
+    Rule(
+        "/metrics",
+        V,
+        "Prometheus scrape: counters, and series per desk of every hub; give the scraper a "
+        "region-wide viewer key",
+        whole_region=True,
+    ),
     # --- browser -------------------------------------------------------------------------
     Rule("/login", Open.PUBLIC, "the login form", READ | {"POST"}),
     Rule("/logout", Open.PUBLIC, "ends the session", READ | {"POST"}),
@@ -142,11 +164,16 @@ POLICY: Final[tuple[Rule, ...]] = (
     Rule("/hubs/{hub}", V, "dashboard: live hub view"),
     Rule("/utilisation", P, "dashboard: utilisation explorer (its data is /api/reports/**)"),
     Rule("/compare", P, "dashboard: municipality comparison (its data is /api/reports/**)"),
-    Rule("/planning", P, "dashboard: planning evidence (planner data, as /api/planning)"),
+    Rule(
+        "/planning",
+        P,
+        "dashboard: planning evidence (planner data, as /api/planning)",
+        whole_region=True,
+    ),
     Rule("/dashboards/static/{name}", V, "dashboard scripts, styles, plotly.js"),
-    Rule("/docs", V, "interactive API docs"),
-    Rule("/docs/oauth2-redirect", V, "part of the API docs page"),
-    Rule("/openapi.json", V, "the API description"),
+    Rule("/docs", V, "interactive API docs (its examples name hubs)", whole_region=True),
+    Rule("/docs/oauth2-redirect", V, "part of the API docs page", whole_region=True),
+    Rule("/openapi.json", V, "the API description (its examples name hubs)", whole_region=True),
 )
 """First match wins. Keep it sorted by area; put a narrower pattern before a wider one."""
 
@@ -163,6 +190,15 @@ def rule_for(method: str, path: str, policy: Iterable[Rule] = POLICY) -> Rule:
         if rule.matches(method, path):
             return rule
     return DEFAULT_RULE
+
+
+def permits(rule: Rule, who: Principal) -> bool:
+    """Whether the rule lets this principal in: its role suffices and, for a
+    ``whole_region`` rule, it sees the whole region. The one decision the middleware and
+    the pages (which links to show) share."""
+    if isinstance(rule.access, Open):
+        return True
+    return who.role >= rule.access and (not rule.whole_region or who.scope.is_region)
 
 
 def route_path(scope: Scope) -> str:
@@ -192,6 +228,7 @@ class Principal:
     name: str
     role: Role
     via: str  # "key", "session" or "auth-off"
+    scope: AccessScope = REGION  # what part of the region it sees
 
 
 AUTH_OFF: Final = Principal("(auth off)", Role.ADMIN, "auth-off")
@@ -285,17 +322,17 @@ def identify(scope: Scope, ring: KeyRing, sessions: Sessions) -> Principal | Ref
         entry = ring.lookup(credentials)
         if entry is None:
             return Refused("invalid_token", "unknown or revoked API key")
-        return Principal(entry.name, entry.role, "key")
+        return Principal(entry.name, entry.role, "key", entry.scope)
     token = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
     if token:
         entry = sessions.resolve(token, ring)
         if entry is None:
             return Refused("invalid_token", "the session has ended; log in again", True)
-        return Principal(entry.name, entry.role, "session")
+        return Principal(entry.name, entry.role, "session", entry.scope)
     return None
 
 
-def get_principal(request: Request) -> Principal:
+def get_principal(request: HTTPConnection) -> Principal:
     """Who is calling (``AUTH_OFF`` when authentication is off). For routes that want to
     log or show it; access itself is decided by the policy, not by routes."""
     principal = request.scope.get("state", {}).get("principal")
@@ -347,7 +384,7 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         needed = rule.access
-        if isinstance(who, Principal) and who.role >= needed:
+        if isinstance(who, Principal) and permits(rule, who):
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("?",))[0]
@@ -356,8 +393,17 @@ class AuthMiddleware:
             await WebSocketClose(code=1008)(scope, receive, send)
             return
         if isinstance(who, Principal):
-            log.info("403 %s %s for %r (%s): needs %s", method, path, who.name, who.role, needed)
-            response = _forbidden(scope, path, who, needed)
+            log.info(
+                "403 %s %s for %r (%s, %s): needs %s%s",
+                method,
+                path,
+                who.name,
+                who.role,
+                who.scope,
+                needed,
+                " of the whole region" if rule.whole_region else "",
+            )
+            response = _forbidden(scope, path, who, needed, rule.whole_region)
         else:
             if who is not None:
                 log.info("401 %s %s from %s: %s", method, path, client, who.reason)
@@ -392,8 +438,14 @@ def _unauthorized(scope: Scope, path: str, refused: Refused | None, needed: Role
     return response
 
 
-def _forbidden(scope: Scope, path: str, who: Principal, needed: Role) -> Response:
+def _forbidden(
+    scope: Scope, path: str, who: Principal, needed: Role, whole_region: bool
+) -> Response:
     detail = f"this needs the {needed} role; {who.name!r} has the {who.role} role"
+    if who.role >= needed and whole_region:
+        detail = (
+            f"this needs the {needed} role for the whole region; {who.name!r} sees {who.scope} only"
+        )
     if _wants_html(scope, path):
         return _page(
             "Behörighet saknas · Not allowed",
@@ -401,7 +453,10 @@ def _forbidden(scope: Scope, path: str, who: Principal, needed: Role) -> Respons
             f'<p><a href="{html.escape(_root(scope))}/logout">Logga ut · Log out</a></p>',
             status_code=403,
         )
-    return JSONResponse({"detail": detail, "required_role": str(needed)}, status_code=403)
+    body = {"detail": detail, "required_role": str(needed)}
+    if whole_region:
+        body["required_scope"] = str(REGION)
+    return JSONResponse(body, status_code=403)
 
 
 # --- login pages ---------------------------------------------------------------------------
@@ -520,7 +575,7 @@ async def login(request: Request) -> Response:
         httponly=True,
         samesite="strict",
     )
-    log.info("login: %r (%s)", entry.name, entry.role)
+    log.info("login: %r (%s, %s)", entry.name, entry.role, entry.scope)
     return response
 
 
@@ -532,6 +587,21 @@ async def logout(request: Request) -> Response:  # async: sessions live on the e
     response = RedirectResponse(_root(request.scope) + "/login", status_code=303)
     _clear_cookie(response, request.scope)
     return response
+
+
+def warn_of_unknown_scopes(keys: KeySource, registry: Registry) -> None:
+    """Log each key whose scope names an id the registry does not have: it grants nothing
+    there (the key sees no such hub), but it is most likely a mistake worth fixing."""
+    for entry in keys.ring().entries:
+        unknown = entry.scope.unknown_ids(registry)
+        if unknown:
+            log.warning(
+                "API key %r is scoped to %s, which the registry does not have: it sees "
+                "nothing of %s",
+                entry.name,
+                entry.scope,
+                ", ".join(unknown),
+            )
 
 
 # --- headers, body size, CORS ----------------------------------------------------------------
@@ -707,6 +777,8 @@ def install_security(app: FastAPI, settings: Settings, keys: KeySource | None = 
         keys = key_file_for(settings)
     sessions = Sessions(settings.session_max_age_s)
     app.state.api_keys = keys
+    if keys is not None:
+        warn_of_unknown_scopes(keys, app.state.registry)
     app.state.sessions = sessions
     app.include_router(router)
     app.add_middleware(AuthMiddleware, keys=keys, sessions=sessions)

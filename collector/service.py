@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from collector.adapters.base import Adapter, AdapterRouter
+from collector.adapters.base import Adapter, AdapterRouter, Heard
 from collector.adapters.native import NativeAdapter
 from collector.dedup import Deduplicator
 from collector.parser import MessageParser
@@ -235,6 +235,8 @@ class Collector:
                         result.detail,
                         f" ({skipped} more {result.reason} since)" if skipped else "",
                     )
+            elif isinstance(result, Heard):
+                self.dedup.heard(result.sensor, result.seq)
             elif self.dedup.is_duplicate(result):
                 self.duplicates += 1
             else:

@@ -45,6 +45,7 @@ class DeskTile:
     battery: int | None
     last_seen: datetime | None
     seconds_since_seen: float | None
+    network_offline: bool = False  # offline because the sensor's own network says so
 
     @property
     def icon(self) -> str:
@@ -97,6 +98,7 @@ def desk_tile(desk_id: str, zone: str, item: Mapping[str, Any] | None) -> DeskTi
         battery=battery if isinstance(battery, int) and not isinstance(battery, bool) else None,
         last_seen=parse_datetime(item.get("last_seen")),
         seconds_since_seen=_number(item.get("seconds_since_seen")),
+        network_offline=state == "offline" and item.get("network_offline") is True,
     )
 
 

@@ -436,6 +436,8 @@ def battery_text(tile: DeskTile, lang: str) -> str:
 
 def tile_html(tile: DeskTile, lang: str, tz: ZoneInfo, as_of: datetime | None) -> str:
     state_label = tr(lang, f"state_{tile.state}")
+    if tile.network_offline:
+        state_label += f" ({tr(lang, 'network_offline')})"
     seen = seen_text(tile, lang, tz, as_of)
     battery = battery_text(tile, lang)
     label = f"{tile.desk}: {state_label}" + (f", {battery}" if tile.low_battery else "")

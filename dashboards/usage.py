@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from api.security import Open, Principal, rule_for
+from api.security import Open, Principal, permits, rule_for
 from hubsense.analytics import Scope
 from hubsense.collation import swedish_key
 from hubsense.query.capacity import CapacityNeed, capacity
@@ -55,7 +55,7 @@ def may_read(request_scope: Mapping[str, Any], api_path: str) -> bool:
     if isinstance(rule.access, Open):
         return True
     principal = request_scope.get("state", {}).get("principal")
-    return isinstance(principal, Principal) and principal.role >= rule.access
+    return isinstance(principal, Principal) and permits(rule, principal)
 
 
 # --- region overview ---------------------------------------------------------------------------

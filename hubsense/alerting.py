@@ -247,8 +247,9 @@ def alert_rules(settings: Settings, t: AlertTimings) -> list[AlertRule]:
             "Desk {{ $labels.desk }} in {{ $labels.hub }} silent for "
             "{{ $value | humanizeDuration }}",
             f"The desk's sensor has sent nothing for longer than {offline} "
-            "(offline_after_s) while the hub is open: check its battery and that it "
-            "is in place.",
+            "(offline_after_s), or its own network (zigbee2mqtt availability) reports it "
+            "offline and it has sent nothing since, while the hub is open: check its "
+            "battery and that it is in place.",
         ),
         AlertRule(
             "HubsenseLowBattery",

@@ -14,8 +14,17 @@ The file (setting ``api_keys_file``) is TOML::
     sha256 = "9f86d081884c7d65..."  # 64 lower-case hex digits
     created = 2026-11-25T10:00:00Z
 
-It holds no secret, yet whoever can write it can grant themselves admin: keep it owned by
-the service account, mode 0600, and out of the repository.
+    [[key]]
+    name = "berg-facility"
+    role = "viewer"
+    municipalities = ["berg"]       # or hubs = ["svenstavik"]; neither: the whole region
+    sha256 = "..."
+    created = 2026-12-02T10:00:00Z
+
+A key without ``municipalities`` or ``hubs`` sees the whole region (so files written
+before scopes existed mean what they meant). It holds no secret, yet whoever can write it
+can grant themselves admin: keep it owned by the service account, mode 0600, and out of
+the repository.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
+from hubsense.access import REGION, AccessScope
 from hubsense.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -42,6 +52,7 @@ KEY_PREFIX = "hsk_"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _FIELDS = {"name", "role", "sha256", "created"}
+_SCOPE_FIELDS = ("municipalities", "hubs")  # optional; at most one of them
 
 
 class Role(IntEnum):
@@ -75,6 +86,7 @@ class KeyEntry:
     role: Role
     sha256: str  # hex digest of the key
     created: datetime
+    scope: AccessScope = REGION
 
     @property
     def digest(self) -> bytes:
@@ -156,7 +168,7 @@ def parse_keys(text: str, source: str = "keys file") -> list[KeyEntry]:
         missing = _FIELDS - set(item)
         if missing:
             raise KeyFileError(f"{where}: missing {', '.join(sorted(missing))}")
-        extra = set(item) - _FIELDS
+        extra = set(item) - _FIELDS - set(_SCOPE_FIELDS)
         if extra:
             raise KeyFileError(f"{where}: unknown fields {', '.join(sorted(extra))}")
         name, role, sha, created = item["name"], item["role"], item["sha256"], item["created"]
@@ -179,10 +191,28 @@ def parse_keys(text: str, source: str = "keys file") -> list[KeyEntry]:
             raise KeyFileError(
                 f"{where}: created must be a TOML date-time with offset, e.g. 2026-11-25T10:00:00Z"
             )
+        scope = _scope_of(item, where)
         names.add(name)
         digests.add(sha)
-        entries.append(KeyEntry(name=name, role=parsed_role, sha256=sha, created=created))
+        entries.append(
+            KeyEntry(name=name, role=parsed_role, sha256=sha, created=created, scope=scope)
+        )
     return entries
+
+
+def _scope_of(item: dict[str, object], where: str) -> AccessScope:
+    lists: dict[str, list[str]] = {}
+    for field in _SCOPE_FIELDS:
+        if field not in item:
+            continue
+        value = item[field]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise KeyFileError(f"{where}: {field} must be a non-empty list of registry ids")
+        lists[field] = value
+    try:
+        return AccessScope.of(lists.get("municipalities", ()), lists.get("hubs", ()))
+    except ValueError as exc:
+        raise KeyFileError(f"{where}: {exc}") from None
 
 
 NAME_RULE = "1-64 characters of A-Z a-z 0-9 . _ @ -, starting with a letter or digit"
@@ -213,10 +243,18 @@ def format_keys(entries: Sequence[KeyEntry]) -> str:
             "[[key]]",
             f'name = "{e.name}"',  # names are restricted to characters needing no escape
             f'role = "{e.role}"',
+            *_format_scope(e.scope),
             f'sha256 = "{e.sha256}"',
             f"created = {created}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _format_scope(scope: AccessScope) -> list[str]:
+    if scope.is_region:
+        return []
+    ids = ", ".join(f'"{i}"' for i in scope.ids)  # registry ids need no escape
+    return [f"{scope.kind} = [{ids}]"]
 
 
 def save_keys(path: Path, entries: Sequence[KeyEntry]) -> None:
@@ -235,9 +273,15 @@ def save_keys(path: Path, entries: Sequence[KeyEntry]) -> None:
         raise
 
 
-def add_key(path: Path, name: str, role: Role | str, now: datetime | None = None) -> str:
-    """Add a new key named ``name`` to the file (created if missing); returns the key,
-    which is stored nowhere."""
+def add_key(
+    path: Path,
+    name: str,
+    role: Role | str,
+    now: datetime | None = None,
+    scope: AccessScope = REGION,
+) -> str:
+    """Add a new key named ``name`` with this role and scope to the file (created if
+    missing); returns the key, which is stored nowhere."""
     if not _NAME.fullmatch(name):
         raise KeyFileError(f"bad key name {name!r}: {NAME_RULE}")
     try:
@@ -254,6 +298,7 @@ def add_key(path: Path, name: str, role: Role | str, now: datetime | None = None
             role=parsed,
             sha256=key_digest(key).hex(),
             created=(now or datetime.now(UTC)).replace(microsecond=0),
+            scope=scope,
         )
     )
     save_keys(path, entries)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
@@ -120,6 +120,19 @@ class Registry:
 
     def hubs_of(self, municipality: str) -> list[Hub]:
         return [self.hubs[h] for h in self.municipalities[municipality].hubs]
+
+    def only(self, hubs: Collection[str]) -> Registry:
+        """This registry with only these hubs (ids it does not have are ignored): their
+        desks and sensors, and the municipalities that have one of them, each listing
+        only those. Access scopes (``hubsense.access``) are built on it."""
+        kept = {h: hub for h, hub in self.hubs.items() if h in hubs}
+        munis = {
+            mid: Municipality(m.id, m.name, m.code, tuple(h for h in m.hubs if h in kept))
+            for mid, m in self.municipalities.items()
+            if any(h in kept for h in m.hubs)
+        }
+        by_sensor = {s: d for s, d in self._by_sensor.items() if d.hub in kept}
+        return Registry(self.region, self.version, munis, kept, by_sensor)
 
 
 # --- file format (pydantic at the edge) --------------------------------------------------

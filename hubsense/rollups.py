@@ -646,12 +646,21 @@ def _flagged(
         if r.idle_since is not None and r.idle_open_days >= max(1, min_idle_open_days):
             key = (r.desk, r.idle_since)
             reached[key] = min(reached.get(key, r.day), r.day)
-    extra: list[DeskDayRollup] = []
-    for (desk, since), at in sorted(reached.items()):
-        start, stop = max(since, first), min(at, end)
-        if start < stop:
-            a, b = range_ns(hub, start, stop)
-            extra += store.desk_day_rollups(hub.id, a, b, desks=[desk])
+    # their earlier days: one read for every run (a query per run is a round trip and,
+    # on InfluxDB, a pass over the shards each), kept to each run's own days
+    starts = {key: max(key[1], first) for key in reached}
+    wanted = {key: (starts[key], min(at, end)) for key, at in reached.items()
+              if starts[key] < min(at, end)}
+    if not wanted:
+        return rows
+    lo = range_ns(hub, min(a for a, _ in wanted.values()), end)[0]
+    hi = range_ns(hub, first, max(b for _, b in wanted.values()))[1]
+    extra = [
+        r
+        for r in store.idle_run_days(hub.id, sorted(wanted), lo, hi)
+        if r.idle_since is not None
+        and wanted[(r.desk, r.idle_since)][0] <= r.day < wanted[(r.desk, r.idle_since)][1]
+    ]
     return rows + extra
 
 

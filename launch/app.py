@@ -27,6 +27,7 @@ from api.routers import health, hubs, live, rejections, reports, timeline, utili
 from api.routers import planning as planning_routes
 from api.routers import registry as registry_routes
 from api.security import KeySource, install_security
+from hubsense.availability import Unavailable, UnavailableFile, from_stats
 from hubsense.clock import system_clock
 from hubsense.config import Settings
 from hubsense.registry import Registry
@@ -70,6 +71,12 @@ def create_app(
     app.state.registry = registry
     app.state.store = store
     app.state.live_cache = LiveCache(settings.live_cache_s)
+    # the live view's "reported offline" comes from the same collector numbers as /metrics
+    app.state.unavailable = (
+        UnavailableFile(settings.collector_stats_file)
+        if metrics_source is None
+        else _unavailable_from(metrics_source)
+    )
     app.state.clock = clock if clock is not None else system_clock
     app.state.simulated_speed = simulated_speed
     app.state.readiness_checks = checks
@@ -89,3 +96,16 @@ def create_app(
     install_security(app, settings, keys)  # covers every route, also those added above
     install_openapi(app, auth=settings.auth_enabled)  # errors, media types and security
     return app
+
+
+def _unavailable_from(source: MetricsSource) -> Callable[[], Unavailable]:
+    """The reports in an in-process collector's stats; none while its source fails (the
+    live view then follows the time rule alone, and /metrics logs the failure)."""
+
+    def read() -> Unavailable:
+        try:
+            return from_stats(source())
+        except Exception:  # noqa: BLE001 - a broken source must not break the live view
+            return Unavailable()
+
+    return read

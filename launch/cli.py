@@ -15,6 +15,7 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hubsense.access import AccessScope
 from hubsense.clock import Clock, local_now, local_today, system_clock
 from hubsense.config import ConfigError, Settings, load_settings, settings_table
 from hubsense.keys import ROLE_NAMES, key_file_for
@@ -360,10 +361,11 @@ def cmd_keys(args: argparse.Namespace) -> int:
     if path is None:
         raise UsageError("no keys file: pass --file FILE or set HUBSENSE_API_KEYS_FILE")
     if args.keys_command == "add":
-        key = keys.add_key(path, args.name, args.role)
+        scope = _key_scope(args)
+        key = keys.add_key(path, args.name, args.role, scope=scope)
         print(
-            f"added {args.role} key {args.name!r} to {path} (only its SHA-256 is stored).\n"
-            "The key follows; it is shown this once, so store it now:",
+            f"added {args.role} key {args.name!r} for {_scope_text(scope)} to {path} (only "
+            "its SHA-256 is stored).\nThe key follows; it is shown this once, so store it now:",
             file=sys.stderr,
         )
         print(key)
@@ -371,8 +373,8 @@ def cmd_keys(args: argparse.Namespace) -> int:
         entries = keys.load_keys(path)
         for e in entries:
             print(
-                f"{e.name:<24} {e.role!s:<8} created {e.created:%Y-%m-%d %H:%M %Z}  "
-                f"sha256 {e.sha256[:12]}…"
+                f"{e.name:<24} {e.role!s:<8} {_scope_text(e.scope):<28} "
+                f"created {e.created:%Y-%m-%d %H:%M %Z}  sha256 {e.sha256[:12]}…"
             )
         print(f"{len(entries)} key(s) in {path}", file=sys.stderr)
     else:
@@ -383,6 +385,30 @@ def cmd_keys(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _key_scope(args: argparse.Namespace) -> AccessScope:
+    """The scope asked for with --municipality/--hub, checked against the registry: a key
+    for an id the registry does not have would see nothing, which is a typo, not a wish."""
+    try:
+        scope = AccessScope.of(args.municipality or (), args.hub or ())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if scope.is_region:
+        return scope
+    registry = load_registry(_settings(args).registry)
+    unknown = scope.unknown_ids(registry)
+    if unknown:
+        known = registry.municipalities if scope.kind == "municipalities" else registry.hubs
+        raise UsageError(
+            f"not in the registry: {', '.join(unknown)} (known {scope.kind}: "
+            f"{', '.join(sorted(known))})"
+        )
+    return scope
+
+
+def _scope_text(scope: AccessScope) -> str:
+    return "the whole region" if scope.is_region else str(scope)
 
 
 # --- parser -----------------------------------------------------------------------------
@@ -480,6 +506,20 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("name", help="who or what holds the key, e.g. wall-display-sveg")
         if name == "add":
             p.add_argument("--role", required=True, choices=ROLE_NAMES)
+            p.add_argument(
+                "--municipality",
+                action="append",
+                metavar="ID",
+                help="the key sees only this municipality's hubs (repeatable; default: "
+                "the whole region)",
+            )
+            p.add_argument(
+                "--hub",
+                action="append",
+                metavar="ID",
+                help="the key sees only this hub (repeatable; not with --municipality)",
+            )
+            common(p)
         p.add_argument("--file", help="keys file (default: HUBSENSE_API_KEYS_FILE)")
         p.set_defaults(func=cmd_keys)
 

@@ -60,9 +60,14 @@ def series(
 
 
 def publish(
-    url: str, messages: Iterable[tuple[str, bytes]], qos: int = 1, client_id: str = "test-publisher"
+    url: str,
+    messages: Iterable[tuple[str, bytes]],
+    qos: int = 1,
+    client_id: str = "test-publisher",
+    retain: bool = False,
 ) -> int:
-    """Publish and wait until the broker acknowledged every message."""
+    """Publish and wait until the broker acknowledged every message (``retain``: as
+    retained messages, which the broker hands every new subscription)."""
     client = new_client(parse_mqtt_url(url), client_id, protocol="3.1.1")
     client.max_inflight_messages_set(500)
     client.connect(parse_mqtt_url(url).host, parse_mqtt_url(url).port)
@@ -70,7 +75,7 @@ def publish(
     infos: list[mqtt.MQTTMessageInfo] = []
     try:
         for topic, payload in messages:
-            infos.append(client.publish(topic, payload, qos=qos))
+            infos.append(client.publish(topic, payload, qos=qos, retain=retain))
         for info in infos:
             info.wait_for_publish(timeout=30)
             assert info.is_published(), "broker did not acknowledge a publish"

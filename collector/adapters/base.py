@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from paho.mqtt.client import topic_matches_sub
@@ -10,9 +12,56 @@ from paho.mqtt.client import topic_matches_sub
 from collector.parser import TOPIC_PREVIEW_CHARS, decode_topic, preview, printable
 from hubsense.events import PresenceEvent, Rejection, RejectReason
 
-ParseResult = list[PresenceEvent | Rejection]
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """A frame from a sensor that arrived but carries no presence (an Elsys "pending"
+    frame): nothing is stored, but its sequence number counts (the next frame is no gap)
+    and it is a sign of life."""
+
+    sensor: str
+    seq: int
+
+
+ParseResult = list[PresenceEvent | Rejection | Heard]
+MAX_IGNORE_REASONS = 32
+"""Distinct reasons an adapter counts ignored messages by; later new ones are counted as
+``OTHER`` (some reasons name what a message said, e.g. Haltian's measurement type from the
+topic: a flood of invented ones must not grow the counters or /metrics' series)."""
+OTHER = "other"
 ROUTE_CACHE = 100_000  # distinct topics remembered; a flood of random topics just resets it
 _UNKNOWN: Any = object()
+
+
+@dataclass
+class AdapterCounts:
+    """What one adapter made of the messages routed to it, so an operator sees which
+    integration misbehaves: events it produced (before the collector's duplicate check),
+    rejections by reason, and messages it ignored by why (the adapter counts those: only
+    it knows why)."""
+
+    accepted: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    ignored: Counter[str] = field(default_factory=Counter)
+
+    def ignore(self, why: str) -> None:
+        if why not in self.ignored and len(self.ignored) >= MAX_IGNORE_REASONS:
+            why = OTHER
+        self.ignored[why] += 1
+
+    def add(self, results: ParseResult) -> None:
+        for result in results:
+            if isinstance(result, PresenceEvent):
+                self.accepted += 1
+            elif isinstance(result, Rejection):
+                self.rejected[str(result.reason)] += 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "accepted": self.accepted,
+            "rejected": dict(self.rejected),
+            "ignored": dict(self.ignored),
+        }
 
 
 class Adapter(Protocol):

@@ -3,7 +3,10 @@
 An adapter subclasses ``BaseAdapter`` and implements ``convert``, which either returns
 events (possibly none: a message that carries no presence, e.g. an availability report) or
 raises ``Reject``/``Ignore``. ``parse`` turns those into the collector's results and never
-raises for bad input.
+raises for bad input. The order of its checks matters on real networks: topics the adapter
+ignores whole (``ignored_topic``, e.g. zigbee2mqtt's retained ``bridge/devices`` of tens to
+hundreds of KB) are recognised by their topic before the payload's size is even looked at,
+so they are counted as ignored, not rejected as ``oversize`` after every restart.
 
 Mapping to desks: a device id from the message becomes a registry sensor id through the
 adapter's ``device_map`` (explicit) or, by default, ``sensor_prefix`` + the id in lower
@@ -24,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from collector.adapters.base import ParseResult
+from collector.adapters.base import AdapterCounts, Heard, ParseResult
 from collector.parser import TOPIC_PREVIEW_CHARS, preview, printable
 from hubsense import strictjson
 from hubsense.events import PresenceEvent, Rejection, RejectReason
@@ -60,11 +63,13 @@ class Reject(Exception):
 
 
 class Ignore(Exception):
-    """Raised inside ``convert``: the message is not presence data; counted, not stored."""
+    """Raised inside ``convert``: the message is not presence data; counted, not stored.
+    ``heard``: the frame still came from that sensor with that sequence number (``Heard``)."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, heard: Heard | None = None) -> None:
         super().__init__(why)
         self.why = why
+        self.heard = heard
 
 
 # --- configuration shared by adapters ---------------------------------------------------
@@ -90,6 +95,13 @@ class AdapterConfig(BaseModel):
         default_factory=list,
         description="Glob patterns of device ids that are not desk sensors (lamps, "
         "switches): their messages are counted as ignored, not rejected.",
+    )
+    max_payload_bytes: int | None = Field(
+        None,
+        ge=64,
+        le=16 * 1024 * 1024,
+        description="Largest payload accepted from this adapter's topics (default: the "
+        "collector's max_payload_bytes), for formats whose messages are larger.",
     )
 
     @field_validator("topics")
@@ -224,8 +236,11 @@ def json_object(payload: bytes) -> dict[str, Any]:
 @dataclass
 class Availability:
     """The latest availability each sensor's network reported (e.g. zigbee2mqtt's
-    ``…/availability``). It produces no presence event: a sensor reported offline keeps its
-    last state until the API's own rule (``offline_after_s`` without a message) applies."""
+    ``…/availability``), with when the collector received it. It produces no presence
+    event; the collector's stats carry it to the live view, which shows a desk whose sensor
+    is reported offline as offline at once (``hubsense.availability``). Any later message
+    from the sensor is a sign of life and clears it (``heard``): a network that says
+    "offline" and then delivers the sensor's frames is wrong about it."""
 
     _latest: dict[str, tuple[bool, int]] = field(default_factory=dict)
     reports: Counter[str] = field(default_factory=Counter)
@@ -234,10 +249,21 @@ class Availability:
     def report(self, sensor: str, online: bool, received_ns: int) -> None:
         with self._lock:
             self.reports["online" if online else "offline"] += 1
-            self._latest.pop(sensor, None)
-            self._latest[sensor] = (online, received_ns)
-            if len(self._latest) > AVAILABILITY_MEMORY:
-                self._latest.pop(next(iter(self._latest)))
+            self._set(sensor, online, received_ns)
+
+    def heard(self, sensor: str, received_ns: int) -> None:
+        """A message from ``sensor``: online again if it was reported offline."""
+        with self._lock:
+            known = self._latest.get(sensor)
+            if known is not None and not known[0]:
+                self.reports["cleared by a message"] += 1
+                self._set(sensor, True, received_ns)
+
+    def _set(self, sensor: str, online: bool, received_ns: int) -> None:
+        self._latest.pop(sensor, None)
+        self._latest[sensor] = (online, received_ns)
+        if len(self._latest) > AVAILABILITY_MEMORY:
+            self._latest.pop(next(iter(self._latest)))
 
     def latest(self) -> dict[str, tuple[bool, int]]:
         with self._lock:
@@ -246,6 +272,11 @@ class Availability:
     def offline(self) -> list[str]:
         with self._lock:
             return sorted(s for s, (online, _) in self._latest.items() if not online)
+
+    def offline_since(self) -> dict[str, int]:
+        """Sensors reported offline → when the report was received (UTC ns)."""
+        with self._lock:
+            return {s: t for s, (online, t) in self._latest.items() if not online}
 
 
 # --- the base adapter -------------------------------------------------------------------
@@ -265,18 +296,32 @@ class BaseAdapter:
         self._topics = list(config.topics or self.default_topics)
         self._max_future_ns = int(limits.max_future_s * 1e9)
         self._max_age_ns = int(limits.max_age_s * 1e9)
-        self.ignored: Counter[str] = Counter()
+        self.max_payload_bytes = config.max_payload_bytes or limits.max_payload_bytes
+        self.counts = AdapterCounts()
+        self.ignored = self.counts.ignored
         self.availability = Availability()
         self._batteries: dict[str, int] = {}
 
     def topics(self) -> list[str]:
         return self._topics
 
+    def ignored_topic(self, topic: str) -> str | None:
+        """Why a message on ``topic`` is ignored whatever its payload (None: read it)."""
+        return None
+
     def convert(self, topic: str, payload: bytes, received_ns: int) -> list[PresenceEvent]:
         raise NotImplementedError
 
     def parse(self, topic: str, payload: bytes, received_ns: int) -> ParseResult:
-        def reject(reason: RejectReason, detail: str) -> list[PresenceEvent | Rejection]:
+        results = self._parse(topic, payload, received_ns)
+        self.counts.add(results)
+        for result in results:
+            if isinstance(result, PresenceEvent | Heard):
+                self.availability.heard(result.sensor, received_ns)
+        return results
+
+    def _parse(self, topic: str, payload: bytes, received_ns: int) -> ParseResult:
+        def reject(reason: RejectReason, detail: str) -> ParseResult:
             return [
                 Rejection(
                     reason=reason,
@@ -287,18 +332,22 @@ class BaseAdapter:
                 )
             ]
 
-        if len(payload) > self.limits.max_payload_bytes:
+        why = self.ignored_topic(topic)
+        if why is not None:
+            self.counts.ignore(why)
+            return []
+        if len(payload) > self.max_payload_bytes:
             return reject(
                 RejectReason.OVERSIZE,
-                f"payload is {len(payload)} bytes, limit {self.limits.max_payload_bytes}",
+                f"payload is {len(payload)} bytes, limit {self.max_payload_bytes}",
             )
         try:
             return list(self.convert(topic, payload, received_ns))
         except Reject as exc:
             return reject(exc.reason, exc.detail)
         except Ignore as exc:
-            self.ignored[exc.why] += 1
-            return []
+            self.counts.ignore(exc.why)
+            return [exc.heard] if exc.heard is not None else []
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the collector
             log.exception("adapter %s failed on %s", self.name, printable(topic, 200))
             return reject(RejectReason.BAD_SCHEMA, f"adapter error: {type(exc).__name__}")
@@ -380,7 +429,7 @@ class BaseAdapter:
     def stats(self) -> dict[str, object]:
         return {
             "type": self.type_name,
-            "ignored": dict(self.ignored),
+            **self.counts.as_dict(),
             "availability_reports": dict(self.availability.reports),
             "sensors_unavailable": self.availability.offline(),
             "availability": {

@@ -35,6 +35,7 @@ from collector.adapters.native import NativeAdapter
 from collector.adapters.thethingsstack import TheThingsStackAdapter, TheThingsStackConfig
 from collector.adapters.zigbee2mqtt import Zigbee2MqttAdapter, Zigbee2MqttConfig
 from collector.parser import MessageParser
+from hubsense.availability import UNAVAILABLE_KEY
 from hubsense.config import ConfigError, Settings
 from hubsense.registry import Registry
 
@@ -152,15 +153,23 @@ def load_adapters(settings: Settings, registry: Registry) -> list[Adapter]:
 
 
 def adapter_stats(adapters: Sequence[Adapter]) -> dict[str, object]:
-    """Per-adapter counters and the sensors their networks report unavailable."""
+    """Per-adapter counters (accepted, rejected by reason, ignored by why), and the sensors
+    their networks report unavailable with when the report came (``UNAVAILABLE_KEY``, read
+    by the live view through ``hubsense.availability``)."""
     per: dict[str, object] = {}
-    unavailable: set[str] = set()
+    since: dict[str, int] = {}
     for adapter in adapters:
         if isinstance(adapter, BaseAdapter):
-            stats = adapter.stats()
-            per[adapter.name] = stats
-            unavailable.update(adapter.availability.offline())
-    return {"adapters": per, "sensors_unavailable": sorted(unavailable)}
+            per[adapter.name] = adapter.stats()
+            for sensor, t in adapter.availability.offline_since().items():
+                since[sensor] = max(t, since.get(sensor, t))
+        elif isinstance(adapter, NativeAdapter):
+            per[adapter.name] = adapter.stats()
+    return {
+        "adapters": per,
+        "sensors_unavailable": sorted(since),
+        UNAVAILABLE_KEY: dict(sorted(since.items())),
+    }
 
 
 _CONFIG_ADAPTER: TypeAdapter[Any] = TypeAdapter(ANY_CONFIG)

@@ -76,6 +76,9 @@
     tile.dataset.state = state;
     tile.dataset.lowBattery = low ? "true" : "false";
     var label = S["state_" + state];
+    if (state === "offline" && d.network_offline === true) {
+      label += " (" + S.network_offline + ")";
+    }
     var seen = seenText(d, asOfIso);
     tile.querySelector(".desk-icon").textContent = style.icon;
     tile.querySelector(".desk-state").textContent = label;

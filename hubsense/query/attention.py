@@ -7,9 +7,10 @@ Prometheus metrics the alert rules read (``api.metrics``, ``hubsense.alerting``)
 thresholds (``offline_after_s``, ``low_battery_pct``, ``stuck_occupied_s``,
 ``stuck_unchanged_open_days``).
 
-- *offline*: the live view's rule (silent longer than ``offline_after_s``, or never heard
-  within ``live_lookback_s``), counted only while the hub is open: out of hours nobody
-  can go and look, and a gateway switched off at night is not a fault worth a page.
+- *offline*: the live view's rule (silent longer than ``offline_after_s``, never heard
+  within ``live_lookback_s``, or reported offline by the sensor's own network with nothing
+  heard since), counted only while the hub is open: out of hours nobody can go and look,
+  and a gateway switched off at night is not a fault worth a page.
 - *low battery*: the last reported battery at or below ``low_battery_pct``.
 - *stuck*: the reports' stuck rules (``hubsense.analytics``' suspect runs) still holding
   today, and the desk still reporting the same state (occupied for the "occupied" rule,

@@ -1,7 +1,8 @@
 """What every read use case reads from, and the region's local time.
 
-Why one object: a question is always answered from the same four things (the store, the
-registry, the settings and the moment it is asked); passing them together keeps the use
+Why one object: a question is always answered from the same things (the store, the
+registry, the settings, the moment it is asked, and what the sensors' own networks report
+unavailable); passing them together keeps the use
 cases' signatures about the question itself, and gives the API, the pages and the CLI one
 way to ask.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from hubsense.availability import Unavailable
 from hubsense.calendar import from_ns
 from hubsense.config import Settings
 from hubsense.registry import Registry
@@ -38,6 +40,9 @@ class QueryContext:
     registry: Registry
     settings: Settings
     now_ns: int
+    # Sensors their own network reports offline (``hubsense.availability``): the live
+    # view shows their desks offline at once.
+    unavailable: Unavailable = field(default_factory=Unavailable)
     # Analyses already made for this question (``hubsense.query.analysis``): a page that
     # asks for a scope's utilisation and its capacity reads the rollups once. A context
     # lives for one request or command, so nothing outlives the moment it was asked.

@@ -1,5 +1,9 @@
 """What every desk of a hub is doing now: occupied, free, offline or unknown, with its
-last message's time and battery, and the hub's counts."""
+last message's time and battery, and the hub's counts.
+
+A desk is offline when its sensor has been silent longer than ``offline_after_s``, or at
+once when the sensor's own network reports it offline and nothing was heard from it since
+(``QueryContext.unavailable``, ``hubsense.availability``)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+from hubsense.availability import Unavailable
 from hubsense.calendar import from_ns, opening_window
 from hubsense.events import PresenceEvent
 from hubsense.query.context import QueryContext
@@ -35,6 +40,7 @@ class DeskLive:
     battery: int | None
     low_battery: bool
     rssi: int | None
+    network_offline: bool = False  # offline because the sensor's network says so
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +69,22 @@ class HubLive:
 
 
 def _desk(
-    desk: Desk, event: PresenceEvent | None, now_ns: int, offline_ns: int, low: int
+    desk: Desk,
+    event: PresenceEvent | None,
+    now_ns: int,
+    offline_ns: int,
+    low: int,
+    unavailable: Unavailable,
 ) -> DeskLive:
     if event is None:
-        return DeskLive(desk.id, desk.zone, "unknown", None, None, None, None, None, False, None)
+        network_offline = desk.sensor in unavailable.since_ns
+        state: DeskState = "offline" if network_offline else "unknown"
+        return DeskLive(
+            desk.id, desk.zone, state, None, None, None, None, None, False, None, network_offline
+        )
     age_ns = max(0, now_ns - event.time_ns)  # a sensor clock slightly ahead: just heard
-    state: DeskState
-    if age_ns > offline_ns:
+    network_offline = unavailable.reported_offline(desk.sensor, event.time_ns)
+    if age_ns > offline_ns or network_offline:
         state = "offline"
     else:
         state = "occupied" if event.occupied else "free"
@@ -84,6 +99,7 @@ def _desk(
         battery=event.battery,
         low_battery=event.battery is not None and event.battery <= low,
         rssi=event.rssi,
+        network_offline=network_offline,
     )
 
 
@@ -105,7 +121,8 @@ def hub_live(ctx: QueryContext, hub: Hub, cache: LatestCache | None = None) -> H
 
     latest = cache.get(hub.id, load) if cache is not None else load()
     desks = tuple(
-        _desk(d, latest.get(d.id), now_ns, offline_ns, s.low_battery_pct) for d in hub.desks
+        _desk(d, latest.get(d.id), now_ns, offline_ns, s.low_battery_pct, ctx.unavailable)
+        for d in hub.desks
     )
     states = [d.state for d in desks]
     counts = LiveCounts(

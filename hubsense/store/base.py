@@ -15,6 +15,7 @@ Contract (tests/store/test_contract.py runs it against every backend):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
 from hubsense.events import PresenceEvent, Rejection
@@ -111,6 +112,12 @@ class Store(Protocol):
         """Desk-days of ``hub`` in the range with stuck time (``day_stuck_ns`` > 0) or, if
         ``min_idle_open_days`` > 0, an idle run of at least that many open days; by day
         then desk."""
+
+    def idle_run_days(
+        self, hub: str, runs: Sequence[tuple[str, date]], start_ns: int, end_ns: int
+    ) -> list[DeskDayRollup]:
+        """Desk-days of ``hub`` in the range that belong to one of ``runs``, each a desk and
+        the first day of its idle run (``idle_since``); by day then desk."""
 
     def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
         """Store these desk-days of ``hub`` in place of the rows with the same desk and day

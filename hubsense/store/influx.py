@@ -21,11 +21,16 @@ Schema
                           ``GROUP_DAY_FIELDS``.
     ``rollup_slot``       tags hub, group; time = slot start; integer fields open_ns,
                           occupied_ns, peak.
+    ``rollup_desk_block`` tag hub; time = block start; text field desks: the hub's
+                          desk-days summed per desk over 16 days
+                          (``hubsense.store.desk_blocks``), rewritten with every write of
+                          its desk-days, so a year's desk totals read ~23 rows per hub.
     ``write_rollups`` deletes the hub's rollups in the range first (1.x: InfluxQL ``DELETE``;
     2.x: ``POST /api/v2/delete``; 3.x without the v2 management API: no delete, rows are
     only overwritten, so a row that should vanish, e.g. after opening hours changed, stays)
-    and then writes the rows. Reads ask for at most 31 days per query; ``desk_day_totals``
-    lets influxd sum (``SUM … GROUP BY desk``) and ``flagged_desk_days`` filter on fields.
+    and then writes the rows. Reads ask for at most 31 days per query (a year, grouped by a
+    tag); ``desk_day_totals`` and ``flagged_desk_days`` read the desk blocks and the days
+    they leave uncovered.
 
     Rejection texts are stored with ``\\`` → ``\\\\``, newline → ``\\n`` and CR → ``\\r``
     (line protocol does not allow raw newlines in values) and decoded on read, so they
@@ -61,7 +66,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -81,6 +86,18 @@ from hubsense.store.base import (
     StoreUnavailable,
     check_rollups,
 )
+from hubsense.store.desk_blocks import (
+    BLOCK_NS,
+    Block,
+    Blocks,
+    add_rollups,
+    add_row,
+    block_from_text,
+    block_of,
+    block_text,
+    blocks_between,
+    full_blocks,
+)
 from hubsense.store.rollup_rows import (
     add_sums,
     desk_day_from,
@@ -98,11 +115,14 @@ DESK_DAY = "rollup_desk_day"
 GROUP_DAY = "rollup_group_day"
 SLOT = "rollup_slot"
 ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT)
+DESK_BLOCK = "rollup_desk_block"  # hubsense.store.desk_blocks; rewritten, never deleted
 _WRITE_CHUNK = 5000
 _READ_CHUNK_NS = 31 * 86400 * 1_000_000_000
-_GROUPED_READ_CHUNK_NS = 366 * 86400 * 1_000_000_000
+_GROUPED_READ_CHUNK_NS = 4 * 366 * 86400 * 1_000_000_000
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 _DESK_FILTER_MAX = 50  # more desks than this: read the hub's rows and keep theirs here
+_STATEMENTS_PER_REQUEST = 100
+_DAY_GAP_NS = 22 * 3600 * 1_000_000_000  # a local day after the one before: 23–25 h later
 
 # InfluxDB's valid time range (models.MinNanoTime / MaxNanoTime).
 MIN_TIME_NS = -9223372036854775806
@@ -776,11 +796,49 @@ class InfluxStore:
         no_delete_api = self.major is not None and self.major >= 2 and self._org_id is None
         if no_delete_api or not self._stored_keys_within(hub, start_ns, end_ns, new_keys):
             self._delete_rollups(hub, start_ns, end_ns)  # (logs and only overwrites without)
+        blocks = self._blocks_around(hub, start_ns, end_ns)
+        add_rollups(blocks, desk_days)
+        # group-days last: they mark the days computed (``rollups.stale_days``), so a write
+        # cut short leaves its days to be computed again, desk blocks included
         points = [desk_day_point(r) for r in desk_days]
-        points += [group_day_point(r) for r in group_days]
         points += [slot_point(r) for r in slots]
+        points += [desk_block_point(hub, b, block) for b, block in sorted(blocks.items())]
+        points += [group_day_point(r) for r in group_days]
         for i in range(0, len(points), _WRITE_CHUNK):
             self._send(points[i : i + _WRITE_CHUNK])
+
+    def _blocks_around(self, hub: str, start_ns: int, end_ns: int) -> Blocks:
+        """The desk blocks overlapping ``[start_ns, end_ns)`` summed from the stored rows
+        outside it (the rows inside are about to be replaced): what a write of that range
+        adds its rows to. Every write of a block thus recomputes it from its rows, and a
+        block left behind by a concurrent write of other days of it is right again after
+        the next write."""
+        spans = blocks_between(start_ns, end_ns)
+        blocks: Blocks = {b: {} for b in spans}
+        if not spans:
+            return blocks
+        before = (spans[0], start_ns)
+        after = (end_ns, spans[-1] + BLOCK_NS)
+        for lo, hi in (before, after):
+            if lo < hi:
+                self._add_stored_rows(blocks, hub, lo, hi)
+        return blocks
+
+    def _add_stored_rows(self, blocks: Blocks, hub: str, lo: int, hi: int) -> None:
+        fields = ", ".join(quote_ident(f) for f in ("sums", "idle_open_days", "day_stuck_ns"))
+        rows = self._rollup_rows(
+            DESK_DAY, hub, lo, hi, select=fields, group_by=f" GROUP BY {quote_ident('desk')}"
+        )
+        for r in rows:
+            b = block_of(int(r["time"]))
+            block = blocks.setdefault(b, {})
+            if block is None:
+                continue
+            if not r.get("sums"):  # a row stored before version 3
+                blocks[b] = None
+                continue
+            add_row(block, str(r["desk"]), str(r["sums"]), _opt_int(r.get("idle_open_days"))
+                    or 0, _opt_int(r.get("day_stuck_ns")) or 0)
 
     def _stored_keys_within(
         self,
@@ -898,7 +956,7 @@ class InfluxStore:
         """Rows of a rollup measurement of ``hub`` in the range; ``where`` adds conditions
         (quoted). Read in chunks of at most 31 days, so that no series of the answer grows
         past the server's max-row-limit; grouped by a tag (each series then holds a row per
-        day at most), a year at a time: a query costs InfluxDB per series and field, so
+        day at most), four years at a time: a query costs InfluxDB per series and field, so
         fewer, longer ones are cheaper."""
         cond = f"{quote_ident('hub')} = {quote_literal(hub)}" + (f" AND ({where})" if where else "")
         chunk = _GROUPED_READ_CHUNK_NS if group_by else _READ_CHUNK_NS
@@ -936,56 +994,146 @@ class InfluxStore:
         return out
 
     def desk_day_totals(self, hub: str, start_ns: int, end_ns: int) -> dict[str, DeskTotals]:
-        # The rows' one ``sums`` field, added up here: InfluxDB 1.x's SUM over nine fields
-        # takes longer than reading them (a cursor per field and series).
-        group_by = f" GROUP BY {quote_ident('desk')}"
+        # From the desk blocks within the range, and the rows' one ``sums`` field for the
+        # days they do not cover: InfluxDB 1.x's SUM over nine fields takes longer than
+        # reading them (a cursor per field and series), and reading a year of rows costs
+        # in proportion to their bytes (hubsense.store.desk_blocks).
+        blocks, rest = self._summed_blocks(hub, start_ns, end_ns)
         sums: dict[str, list[int]] = {}
-        rows = self._rollup_rows(
-            DESK_DAY, hub, start_ns, end_ns, select=quote_ident("sums"), group_by=group_by
-        )
-        for r in rows:
-            text = r.get("sums")
-            if text:
-                add_sums(sums.setdefault(str(r["desk"]), [0] * 10), str(text))
+        for block in blocks.values():
+            for desk, x in block.items():
+                acc = sums.setdefault(desk, [0] * 10)
+                for i, v in enumerate(x.sums):
+                    acc[i] += v
+        group_by = f" GROUP BY {quote_ident('desk')}"
+        for lo, hi in rest:
+            rows = self._rollup_rows(
+                DESK_DAY, hub, lo, hi, select=quote_ident("sums"), group_by=group_by
+            )
+            for r in rows:
+                text = r.get("sums")
+                if text:
+                    add_sums(sums.setdefault(str(r["desk"]), [0] * 10), str(text))
         return {desk: totals_of(acc) for desk, acc in sums.items()}
 
     def flagged_desk_days(
         self, hub: str, start_ns: int, end_ns: int, min_idle_open_days: int
     ) -> list[DeskDayRollup]:
-        # First which desks and days, reading only the two fields the condition needs (a
-        # query costs a cursor per field and series, and the condition visits every row),
-        # then the rows of those desks between the first and last hit, whole.
+        # The desk blocks within the range say which desks have such rows in which blocks;
+        # only those, and the days the blocks do not cover, are scanned.
         where = f"{quote_ident('day_stuck_ns')} > 0"
         if min_idle_open_days > 0:
             where += f" OR {quote_ident('idle_open_days')} >= {int(min_idle_open_days)}"
-        desk = quote_ident("desk")
-        hits = self._rollup_rows(
-            DESK_DAY,
-            hub,
-            start_ns,
-            end_ns,
-            where,
-            select=f"{quote_ident('day_stuck_ns')}, {quote_ident('idle_open_days')}",
-            group_by=f" GROUP BY {desk}",
-        )
-        if not hits:
-            return []
-        times = [int(r["time"]) for r in hits]
-        desks = sorted({str(r["desk"]) for r in hits})
-        only = ""
-        if len(desks) <= _DESK_FILTER_MAX:
-            only = " OR ".join(f"{desk} = {quote_literal(d)}" for d in desks) + ") AND ("
-        lo, hi = min(times), max(times) + 1
-        rows = self._rollup_rows(
-            DESK_DAY, hub, lo, hi, f"({only}{where})", group_by=f" GROUP BY {desk}"
-        )
-        out = [desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r) for r in rows]
+        blocks, rest = self._summed_blocks(hub, start_ns, end_ns)
+        windows: list[tuple[str | None, int, int]] = [(None, lo, hi) for lo, hi in rest]
+        hits: dict[str, list[int]] = {}
+        for b, block in sorted(blocks.items()):
+            for desk, x in block.items():
+                if x.flagged(min_idle_open_days):
+                    hits.setdefault(desk, []).append(b)
+        for desk, starts in sorted(hits.items()):
+            windows += [(desk, a, b) for a, b in _consecutive(starts, BLOCK_NS)]
+        out = self._flagged_rows(hub, where, windows)
         out.sort(key=lambda r: (r.day_start_ns, r.desk))
         return out
 
+    def _flagged_rows(
+        self, hub: str, where: str, windows: Sequence[tuple[str | None, int, int]]
+    ) -> list[DeskDayRollup]:
+        """Whole rows matching ``where`` within each window (of its desk, or of every
+        desk). First which desks and days, reading only the two fields the condition
+        needs (a query costs a cursor per field and series, and the condition visits every
+        row), then each desk's runs of consecutive hits, whole: no query reads a row that
+        is not one. Each step is one request of many statements."""
+        desk = quote_ident("desk")
+        narrow = f"{quote_ident('day_stuck_ns')}, {quote_ident('idle_open_days')}"
+        scans = [
+            self._statement(hub, lo, hi, f"({where})" if d is None else
+                            f"{desk} = {quote_literal(d)} AND ({where})", narrow,
+                            f" GROUP BY {desk}")
+            for d, lo, hi in windows
+        ]
+        hits: dict[str, list[int]] = {}
+        for row in self._batched(scans):
+            hits.setdefault(str(row["desk"]), []).append(int(row["time"]))
+        reads = [
+            self._statement(hub, a, b, f"{desk} = {quote_literal(d)} AND ({where})", "*",
+                            f" GROUP BY {desk}")
+            for d, times in sorted(hits.items())
+            for a, b in _consecutive(times, _DAY_GAP_NS)
+        ]
+        return [
+            desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r)
+            for r in self._batched(reads)
+        ]
+
+    @staticmethod
+    def _statement(hub: str, lo: int, hi: int, where: str, select: str, group_by: str) -> str:
+        return (
+            f"SELECT {select} FROM {quote_ident(DESK_DAY)} WHERE {quote_ident('hub')} = "
+            f"{quote_literal(hub)} AND ({where}) AND time >= {_time_literal(lo)} AND "
+            f"time < {_time_literal(hi)}{group_by}"
+        )
+
+    def _batched(self, statements: Sequence[str]) -> list[dict[str, Any]]:
+        """The rows of many statements, sent ``_STATEMENTS_PER_REQUEST`` to a request."""
+        rows: list[dict[str, Any]] = []
+        for i in range(0, len(statements), _STATEMENTS_PER_REQUEST):
+            for result in self._query("; ".join(statements[i : i + _STATEMENTS_PER_REQUEST])):
+                rows += self._rows(result)
+        return rows
+
+    def idle_run_days(
+        self, hub: str, runs: Sequence[tuple[str, date]], start_ns: int, end_ns: int
+    ) -> list[DeskDayRollup]:
+        # One query for many runs: the desks' series, and of their rows only the run's
+        desk, since = quote_ident("desk"), quote_ident("idle_since")
+        out: list[DeskDayRollup] = []
+        for i in range(0, len(runs), _DESK_FILTER_MAX):
+            where = " OR ".join(
+                f"({desk} = {quote_literal(d)} AND {since} = {quote_literal(s.isoformat())})"
+                for d, s in runs[i : i + _DESK_FILTER_MAX]
+            )
+            rows = self._rollup_rows(
+                DESK_DAY, hub, start_ns, end_ns, where, group_by=f" GROUP BY {desk}"
+            )
+            out += [desk_day_from(str(r["hub"]), str(r["desk"]), int(r["time"]), r) for r in rows]
+        out.sort(key=lambda r: (r.day_start_ns, r.desk))
+        return out
+
+    def _summed_blocks(
+        self, hub: str, start_ns: int, end_ns: int
+    ) -> tuple[dict[int, Block], list[tuple[int, int]]]:
+        """The stored desk blocks that lie wholly within the range and can be summed, and
+        the parts of the range they leave uncovered (to be read as desk-days)."""
+        starts = full_blocks(start_ns, end_ns)
+        blocks: dict[int, Block] = {}
+        if starts:
+            rows = self._rollup_rows(
+                DESK_BLOCK,
+                hub,
+                starts[0],
+                starts[-1] + 1,
+                select=quote_ident("desks"),
+                group_by=f" GROUP BY {quote_ident('hub')}",
+            )
+            for r in rows:
+                block = block_from_text(str(r.get("desks") or ""))
+                if block is not None:
+                    blocks[int(r["time"])] = block
+        rest: list[tuple[int, int]] = []
+        t = start_ns
+        for b in sorted(blocks):
+            if t < b:
+                rest.append((t, b))
+            t = b + BLOCK_NS
+        if t < end_ns:
+            rest.append((t, end_ns))
+        return blocks, rest
+
     def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
         # A point with the same series and time replaces the stored one (every field is
-        # written), so this is a plain write.
+        # written), so this is a plain write; then the desk blocks of those days again.
         self._require_open()
         for r in rows:
             if r.hub != hub:
@@ -993,6 +1141,12 @@ class InfluxStore:
         points = [desk_day_point(r) for r in rows]
         for i in range(0, len(points), _WRITE_CHUNK):
             self._send(points[i : i + _WRITE_CHUNK])
+        if not rows:
+            return
+        starts = sorted({block_of(r.day_start_ns) for r in rows})
+        blocks: Blocks = {b: {} for b in starts}
+        self._add_stored_rows(blocks, hub, starts[0], starts[-1] + BLOCK_NS)
+        self._send([desk_block_point(hub, b, block) for b, block in sorted(blocks.items())])
 
     def group_day_rollups(
         self, hub: str, start_ns: int, end_ns: int, group: str | None = None
@@ -1036,6 +1190,19 @@ class InfluxStore:
 # --- rollups --------------------------------------------------------------------------------
 
 
+def _consecutive(starts: Iterable[int], step_ns: int) -> list[tuple[int, int]]:
+    """Starts of days (or blocks) grouped into runs of consecutive ones, each as the range
+    ``[first, last + step_ns)``; the next one starts less than ``step_ns`` after it ends
+    (a local day is 23 to 25 hours long)."""
+    spans: list[tuple[int, int]] = []
+    for t in sorted(starts):
+        if spans and t - spans[-1][1] < step_ns:
+            spans[-1] = (spans[-1][0], t + step_ns)
+        else:
+            spans.append((t, t + step_ns))
+    return spans
+
+
 def _rollup_point(measurement: str, tags: Mapping[str, str], time_ns: int,
                   values: Mapping[str, int | str]) -> Point:
     p = Point(measurement)
@@ -1056,6 +1223,10 @@ def group_day_point(r: GroupDayRollup) -> Point:
     return _rollup_point(
         GROUP_DAY, {"hub": r.hub, "group": r.group}, r.day_start_ns, group_day_values(r)
     )
+
+
+def desk_block_point(hub: str, start_ns: int, block: Block | None) -> Point:
+    return _rollup_point(DESK_BLOCK, {"hub": hub}, start_ns, {"desks": block_text(block)})
 
 
 def slot_point(r: SlotRollup) -> Point:

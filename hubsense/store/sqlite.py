@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from hubsense.events import PresenceEvent, Rejection, RejectReason
@@ -93,6 +94,7 @@ def _event(row: tuple) -> PresenceEvent:
 
 
 _SEEKS_PER_QUERY = 200
+_RUNS_PER_QUERY = 200  # two parameters each, under SQLite's limit of 999
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
@@ -371,6 +373,19 @@ class SqliteStore:
         if min_idle_open_days > 0:
             flag, params = flag + " OR idle_open_days >= ?", [int(min_idle_open_days)]
         return [_desk_day(r) for r in self._day_rows("desk", hub, start_ns, end_ns, flag, params)]
+
+    def idle_run_days(
+        self, hub: str, runs: Sequence[tuple[str, date]], start_ns: int, end_ns: int
+    ) -> list[DeskDayRollup]:
+        out: list[DeskDayRollup] = []
+        for i in range(0, len(runs), _RUNS_PER_QUERY):
+            chunk = runs[i : i + _RUNS_PER_QUERY]
+            where = " OR ".join(["(desk = ? AND idle_since = ?)"] * len(chunk))
+            params = [v for desk, since in chunk for v in (desk, since.isoformat())]
+            out += [_desk_day(r) for r in self._day_rows("desk", hub, start_ns, end_ns, where,
+                                                         params)]
+        out.sort(key=lambda r: (r.day_start_ns, r.desk))
+        return out
 
     def rewrite_desk_days(self, hub: str, rows: Sequence[DeskDayRollup]) -> None:
         for r in rows:

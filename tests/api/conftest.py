@@ -84,3 +84,10 @@ def event(registry: Registry) -> Callable[..., PresenceEvent]:
         )
 
     return make
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No configuration from the environment: the CLI tests pass what they mean."""
+    for name in ("HUBSENSE_CONFIG", "HUBSENSE_API_KEYS_FILE", "HUBSENSE_AUTH_ENABLED"):
+        monkeypatch.delenv(name, raising=False)

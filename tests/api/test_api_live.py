@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from hubsense.events import PresenceEvent
+from hubsense.registry import Registry
+from hubsense.statsfile import write_stats
 from hubsense.store.sqlite import SqliteStore
-from tests.api.api_support import HOSTILE_IDS, NOW, RecordingStore, S
+from launch.app import create_app
+from tests.api.api_support import HOSTILE_IDS, NOW, RecordingStore, S, settings
 
 Event = Callable[..., PresenceEvent]
 DAY = 24 * 3600
@@ -64,6 +68,7 @@ def test_exact_states(make_client: Callable[..., TestClient], filled: SqliteStor
         "battery": 87,
         "low_battery": False,
         "rssi": -71,
+        "network_offline": False,
     }
     assert desks["a02"]["state"] == "free"
     assert desks["a02"]["occupied"] is False
@@ -81,6 +86,7 @@ def test_exact_states(make_client: Callable[..., TestClient], filled: SqliteStor
         "battery": 15,
         "low_battery": True,
         "rssi": -90,
+        "network_offline": False,
     }
     assert desks["a05"]["state"] == "unknown"
     assert desks["a06"]["state"] == "occupied"
@@ -98,11 +104,45 @@ def test_exact_states(make_client: Callable[..., TestClient], filled: SqliteStor
         "battery": None,
         "low_battery": False,
         "rssi": None,
+        "network_offline": False,
     }
     assert desks["b01"]["state"] == "free"
     assert desks["b01"]["seconds_since_seen"] == 0.0
     assert desks["b01"]["zone"] == "b"
     assert [desks[d]["state"] for d in ("b02", "b03", "b04")] == ["unknown"] * 3
+
+
+def test_a_desk_its_network_reports_offline_is_offline_at_once(
+    registry: Registry, filled: SqliteStore, tmp_path: Path
+) -> None:
+    """The collector's stats say a01's sensor went offline after its last message (60 s
+    ago) and a07's before its last one: a01 is offline now, long before offline_after_s,
+    a07's newer message overtook the report; a never-heard desk reported offline is
+    offline rather than unknown."""
+    a01, a07, b02 = (registry.desk("svenstavik", d) for d in ("a01", "a07", "b02"))
+    assert a01 is not None and a07 is not None and b02 is not None
+    stats = tmp_path / "collector-stats.json"
+    reported = {a01.sensor: NOW - 30 * S, a07.sensor: NOW - 600 * S, b02.sensor: NOW - 5 * S}
+    write_stats(stats, {"sensors_unavailable_since": reported})
+    app = create_app(settings(collector_stats_file=stats), registry, filled, clock=lambda: NOW)
+    with TestClient(app) as client:
+        body = client.get("/api/hubs/svenstavik/live").json()
+    desks = by_desk(body)
+    assert desks["a01"]["state"] == "offline" and desks["a01"]["network_offline"] is True
+    assert desks["a01"]["occupied"] is None and desks["a01"]["last_occupied"] is True
+    assert desks["a07"]["state"] == "free" and desks["a07"]["network_offline"] is False
+    assert desks["b02"]["state"] == "offline" and desks["b02"]["last_seen"] is None
+    without = by_desk(make_live(registry, filled))
+    assert (without["a01"]["state"], without["b02"]["state"]) == ("occupied", "unknown")
+    assert body["counts"]["offline"] == sum(d["state"] == "offline" for d in desks.values())
+    assert body["counts"]["offline"] == sum(d["state"] == "offline" for d in without.values()) + 2
+
+
+def make_live(registry: Registry, store: SqliteStore) -> dict:
+    app = create_app(settings(), registry, store, clock=lambda: NOW)
+    with TestClient(app) as client:
+        body: dict = client.get("/api/hubs/svenstavik/live").json()
+    return body
 
 
 def test_counts_and_header(make_client: Callable[..., TestClient], filled: SqliteStore) -> None:

@@ -33,6 +33,8 @@ STATS = {
     "sensors_unavailable": ["0x00158d0001e4e5f6"],
     "adapters": {
         "z2m": {
+            "accepted": 40,
+            "rejected": {"unknown_desk": 4, "bad_schema": 1},
             "ignored": {"availability offline": 2, "bridge topic": 1},
             "availability": {"0x00158d0001e4e5f6": "offline", "0x00158d0001e4e5f7": "online"},
         }
@@ -82,7 +84,12 @@ def test_metrics_from_a_source_and_the_store(registry, sqlite_store):
     assert got[("hubsense_messages_buffered", (("where", "inbox"),))] == 7
     assert got[("hubsense_store_last_write_seconds", ())] == 0.0123
     assert got[("hubsense_sensors_unavailable", ())] == 1
-    assert got[("hubsense_adapter_messages_ignored_total", (("adapter", "z2m"),))] == 3
+    z2m = (("adapter", "z2m"),)
+    assert got[("hubsense_adapter_messages_accepted_total", z2m)] == 40
+    assert got[("hubsense_adapter_messages_rejected_total", (*z2m, ("reason", "bad_schema")))] == 1
+    ignored = "hubsense_adapter_messages_ignored_total"
+    assert got[(ignored, (*z2m, ("why", "bridge topic")))] == 1
+    assert got[(ignored, (*z2m, ("why", "availability offline")))] == 2
     assert got[("hubsense_collector_connected", ())] == 1
     offline = (("adapter", "z2m"), ("sensor", "0x00158d0001e4e5f6"))
     assert got[("hubsense_sensor_available", offline)] == 0
@@ -95,6 +102,38 @@ def test_metrics_from_a_source_and_the_store(registry, sqlite_store):
     assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "offline")))] == 1
     assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "unknown")))] == desks - 2
     assert got[("hubsense_store_up", ())] == 1
+
+
+def test_a_sensor_its_network_reports_offline_is_an_offline_desk_at_once(registry, sqlite_store):
+    """zigbee2mqtt said offline 30 s after the desk's last message: the desk counts as
+    offline (and needs attention) long before offline_after_s has passed; a report older
+    than the desk's last message is overtaken by that sign of life."""
+    heard_ns = NOW_NS - 60 * 10**9
+    sqlite_store.write(
+        [
+            PresenceEvent("berg", "svenstavik", "a01", "svenstavik-a01", 1, heard_ns, True, False),
+            PresenceEvent("berg", "svenstavik", "a02", "svenstavik-a02", 1, heard_ns, True, False),
+        ],
+        [],
+    )
+    stats = {
+        **STATS,
+        "sensors_unavailable_since": {
+            "svenstavik-a01": heard_ns + 30 * 10**9,
+            "svenstavik-a02": heard_ns - 30 * 10**9,
+        },
+    }
+    app = create_app(
+        Settings(auth_enabled=False),
+        registry,
+        sqlite_store,
+        clock=lambda: NOW_NS,
+        metrics_source=lambda: stats,
+    )
+    got = samples(TestClient(app).get("/metrics").text)
+    assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "offline")))] == 1
+    assert got[("hubsense_desks", (("hub", "svenstavik"), ("state", "occupied")))] == 1
+    assert got[("hubsense_desk_offline_seconds", (("desk", "a01"), ("hub", "svenstavik")))] == 60
 
 
 def test_metrics_from_the_stats_file(registry, sqlite_store, tmp_path):

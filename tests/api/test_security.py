@@ -702,12 +702,6 @@ def test_keys_file_round_trip(tmp_path: Path) -> None:
 # --- the CLI -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HUBSENSE_CONFIG", "HUBSENSE_API_KEYS_FILE", "HUBSENSE_AUTH_ENABLED"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def test_keys_cli_round_trip(
     clean_env: None,
     capsys: pytest.CaptureFixture[str],

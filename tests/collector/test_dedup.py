@@ -52,3 +52,14 @@ def test_sensors_without_a_sequence_count_no_restarts():
     for t in range(5):
         d.is_duplicate(replace(BASE, seq=0, time_ns=t))
     assert d.seq.restarts == 0 and d.seq.gaps == 0
+
+
+def test_a_heard_frame_counts_for_the_sequence_and_again_is_no_restart():
+    d = Deduplicator(window=8)
+    d.is_duplicate(replace(BASE, seq=16, time_ns=1))
+    d.heard(BASE.sensor, 17)  # arrived, no presence (an Elsys "pending" frame)
+    d.heard(BASE.sensor, 17)  # the same frame published again
+    d.is_duplicate(replace(BASE, seq=18, time_ns=2))
+    assert (d.seq.gaps, d.seq.restarts) == (0, 0)
+    d.heard(BASE.sensor, 21)  # 19 and 20 never arrived
+    assert (d.seq.gaps, d.seq.restarts) == (2, 0)

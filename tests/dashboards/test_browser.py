@@ -396,6 +396,36 @@ def test_new_event_changes_the_tile_without_reload(
     tab.assert_clean()
 
 
+def test_a_desk_its_network_reports_offline_says_so_on_its_tile(
+    open_tab: Any, base_url: str
+) -> None:
+    """The API marks desk a01 offline by its network's report: the next poll redraws the
+    tile offline with the reason, without a reload."""
+    tab = open_tab()
+    page = tab.page
+    page.goto(base_url + "/hubs/svenstavik")
+    tab.wait_polls(1)
+    assert tab.tile("a01")["state"] == "occupied"
+
+    def reported_offline(route: Any) -> None:
+        response = route.fetch()
+        body = response.json()
+        for desk in body["desks"]:
+            if desk["desk"] == "a01":
+                desk.update(state="offline", occupied=None, network_offline=True)
+        route.fulfill(response=response, json=body)
+
+    page.route("**/api/hubs/svenstavik/live", reported_offline)
+    page.wait_for_function(
+        "() => document.querySelector('.floor .desk[data-desk=\"a01\"]')"
+        ".dataset.state === 'offline'"
+    )
+    tile = tab.tile("a01")
+    assert (tile["icon"], tile["label"]) == ("×", "offline (enligt nätverket)")
+    page.unroute("**/api/hubs/svenstavik/live")
+    tab.assert_clean()
+
+
 def test_stale_banner_when_the_fetch_fails(open_tab: Any, base_url: str) -> None:
     tab = open_tab()
     page = tab.page

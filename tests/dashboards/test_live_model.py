@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
 from dashboards.live import STATE_STYLE, STATES, LiveCounts, desk_tile, hub_tiles, live_counts
+from dashboards.render import tile_html
 from hubsense.registry import Registry, parse_registry
 from tests.dashboards.support import SVENSTAVIK_EXPECTED
 
@@ -112,3 +114,23 @@ def test_counts(svenstavik_live: dict[str, Any]) -> None:
     assert live_counts(None, 12) == LiveCounts(0, 0, 0, 12, 0, 12)
     assert live_counts({"counts": "?"}, 3) == LiveCounts(0, 0, 0, 3, 0, 3)
     assert live_counts(svenstavik_live, 12).of("unknown") == 6
+
+
+def test_a_tile_says_when_the_sensors_network_reported_it_offline() -> None:
+    reported = {"state": "offline", "network_offline": True, "last_seen": None}
+    tile = desk_tile("a01", "a", reported)
+    assert tile.state == "offline" and tile.network_offline is True
+    for odd in (
+        {"state": "free", "network_offline": True},
+        {"state": "offline", "network_offline": 1},
+    ):
+        assert desk_tile("a01", "a", odd).network_offline is False, odd
+    tz = ZoneInfo("Europe/Stockholm")
+    assert '<span class="desk-state">offline (enligt nätverket)</span>' in tile_html(
+        tile, "sv", tz, None
+    )
+    assert '<span class="desk-state">offline (reported by its network)</span>' in tile_html(
+        tile, "en", tz, None
+    )
+    silent = desk_tile("a01", "a", {"state": "offline"})
+    assert '<span class="desk-state">offline</span>' in tile_html(silent, "sv", tz, None)

@@ -4,9 +4,10 @@ SQLite and a real influxd (one fresh database per test)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -204,6 +205,23 @@ def test_flagged_desk_days_are_idle_runs_at_the_threshold_or_stuck(store: Store)
     assert [r.desk for r in store.flagged_desk_days("svenstavik", lo, hi, 0)] == ["c01"]
 
 
+def test_idle_run_days_are_the_rows_of_those_runs_in_the_range(store: Store) -> None:
+    def idle(desk: str, i: int, since: int) -> DeskDayRollup:
+        return replace(dd("svenstavik", desk, i), idle_since=date(2026, 11, 1 + since),
+                       idle_open_days=i - since + 1)
+
+    rows = [idle("a01", i, 0) for i in range(3)] + [idle("a01", i, 3) for i in (3, 4)]
+    rows += [idle("x'y", i, 1) for i in (1, 2)] + [dd("svenstavik", "b01", 1)]
+    write(store, "svenstavik", 0, 5, rows, [], [])
+    write(store, "bracke", 0, 1, [replace(idle("a01", 0, 0), hub="bracke")], [], [])
+    runs = [("a01", date(2026, 11, 1)), ("x'y", date(2026, 11, 2)), ("b01", date(2026, 11, 2))]
+    got = store.idle_run_days("svenstavik", runs, D0 + DAY, D0 + 5 * DAY)
+    assert [(r.desk, r.day.day) for r in got] == [("a01", 2), ("x'y", 2), ("a01", 3), ("x'y", 3)]
+    many = [(f"d{i}", date(2026, 11, 1)) for i in range(300)] + runs[:1]
+    assert len(store.idle_run_days("svenstavik", many, D0, D0 + 5 * DAY)) == 3
+    assert store.idle_run_days("svenstavik", [], D0, D0 + 5 * DAY) == []
+
+
 def test_reads_by_desk_and_by_group(store: Store) -> None:
     desks = [f"d{i:02}" for i in range(60)]  # more than a query names one by one
     write(store, "svenstavik", 0, 2, [dd("svenstavik", d, i) for i in (0, 1) for d in desks],
@@ -227,3 +245,51 @@ def test_rewrite_desk_days_replaces_those_rows_only(store: Store) -> None:
     assert read(store, "svenstavik") == ([rows[0], new, rows[2], rows[3]], groups, slots)
     with pytest.raises(ValueError):
         store.rewrite_desk_days("fjallhubben", [new])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_totals_and_flags_follow_every_write_over_any_range(store: Store, seed: int) -> None:
+    """Writes of overlapping day ranges and rewrites, in a random order over seven weeks
+    (so over several of InfluxStore's 16-day desk blocks, hubsense.store.desk_blocks):
+    after each, the sums and flagged rows over random ranges are those of the rows stored."""
+    rng = random.Random(seed)
+    hub, desks = "svenstavik", ["a01", "a02", "b01", "x'y"]
+    model: dict[tuple[str, int], DeskDayRollup] = {}
+
+    def row(desk: str, i: int) -> DeskDayRollup:
+        base = dd(hub, desk, 0, occupied=rng.randrange(0, 10) * H)
+        return replace(
+            base, day=date(2026, 11, 1) + timedelta(days=i), day_start_ns=D0 + i * DAY,
+            day_stuck_ns=rng.choice([0, 0, 0, 5]), flickers=rng.randrange(3),
+            use=rng.choice(["used", "unused", "undecided", None]),
+            idle_open_days=rng.choice([0, 0, 3, 19, 20, 25]),
+        )
+
+    for _ in range(8):
+        if rng.random() < 0.7:
+            first = rng.randrange(-10, 40)
+            end = first + rng.choice([1, 1, 3, 17, 30])
+            rows = [row(d, i) for i in range(first, end) for d in desks if rng.random() < 0.8]
+            write(store, hub, first, end, rows, [], [])
+            for key in [k for k in model if first <= k[1] < end]:
+                del model[key]
+        else:
+            rows = [replace(r, idle_open_days=rng.choice([0, 20, 30]), day_stuck_ns=0)
+                    for r in rng.sample(sorted(model.values(), key=lambda r: r.day),
+                                        min(len(model), 5))]
+            store.rewrite_desk_days(hub, rows)
+        model.update({(r.desk, (r.day_start_ns - D0) // DAY): r for r in rows})
+        for _ in range(4):
+            a = rng.randrange(-12, 45)
+            b = a + rng.randrange(0, 50)
+            lo, hi = D0 + a * DAY, D0 + b * DAY
+            inside = [r for (_, i), r in model.items() if a <= i < b]
+            want: dict[str, DeskTotals] = {}
+            for r in inside:
+                want[r.desk] = want.get(r.desk, DeskTotals()) + DeskTotals.of(r)
+            assert store.desk_day_totals(hub, lo, hi) == want
+            n = rng.choice([0, 20])
+            flagged = sorted((r for r in inside if r.day_stuck_ns > 0
+                              or (n > 0 and r.idle_open_days >= n)),
+                             key=lambda r: (r.day_start_ns, r.desk))
+            assert store.flagged_desk_days(hub, lo, hi, n) == flagged

@@ -31,6 +31,9 @@ ROW_LINE = (
 )
 
 
+EDGE_READ = 'SELECT "sums", "idle_open_days", "day_stuck_ns" FROM "rollup_desk_day" '
+
+
 def stored(*desk_keys: tuple[str, int]) -> Reply:
     """The answer to the three key queries: these desk-day rows stored, nothing else."""
     desk_days: dict[str, object] = {"statement_id": 0}
@@ -50,7 +53,7 @@ def test_v1_deletes_with_influxql_then_writes() -> None:
         fake.routes[("GET", "/query")] = stored(("a09", D0))
         store = opened(InfluxStore(fake.url, "d"))
         store.write_rollups("svenstavik", D0, D0 + DAY, [], [ROW], [])
-        (keys,) = fake.find("GET", "/query")
+        keys, *edges = fake.find("GET", "/query")
         assert keys.params["q"] == "; ".join(
             f"SELECT \"open_ns\" FROM \"{m}\" WHERE \"hub\" = 'svenstavik' AND time >= {D0} "
             f"AND time < {D0 + DAY} GROUP BY \"{tag}\""
@@ -63,8 +66,12 @@ def test_v1_deletes_with_influxql_then_writes() -> None:
             f"AND time < {D0 + DAY}"
             for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot")
         )
+        # the rest of the day's 16-day desk block is read, to sum the block again
+        assert len(edges) == 2 and all(e.params["q"].startswith(EDGE_READ) for e in edges)
         (write,) = fake.find("POST", "/write")
-        assert write.body.decode() == ROW_LINE
+        block, group_day = write.body.decode().splitlines()
+        assert block.startswith("rollup_desk_block,hub=svenstavik desks=")
+        assert group_day == ROW_LINE  # last: it marks the day computed
         store.close()
     finally:
         fake.close()
@@ -107,7 +114,7 @@ def test_v2_uses_the_delete_api_per_measurement() -> None:
         ]
         assert deletes[0].headers["authorization"] == "Token s3cret"
         (write,) = fake.find("POST", "/api/v2/write")
-        assert write.body.decode() == ROW_LINE
+        assert write.body.decode().splitlines()[-1] == ROW_LINE
         # an id the delete predicate cannot carry safely is refused, not interpolated
         with pytest.raises(StoreRejected, match="predicate"):
             store.write_rollups('x" OR hub="y', D0, D0 + DAY, [], [], [])

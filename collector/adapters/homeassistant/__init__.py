@@ -28,6 +28,11 @@ class HomeAssistantConfig(AdapterConfig):
     )
     payload_on: str = Field("ON", description="The binary_sensor's payload_on (occupied).")
     payload_off: str = Field("OFF", description="The binary_sensor's payload_off (free).")
+    case_sensitive: bool = Field(
+        False,
+        description="Compare payloads in their exact case. Off by default: an MQTT "
+        "binary_sensor publishes ON/OFF, mqtt_statestream publishes the state as on/off.",
+    )
     ignore_payloads: list[str] = Field(
         default_factory=lambda: ["unavailable", "unknown", "None"],
         description="Payloads that say nothing about presence (Home Assistant's own "
@@ -36,11 +41,18 @@ class HomeAssistantConfig(AdapterConfig):
 
     @model_validator(mode="after")
     def _distinct(self) -> HomeAssistantConfig:
-        if self.payload_on == self.payload_off:
+        if self.same(self.payload_on, self.payload_off):
             raise ValueError("payload_on and payload_off must differ")
         if self.device_level is None and not self.topic_map:
             raise ValueError("set device_level or topic_map: something must name the device")
         return self
+
+    def same(self, a: str, b: str) -> bool:
+        return a == b if self.case_sensitive else a.casefold() == b.casefold()
+
+    def matching(self, text: str, options: list[str]) -> str | None:
+        """The first of ``options`` that ``text`` is (by ``same``), or None."""
+        return next((option for option in options if self.same(text, option)), None)
 
 
 class HomeAssistantAdapter(BaseAdapter):
@@ -68,16 +80,18 @@ class HomeAssistantAdapter(BaseAdapter):
             text = payload.decode("utf-8").strip()
         except UnicodeDecodeError:
             raise Reject(RejectReason.BAD_SCHEMA, "payload is not UTF-8 text") from None
-        if text == self.config.payload_on:
+        cfg = self.config
+        if cfg.same(text, cfg.payload_on):
             occupied = True
-        elif text == self.config.payload_off:
+        elif cfg.same(text, cfg.payload_off):
             occupied = False
-        elif text in self.config.ignore_payloads:
-            raise Ignore(f"state {text}")
+        elif (ignored := cfg.matching(text, cfg.ignore_payloads)) is not None:
+            raise Ignore(f"state {ignored}")  # as configured: one count whatever the case
         else:
+            spelling = "" if cfg.case_sensitive else " (in any case)"
             raise Reject(
                 RejectReason.BAD_SCHEMA,
-                f"expected {self.config.payload_on!r} or {self.config.payload_off!r}",
+                f"expected {cfg.payload_on!r} or {cfg.payload_off!r}{spelling}",
             )
         # State topics carry no timestamp: the time the collector received the message.
         return [self.event(desk, time_ns=received_ns, occupied=occupied)]

@@ -4,6 +4,11 @@ The decoded payload is whatever the device's payload formatter (the vendor's dec
 produced, and vendors change their decoders. So each device is pinned to one known
 decoded-payload format, named with a version (``milesight-vs34x/v1``); a payload that does
 not match its pinned format is rejected as ``bad_schema`` instead of being guessed at.
+
+An uplink's identity is its device and frame counter (``f_cnt``), not its ``received_at``:
+an uplink published again (an application server reconnecting, a replay) carries a new
+``received_at``, so it is given its first copy's time and the collector's duplicate check
+(same desk, same time) stores it once and counts no sequence restart.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from collector.adapters.base import Heard
 from collector.adapters.common import (
+    AVAILABILITY_MEMORY,
     AdapterConfig,
     BaseAdapter,
     Ignore,
@@ -103,6 +110,12 @@ class TheThingsStackConfig(AdapterConfig):
         description="received_at: when the network server received the uplink (always "
         "present); gateway: the first gateway's own time if it has one, else received_at.",
     )
+    resend_window_s: float = Field(
+        3600.0,
+        ge=0,
+        description="An uplink with the same device and f_cnt as that device's previous one, "
+        "received_at within this many seconds of it, is the same uplink published again.",
+    )
     elsys_occupancy: dict[str, Meaning] = Field(
         default_factory=lambda: dict(DEFAULT_ELSYS),
         description="Elsys occupancy value → meaning (0 unoccupied, 1 pending = someone "
@@ -137,6 +150,10 @@ class TheThingsStackAdapter(BaseAdapter):
 
     def __init__(self, registry: Registry, limits: Limits, config: TheThingsStackConfig) -> None:
         super().__init__(registry, limits, config)
+        # per sensor its last uplink: (f_cnt, the time its first copy was given)
+        self._last_uplink: dict[str, tuple[int, int]] = {}
+        self._resend_ns = round(config.resend_window_s * 1e9)
+        self.resends = 0
 
     def format_of(self, device: str) -> str:
         for pattern, fmt in self.config.formats.items():
@@ -147,9 +164,12 @@ class TheThingsStackAdapter(BaseAdapter):
             f"no decoded-payload format pinned for device {device[:80]!r}: add it to formats",
         )
 
+    def ignored_topic(self, topic: str) -> str | None:
+        """TTS's other message types (join, downlink, service data, location), should a
+        subscription reach them, are told by the topic alone."""
+        return None if topic.endswith("/up") else "not an uplink topic"
+
     def convert(self, topic: str, payload: bytes, received_ns: int) -> list[PresenceEvent]:
-        if not topic.endswith("/up"):
-            raise Ignore("not an uplink topic")
         doc = json_object(payload)
         ids = doc.get("end_device_ids")
         device = ids.get("device_id") if isinstance(ids, dict) else None
@@ -169,9 +189,13 @@ class TheThingsStackAdapter(BaseAdapter):
         f_cnt = up.get("f_cnt", 0)  # The Things Stack omits fields that are 0
         if isinstance(f_cnt, bool) or not isinstance(f_cnt, int) or f_cnt < 0:
             raise Reject(RejectReason.BAD_SCHEMA, f"uplink_message.f_cnt is {f_cnt!r}")
-        occupied, battery = FORMATS[self.format_of(device)](decoded, self.config)
+        decode = FORMATS[self.format_of(device)]
         rx = [m for m in up.get("rx_metadata") or [] if isinstance(m, dict)]
-        time_ns = self._time(doc, up, rx, received_ns)
+        time_ns = self._first_copy(desk.sensor, f_cnt, self._time(doc, up, rx, received_ns))
+        try:
+            occupied, battery = decode(decoded, self.config)
+        except Ignore as exc:  # the frame arrived: its f_cnt is no gap
+            raise Ignore(exc.why, heard=Heard(desk.sensor, f_cnt)) from None
         rssis = [
             r for r in (rssi_dbm(m.get("rssi", m.get("channel_rssi"))) for m in rx) if r is not None
         ]
@@ -185,6 +209,22 @@ class TheThingsStackAdapter(BaseAdapter):
                 rssi=max(rssis) if rssis else None,
             )
         ]
+
+    def _first_copy(self, sensor: str, f_cnt: int, time_ns: int) -> int:
+        """The time of the uplink's first copy if this is the device's previous uplink
+        again (same f_cnt within resend_window_s), else ``time_ns``, remembered."""
+        last = self._last_uplink.get(sensor)
+        if last is not None and last[0] == f_cnt and 0 <= time_ns - last[1] <= self._resend_ns:
+            self.resends += 1
+            return last[1]
+        self._last_uplink.pop(sensor, None)
+        self._last_uplink[sensor] = (f_cnt, time_ns)
+        if len(self._last_uplink) > AVAILABILITY_MEMORY:
+            self._last_uplink.pop(next(iter(self._last_uplink)))
+        return time_ns
+
+    def stats(self) -> dict[str, object]:
+        return {**super().stats(), "resent_uplinks": self.resends}
 
     def _time(
         self, doc: dict[str, Any], up: dict[str, Any], rx: list[dict[str, Any]], received_ns: int

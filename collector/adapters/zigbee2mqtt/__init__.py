@@ -19,8 +19,8 @@ from collector.adapters.common import (
 from hubsense.events import PresenceEvent, RejectReason
 from hubsense.registry import Registry
 
-# Topics zigbee2mqtt uses for things other than a device's state.
-_NOT_STATE = ("set", "get", "availability")
+# Topics zigbee2mqtt uses for commands to a device, not for its state.
+_COMMANDS = ("set", "get")
 
 
 class Zigbee2MqttConfig(AdapterConfig):
@@ -50,17 +50,27 @@ class Zigbee2MqttAdapter(BaseAdapter):
         if not config.topics:
             self._topics = [config.base_topic + "/#"]
 
+    def ignored_topic(self, topic: str) -> str | None:
+        """The bridge's own topics (``bridge/devices`` and ``bridge/definitions`` are
+        retained and can be hundreds of KB) and commands to devices (``…/set``, ``…/get``),
+        told by the topic alone."""
+        if not topic.startswith(self._prefix):
+            return None
+        rest = topic[len(self._prefix) :]
+        if rest == "bridge" or rest.startswith("bridge/"):
+            return "bridge topic"
+        device, _, last = rest.rpartition("/")
+        if last in _COMMANDS and device:
+            return f"{last} topic"
+        return None
+
     def convert(self, topic: str, payload: bytes, received_ns: int) -> list[PresenceEvent]:
         if not topic.startswith(self._prefix):
             raise Reject(RejectReason.BAD_TOPIC, f"expected {self._prefix}<friendly_name>")
         rest = topic[len(self._prefix) :]
-        if rest == "bridge" or rest.startswith("bridge/"):
-            raise Ignore("bridge topic")
         device, _, last = rest.rpartition("/")
         if last == "availability" and device:
             return self._availability(device, payload, received_ns)
-        if last in _NOT_STATE and device:
-            raise Ignore(f"{last} topic")
         device = rest  # a friendly name may contain '/'
         if not device:
             raise Reject(RejectReason.BAD_TOPIC, "no friendly name in the topic")

@@ -3,7 +3,9 @@
 Each adapter folder has ``sample.toml`` (the configuration the tests use, so the sample is
 known to work) and ``testdata/cases.toml``: for every payload file, the topic it arrives on
 and what must come of it — an event (desk, state, battery, rssi, seq, time), a rejection
-reason, or nothing (ignored).
+reason, or nothing (ignored; with a desk and seq: nothing stored, but the frame is heard).
+``duplicate_of`` names a case sent before it whose copy it is: parsed after that one, it
+must give the same event, which the collector stores once.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import collector.adapters
-from collector.adapters.base import Adapter
+from collector.adapters.base import Adapter, Heard
 from collector.adapters.common import BaseAdapter, parse_timestamp
 from collector.adapters.loader import build_adapters, parse_adapters
 from hubsense.config import Settings
@@ -51,10 +53,16 @@ class Case:
     time: str | None = None  # ISO 8601, or "received"
     reject: str | None = None
     ignore: bool = False
+    duplicate_of: str | None = None
 
     @property
     def is_event(self) -> bool:
-        return self.desk is not None
+        return self.desk is not None and not self.ignore
+
+    @property
+    def is_stored(self) -> bool:
+        """An event the store gets (a copy of an earlier case's event is not stored)."""
+        return self.is_event and self.duplicate_of is None
 
     def time_ns(self, received_ns: int) -> int:
         assert self.time is not None
@@ -84,10 +92,16 @@ def sample_adapter(adapter: str, reg: Registry | None = None, **kw: object) -> B
 
 
 def check(adapter: Adapter, case: Case, received_ns: int = RECEIVED_NS) -> None:
-    """Parse one case and assert exactly what its manifest says."""
+    """Parse one case (after the case it copies, if any) and assert exactly what its
+    manifest says."""
+    if case.duplicate_of is not None:
+        [first] = [c for c in cases(case.adapter) if c.name == case.duplicate_of]
+        [original] = adapter.parse(first.topic, first.payload, received_ns)
+        assert isinstance(original, PresenceEvent), case.name
     results = adapter.parse(case.topic, case.payload, received_ns)
     if case.ignore:
-        assert results == [], (case.name, results)
+        heard = [] if case.desk is None else [Heard(sensor_of(case.desk), case.seq)]
+        assert results == heard, (case.name, results)
         return
     [result] = results
     if case.reject is not None:
@@ -105,3 +119,11 @@ def check(adapter: Adapter, case: Case, received_ns: int = RECEIVED_NS) -> None:
     assert result.seq == case.seq, case.name
     assert result.time_ns == case.time_ns(received_ns), case.name
     assert result.heartbeat is False
+    if case.duplicate_of is not None:
+        assert result == original, case.name
+
+
+def sensor_of(desk: str) -> str:
+    found = registry().desk("svenstavik", desk)
+    assert found is not None, desk
+    return found.sensor
