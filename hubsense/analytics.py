@@ -233,17 +233,31 @@ class ScopeCapacity:
     days_at_capacity: int = 0  # sum over hubs (hub-days)
     evidence_hub_days: int = 0  # sum of the hubs' evidence days
     full_ns: int | None = None  # sum over hubs; None when a hub does not know its own
-    # the hubs' demand figures summed (None when a hub has none); low and high are the
-    # sums of the hubs' own, a range at least as wide as the sum's
-    demand_at_service_level: int | None = None
-    demand_low: int | None = None
-    demand_high: int | None = None
-    demand_recommended_desks: int | None = None
 
     @property
     def lower_bound(self) -> bool:
         """A hub's measured recommendation is a lower bound (it was full on some day)."""
         return self.days_at_capacity > 0
+
+    # The hubs' demand figures summed (None when a hub has none), made when asked (a full
+    # hub's estimate is a fit); low and high are the sums of the hubs' own, a range at
+    # least as wide as the sum's.
+
+    @property
+    def demand_at_service_level(self) -> int | None:
+        return _sum([c.demand_at_service_level for _, c in self.hubs])
+
+    @property
+    def demand_low(self) -> int | None:
+        return _range_sum([c for _, c in self.hubs], low=True)
+
+    @property
+    def demand_high(self) -> int | None:
+        return _range_sum([c for _, c in self.hubs], low=False)
+
+    @property
+    def demand_recommended_desks(self) -> int | None:
+        return _sum([c.demand_recommended_desks for _, c in self.hubs])
 
     @property
     def days_at_capacity_share(self) -> float | None:
@@ -501,7 +515,7 @@ class Analysis:
         )
         if not c.lower_bound or c.peak_at_service_level is None:
             return c
-        return replace(c, demand=self._demand_of(hub_id, group, level, days, c))
+        return replace(c, estimator=lambda: self._demand_of(hub_id, group, level, days, c))
 
     def _demand_of(
         self, hub_id: str, group: str, level: float, days: list[DayRow], c: Capacity
@@ -540,10 +554,6 @@ class Analysis:
             days_at_capacity=sum(c.days_at_capacity for c in caps),
             evidence_hub_days=sum(c.evidence_days for c in caps),
             full_ns=_sum(full),
-            demand_at_service_level=_sum([c.demand_at_service_level for c in caps]),
-            demand_low=_range_sum(caps, low=True),
-            demand_high=_range_sum(caps, low=False),
-            demand_recommended_desks=_sum([c.demand_recommended_desks for c in caps]),
         )
 
     def profile(self, scope: Scope) -> list[list[float | None]]:

@@ -849,7 +849,16 @@ class Capacity:
     max_peak: int | None
     curve: tuple[CurvePoint, ...]
     full_ns: int | None = None  # time at full over the open days; None: not known for all
-    demand: DemandEstimate | None = None  # the censored estimate, when a day was full
+    # Makes the censored estimate when a day was full (``demand``): a fit costs a tenth of
+    # a second or more, and most readers of a capacity (the overview) never ask for it.
+    estimator: Callable[[], DemandEstimate] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @property
+    def demand(self) -> DemandEstimate | None:
+        """The censored estimate (``hubsense.demand``); None when no day was full."""
+        return None if self.estimator is None or not self.lower_bound else self.estimator()
 
     @property
     def days_at_capacity_share(self) -> float | None:
@@ -908,10 +917,12 @@ def capacity(
     min_days: int,
     full_ns: int | None = None,
     demand: DemandEstimate | None = None,
+    estimator: Callable[[], DemandEstimate] | None = None,
 ) -> Capacity:
     """Capacity recommendation from the daily peaks of the evidence days; ``full_ns`` (the
     time at full over the open days) and ``demand`` (the censored estimate,
-    ``hubsense.demand``) are carried with it."""
+    ``hubsense.demand``, or the ``estimator`` that makes it when asked) are carried with
+    it."""
     p = nearest_rank(peaks, service_level) if peaks else None
     return Capacity(
         desks=desks,
@@ -927,7 +938,7 @@ def capacity(
         max_peak=max(peaks) if peaks else None,
         curve=service_curve(peaks, max([desks, *peaks])),
         full_ns=full_ns,
-        demand=demand,
+        estimator=estimator if demand is None else (lambda: demand),
     )
 
 

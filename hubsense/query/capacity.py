@@ -4,10 +4,11 @@ summed over a municipality or the region, with each hub's service-level curve.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hubsense.analytics import Analysis, MetricParams, Scope
 from hubsense.demand import NoEstimate
-from hubsense.metrics import CurvePoint
+from hubsense.metrics import Capacity, CurvePoint
 from hubsense.query.analysis import analyse
 from hubsense.query.context import QueryContext
 from hubsense.query.period import Period
@@ -86,14 +87,18 @@ def capacity(
 
 
 def capacity_in(
-    ctx: QueryContext, a: Analysis, scope: Scope, period: Period
+    ctx: QueryContext, a: Analysis, scope: Scope, period: Period, *, with_demand: bool = True
 ) -> CapacityNeed:
     """The capacity of ``scope`` from an analysis of it or of a scope containing it.
 
     Exact either way: capacity reads each hub's open days (peaks, coverage), and the
     "unchanged" rule decides those days alike from any margin at least as wide as the
     scope's own (``analytics.margin``), so the comparison takes every municipality's
-    from one analysis of the region."""
+    from one analysis of the region.
+
+    ``with_demand=False`` leaves the censored demand figures out (None): for callers that
+    show the measured recommendation only (the overview, the comparison), as a full hub's
+    estimate is a fit of a tenth of a second or more."""
     params = a.params
     total = a.scope_capacity(scope)
     return CapacityNeed(
@@ -111,10 +116,10 @@ def capacity_in(
         days_at_capacity_share=total.days_at_capacity_share,
         full_hours=hours_or_none(total.full_ns),
         lower_bound=total.lower_bound,
-        demand_at_service_level=total.demand_at_service_level,
-        demand_low=total.demand_low,
-        demand_high=total.demand_high,
-        demand_recommended_desks=total.demand_recommended_desks,
+        demand_at_service_level=total.demand_at_service_level if with_demand else None,
+        demand_low=total.demand_low if with_demand else None,
+        demand_high=total.demand_high if with_demand else None,
+        demand_recommended_desks=total.demand_recommended_desks if with_demand else None,
         hubs=tuple(
             HubCapacity(
                 hub=hub_id,
@@ -131,13 +136,30 @@ def capacity_in(
                 max_peak=c.max_peak,
                 curve=c.curve,
                 lower_bound=c.lower_bound,
-                demand_at_service_level=c.demand_at_service_level,
-                demand_low=c.demand_low,
-                demand_high=c.demand_high,
-                demand_recommended_desks=c.demand_recommended_desks,
-                demand_pooled=c.demand is not None and c.demand.pooled,
-                demand_reason=None if c.demand is None else c.demand.reason,
+                **_demand_fields(c, with_demand),
             )
             for hub_id, c in total.hubs
         ),
     )
+
+
+def _demand_fields(c: Capacity, with_demand: bool) -> dict[str, Any]:
+    """A hub's censored demand figures (all None when left out, ``with_demand=False``)."""
+    if not with_demand:
+        return {
+            "demand_at_service_level": None,
+            "demand_low": None,
+            "demand_high": None,
+            "demand_recommended_desks": None,
+            "demand_pooled": False,
+            "demand_reason": None,
+        }
+    d = c.demand
+    return {
+        "demand_at_service_level": c.demand_at_service_level,
+        "demand_low": c.demand_low,
+        "demand_high": c.demand_high,
+        "demand_recommended_desks": c.demand_recommended_desks,
+        "demand_pooled": d is not None and d.pooled,
+        "demand_reason": None if d is None else d.reason,
+    }

@@ -58,12 +58,14 @@ def comparison(ctx: QueryContext, period: Period) -> Comparison:
     by_id = {s.scope.id: s for s in region.breakdown}
     region_scope = Scope("region", "")
     whole = analyse(ctx, region_scope, period)  # the one the utilisation above made
-    params = capacity_in(ctx, whole, region_scope, period)
+    params = capacity_in(ctx, whole, region_scope, period, with_demand=False)
     rows = []
     for muni in sorted(reg.municipalities.values(), key=lambda m: swedish_key(m.name)):
         s = by_id[muni.id]
         muni_scope = Scope("municipality", muni.id)
-        cap = capacity_in(ctx, whole, muni_scope, period) if muni.hubs else None
+        cap = (
+            capacity_in(ctx, whole, muni_scope, period, with_demand=False) if muni.hubs else None
+        )
         reason: Reason | None
         if cap is None:
             p90 = rec = evidence = None

@@ -115,9 +115,12 @@ def test_overview_cards_show_the_analytics_apis_numbers(client: TestClient) -> N
             f"täckning {fmt_share(summary['coverage'], 'sv')}"
         )
         assert field(c, "data-analytics", "recommended_desks") == str(cap["recommended_desks"])
-        # 11 evidence days, fewer than capacity_min_days (20): flagged
+        # 11 evidence days, fewer than capacity_min_days (20): flagged; a hub that was full
+        # on some of them: a lower bound too
+        full = cap["hubs"][0]["days_at_capacity"]
+        bound = f"; undre gräns: full {full} av underlagsdagarna" if full else ""
         assert field(c, "data-analytics-note", "recommended_desks") == (
-            "osäkert: 11 av 20 underlagsdagar"
+            "osäkert: 11 av 20 underlagsdagar" + bound
         )
         assert f'href="/utilisation?scope=hub&amp;id={hub}"' in c
     # today's peak so far from /api/reports/daily for today (KNOWN: a01 and b01 taken)
