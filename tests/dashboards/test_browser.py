@@ -267,8 +267,10 @@ def test_overview_page(open_tab: Any, base_url: str) -> None:
     assert card.locator('[data-analytics="recommended_desks"]').inner_text() == fmt_int(
         capacity["recommended_desks"], "sv"
     )
+    # full on one evidence day: a lower bound as well
+    assert capacity["hubs"][0]["days_at_capacity"] == 1
     assert card.locator('[data-analytics-note="recommended_desks"]').inner_text() == (
-        "osäkert: 11 av 20 underlagsdagar"
+        "osäkert: 11 av 20 underlagsdagar; undre gräns: full 1 av underlagsdagarna"
     )
     # no data, no number: "–" and why
     bracke = page.locator('.card[data-hub="bracke"]')
