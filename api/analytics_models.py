@@ -111,6 +111,11 @@ class DayOut(BaseModel):
     coverage: float | None
     daily_usage_rate: float | None
     evidence: bool = Field(description="Coverage ≥ evidence_min_coverage: used for capacity.")
+    at_capacity: bool = Field(description="The peak reached every desk (docs/metrics.md).")
+    full_minutes: float | None = Field(
+        description="Minutes within opening hours at which every desk with a known state "
+        "was occupied; null for a day whose rollup predates the figure."
+    )
 
 
 class DailyOut(BaseModel):
@@ -135,9 +140,28 @@ class HubCapacityOut(BaseModel):
     recommended_desks: int | None
     too_few_days: bool
     days_at_capacity: int
+    days_at_capacity_share: float | None = Field(description="÷ evidence days.")
+    full_hours: float | None = Field(description="Time at full over the open days.")
     max_peak: int | None
     curve: list[CurvePointOut] = Field(
         description="For each capacity k, the evidence days on which the peak exceeded k."
+    )
+    lower_bound: bool = Field(
+        description="Full on some evidence day: recommended_desks is only a lower bound."
+    )
+    demand_at_service_level: int | None = Field(
+        description="Censored estimate of the percentile of daily peak demand "
+        "(docs/metrics.md); peak_at_service_level when no day was full."
+    )
+    demand_low: int | None
+    demand_high: int | None
+    demand_recommended_desks: int | None = Field(
+        description="demand_at_service_level + buffer_desks; recommended_desks when no day "
+        "was full."
+    )
+    demand_pooled: bool = Field(description="Weekday means pooled in the fit.")
+    demand_reason: Literal["all_full", "too_few_measured"] | None = Field(
+        description="Why a hub that was full has no estimate."
     )
 
 
@@ -152,6 +176,16 @@ class CapacityOut(BaseModel):
     peak_at_service_level: int | None = Field(description="Sum over the hubs.")
     recommended_desks: int | None = Field(description="Sum over the hubs.")
     too_few_days: bool
+    days_at_capacity: int = Field(description="Hub-days, summed over the hubs.")
+    days_at_capacity_share: float | None = Field(
+        description="days_at_capacity ÷ the hubs' evidence days summed."
+    )
+    full_hours: float | None = Field(description="Sum over the hubs.")
+    lower_bound: bool = Field(description="Any hub's recommendation is a lower bound.")
+    demand_at_service_level: int | None = Field(description="Sum over the hubs.")
+    demand_low: int | None = Field(description="Sum of the hubs' lows.")
+    demand_high: int | None = Field(description="Sum of the hubs' highs.")
+    demand_recommended_desks: int | None = Field(description="Sum over the hubs.")
     hubs: list[HubCapacityOut]
 
 
@@ -212,3 +246,43 @@ class SensorHealthOut(BaseModel):
     desks: list[DeskHealthOut] = Field(
         description="Desks with offline or stuck time, or flickers, in the period."
     )
+
+
+class ForecastDayOut(BaseModel):
+    date: date
+    weekday: int = Field(description="0 = Monday.")
+    peak_concurrency: float = Field(description="Expected daily peak (desks).")
+    peak_low: float = Field(description="Low end of the prediction interval.")
+    peak_high: float
+    utilisation: float | None
+    utilisation_low: float | None
+    utilisation_high: float | None
+
+
+class HubForecastOut(BaseModel):
+    hub: str
+    name: str
+    desks: int
+    history_days: int = Field(description="Evidence days of the period fitted.")
+    terms: list[Literal["trend", "holiday_adjacent", "july", "christmas"]] = Field(
+        description="Effects used besides the weekday."
+    )
+    not_estimated: list[Literal["trend", "holiday_adjacent", "july", "christmas"]] = Field(
+        description="Effects the period cannot tell (no day with, or none without, them)."
+    )
+    reason: Literal["short_history", "few_days"] | None = Field(
+        description="Why there is no forecast: a period under 8 weeks, or under 20 "
+        "evidence days."
+    )
+    days: list[ForecastDayOut] = Field(description="The open days of the forecast.")
+
+
+class ForecastOut(BaseModel):
+    period: PeriodOut = Field(description="The history the forecast is fitted on.")
+    scope: ScopeOut
+    first_day: date
+    weeks: int
+    level: float = Field(description="Share of days the prediction intervals cover.")
+    min_history_days: int
+    min_evidence_days: int
+    hubs: list[HubForecastOut]

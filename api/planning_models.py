@@ -117,6 +117,11 @@ class MeasuredOut(BaseModel):
     recommended_desks: int | None
     adoption: Published
     peak_ratio: float | None
+    lower_bound: bool = Field(
+        description="A hub was full on some evidence day: peak and recommended desks are "
+        "a lower bound; desks_needed is then the censored estimate of demand."
+    )
+    days_at_capacity: int
 
 
 class ProjectionOut(BaseModel):

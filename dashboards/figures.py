@@ -25,6 +25,7 @@ from dashboards.live import STATES, LiveCounts
 from hubsense.query.capacity import HubCapacity
 from hubsense.query.compare import CompareRow
 from hubsense.query.daily import DailySeries
+from hubsense.query.forecast import ForecastAnswer
 from hubsense.query.profile import HourWeekdayProfile
 
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); each
@@ -154,6 +155,68 @@ def _no_data(fig: go.Figure, lang: str) -> go.Figure:
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
+    return fig
+
+
+def forecast_figure(answer: ForecastAnswer, lang: str) -> go.Figure:
+    """Per hub with a forecast: the expected daily peak of the next 13 weeks as a line in
+    its prediction-interval band (``/api/reports/forecast``), and the hub's desks as a
+    dotted line (a peak cannot exceed them: above them, demand is turned away)."""
+    lang = choose_lang(lang)
+    fig = go.Figure()
+    _base_layout(fig, lang, 360)
+    hubs = [h for h in answer.hubs if h.days]
+    if not hubs:
+        return _no_data(fig, lang)
+    band = tr(lang, "forecast_band", pct=fmt_share(answer.level, lang))
+    for i, h in enumerate(hubs):
+        color = PALETTE[i % len(PALETTE)]
+        x = [d.date.isoformat() for d in h.days]
+        fig.add_trace(
+            go.Scatter(
+                x=x + x[::-1],
+                y=[d.peak_high for d in h.days] + [d.peak_low for d in h.days][::-1],
+                fill="toself",
+                fillcolor=color,
+                opacity=0.2,
+                line={"width": 0},
+                name=f"{h.name}: {band}",
+                legendgroup=h.hub,
+                hoverinfo="skip",
+                meta={"hub": h.hub, "series": "band"},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[round(d.peak_concurrency, 2) for d in h.days],
+                name=h.name,
+                legendgroup=h.hub,
+                mode="lines",
+                line={"color": color, "dash": DASHES[i % len(DASHES)]},
+                customdata=[[round(d.peak_low, 1), round(d.peak_high, 1)] for d in h.days],
+                hovertemplate=f"%{{x|{DATE_HOVER[lang]}}} · {h.name}<br>"
+                f"{metric('peak_concurrency', lang)}: %{{y:.1f}} "
+                f"(%{{customdata[0]}}–%{{customdata[1]}})<extra></extra>",
+                meta={"hub": h.hub, "series": "peak_concurrency"},
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[x[0], x[-1]],
+                y=[h.desks, h.desks],
+                mode="lines",
+                name=f"{h.name}: {metric('desks', lang)}",
+                legendgroup=h.hub,
+                line={"color": color, "dash": "dot", "width": 1},
+                hoverinfo="skip",
+                meta={"hub": h.hub, "series": "desks", "value": h.desks},
+            )
+        )
+    fig.update_xaxes(type="date", tickformat=DATE_TICKS[lang], fixedrange=True,
+                     title_text=tr(lang, "axis_date"))
+    fig.update_yaxes(title_text=metric_unit("peak_concurrency", lang), rangemode="tozero",
+                     gridcolor="#d9d9d9", fixedrange=True)
     return fig
 
 

@@ -272,6 +272,9 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
                 n=fmt_int(a.evidence_days, lang),
                 min=fmt_int(analytics.min_days, lang),
             )
+        if a.days_at_capacity:
+            bound = tr(lang, "lower_bound_note", n=fmt_int(a.days_at_capacity, lang))
+            note = f"{note}; {bound}" if note else bound
         rec = _analytics_item(
             "recommended_desks", labels["recommended_desks"], fmt_int(a.recommended, lang), note
         )

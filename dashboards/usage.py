@@ -20,6 +20,7 @@ from hubsense.query.capacity import CapacityNeed, capacity
 from hubsense.query.context import QueryContext
 from hubsense.query.daily import DailySeries, hub_dailies
 from hubsense.query.errors import NotFound
+from hubsense.query.forecast import ForecastAnswer, forecast
 from hubsense.query.overview import HubFigures, RegionOverview
 from hubsense.query.period import Period
 from hubsense.query.profile import HourWeekdayProfile, profile
@@ -34,6 +35,7 @@ API_PATHS: Final = {
     "daily": "/api/reports/daily",
     "capacity": "/api/reports/capacity",
     "profile": "/api/reports/profile",
+    "forecast": "/api/reports/forecast",
     "desks": "/api/reports/desks",
     "download": "/api/reports/download",
 }
@@ -174,6 +176,7 @@ class Exploration:
     hub_summaries: dict[str, ScopeSummary]  # each hub's figures, by hub id
     most_used: DeskRanking | None  # None: not allowed for this caller
     least_used: DeskRanking | None
+    forecast: ForecastAnswer | None = None  # None: a municipality without hubs
 
     @property
     def hub_ids(self) -> list[str]:
@@ -200,4 +203,5 @@ def explore(ctx: QueryContext, area: Area, period: Period, *, desks_allowed: boo
         hub_summaries={s.scope.id: s for s in hub_summaries(ctx, scope, hub_ids, period)},
         most_used=ranking(ctx, scope, period, "desc", RANK_LIMIT) if ranked else None,
         least_used=ranking(ctx, scope, period, "asc", RANK_LIMIT) if ranked else None,
+        forecast=forecast(ctx, scope, period) if has_hubs else None,
     )

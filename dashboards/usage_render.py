@@ -15,12 +15,15 @@ from dashboards.figures import (
     compare_figure,
     daily_figure,
     figure_json,
+    forecast_figure,
     peaks_figure,
     profile_figure,
 )
-from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
+from dashboards.i18n import choose_lang, fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
 from dashboards.render import Ctx, _plotly_version, esc, json_block, page
 from dashboards.usage import Area, Areas, Exploration
+from hubsense.glossary import FORECAST_REASON_LABELS, FORECAST_TERM_LABELS, Lang
+from hubsense.query.capacity import CapacityNeed, HubCapacity
 from hubsense.query.compare import Comparison
 from hubsense.query.period import Period
 from hubsense.query.ranking import DeskRanking
@@ -222,12 +225,24 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
             )
         )
         diff = "" if rec is None else f"{metric('desks', lang)}: {fmt_int(cap.desks, lang)}"
+        if cap.lower_bound:
+            diff = tr(lang, "lower_bound_note", n=fmt_int(cap.days_at_capacity, lang))
         tiles.append(
             (
                 metric("recommended_desks", lang),
                 "–" if rec is None else fmt_int(rec, lang),
                 "recommended_desks",
                 no_evidence if rec is None else diff,
+            )
+        )
+        if cap.lower_bound:
+            tiles.append(_demand_tile(cap, lang))
+        tiles.append(
+            (
+                metric("days_at_capacity", lang),
+                fmt_int(cap.days_at_capacity, lang),
+                "days_at_capacity",
+                _saturation_note(cap.days_at_capacity_share, cap.full_hours, lang),
             )
         )
         evidence = min((h.evidence_days for h in cap.hubs), default=0)
@@ -251,6 +266,73 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
     return f'<dl class="key-figures" id="key-figures">{items}</dl>'
 
 
+def _demand_tile(cap: CapacityNeed, lang: str) -> tuple[str, str, str, str]:
+    """The estimated demand of a scope with a full hub: the recommendation from it, and the
+    range of the estimate (or why there is none)."""
+    rec = cap.demand_recommended_desks
+    if rec is None:
+        reasons = {h.demand_reason for h in cap.hubs if h.demand_reason is not None}
+        why = "demand_all_full" if reasons == {"all_full"} else "demand_too_few_measured"
+        note = tr(lang, why) if reasons else ""
+        return metric("demand_recommended_desks", lang), "–", "demand_recommended_desks", note
+    note = _estimate_text(cap.demand_at_service_level, cap.demand_low, cap.demand_high, lang)
+    field = "demand_recommended_desks"
+    return metric(field, lang), fmt_int(rec, lang), field, note
+
+
+def _hub_demand_note(c: HubCapacity, lang: str) -> str:
+    """A full hub's range of estimated demand, or why it has none; "" if never full."""
+    if not c.lower_bound:
+        return ""
+    if c.demand_reason is not None:
+        return tr(lang, f"demand_{c.demand_reason}")
+    return _estimate_text(c.demand_at_service_level, c.demand_low, c.demand_high, lang)
+
+
+def _estimate_text(est: int | None, low: int | None, high: int | None, lang: str) -> str:
+    """"Skattad efterfrågan vid servicenivån: 11, intervall 10–13"."""
+    if est is None:
+        return ""
+    text = f"{metric('demand_at_service_level', lang)}: {fmt_int(est, lang)}"
+    if low is None or high is None:
+        return text
+    return f"{text}, " + tr(lang, "demand_range", low=fmt_int(low, lang), high=fmt_int(high, lang))
+
+
+def _forecast(ctx: Ctx, ex: Exploration) -> str:
+    """The forecast figure, and per hub why it has none or what it cannot tell."""
+    lang = ctx.lang
+    assert ex.forecast is not None
+    glossary_lang: Lang = "sv" if choose_lang(lang) == "sv" else "en"
+    notes = []
+    for h in ex.forecast.hubs:
+        if h.reason is not None:
+            notes.append((h.hub, FORECAST_REASON_LABELS[h.reason][glossary_lang].format(
+                hub=h.name)))
+        elif h.not_estimated:
+            terms = ", ".join(FORECAST_TERM_LABELS[t][glossary_lang] for t in h.not_estimated)
+            notes.append((h.hub, tr(lang, "forecast_not_estimated", hub=h.name, terms=terms)))
+    items = "".join(
+        f'<li data-hub="{esc(hub)}">{esc(text)}</li>' for hub, text in notes
+    )
+    title = tr(lang, "sec_forecast")
+    return (
+        f'<p class="plan-meta">{esc(tr(lang, "forecast_lead"))}</p>'
+        + figure_html("fig-forecast", forecast_figure(ex.forecast, lang), title)
+        + (f'<ul class="why-list" id="forecast-notes">{items}</ul>' if items else "")
+    )
+
+
+def _saturation_note(share: float | None, full_hours: float | None, lang: str) -> str:
+    """"35 % of evidence days; 12.5 h at full" (what a count of full days rests on)."""
+    parts = []
+    if share is not None:
+        parts.append(tr(lang, "share_of_evidence_days", pct=fmt_share(share, lang)))
+    if full_hours is not None:
+        parts.append(f"{metric('full_hours', lang)}: {fmt_num(full_hours, lang, 1)} h")
+    return "; ".join(parts)
+
+
 def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
     lang = ctx.lang
     if ex.capacity is None:
@@ -270,6 +352,8 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         metric("peak_concurrency", lang),
         p90,
         metric("recommended_desks", lang),
+        metric("demand_recommended_desks", lang),
+        metric("days_at_capacity", lang),
         metric("evidence_days", lang),
     ]
     rows = []
@@ -277,13 +361,18 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         s, c = summaries[hub_id], caps[hub_id]
         why = None if s.utilisation is not None else "reason_no_data_period"
         few = metric("too_few_days", lang) if c.too_few_days else ""
+        full = _saturation_note(c.days_at_capacity_share, c.full_hours, lang)
+        bound = metric("lower_bound", lang).lower() if c.lower_bound else ""
+        demand = _hub_demand_note(c, lang)
         rows.append(
             f'<tr data-hub="{esc(hub_id)}"><th scope="row">{esc(c.name)}</th>'
             f"{_int_cell(c.desks, 'desks', lang)}"
             f"{_utilisation_cell(s.utilisation, s.coverage, lang, why)}"
             f"{_int_cell(s.peak_concurrency, 'peak_concurrency', lang)}"
             f"{_int_cell(c.peak_at_service_level, 'peak_at_service_level', lang)}"
-            f"{_int_cell(c.recommended_desks, 'recommended_desks', lang)}"
+            f"{_int_cell(c.recommended_desks, 'recommended_desks', lang, bound)}"
+            f"{_int_cell(c.demand_recommended_desks, 'demand_recommended_desks', lang, demand)}"
+            f"{_int_cell(c.days_at_capacity, 'days_at_capacity', lang, full)}"
             f"{_int_cell(c.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
@@ -400,6 +489,8 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
             figure_html("fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily")),
         )
     )
+    if ex.forecast is not None:
+        parts.append(_section("sec-forecast", tr(lang, "sec_forecast"), _forecast(ctx, ex)))
     if ex.profile is not None:
         parts.append(
             _section(
@@ -528,6 +619,7 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
         p90,
         metric("recommended_desks", lang),
         tr(lang, "difference"),
+        metric("days_at_capacity", lang),
         metric("evidence_days", lang),
     ]
     rows = []
@@ -541,6 +633,7 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
         diff = r.difference
         diff_text = "–" if diff is None else ("+" if diff > 0 else "") + fmt_num(diff, lang)
         few = metric("too_few_days", lang) if r.too_few_days else ""
+        full = _saturation_note(r.days_at_capacity_share, None, lang)
         hubs = tr(lang, "hubs_count", n=fmt_int(r.hubs, lang))
         rows.append(
             f'<tr data-municipality="{esc(r.id)}"><th scope="row">'
@@ -551,6 +644,7 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
             f"{_int_cell(r.peak_at_service_level, 'peak_at_service_level', lang, why)}"
             f"{_int_cell(r.recommended, 'recommended_desks', lang)}"
             f'<td class="num">{_value(diff_text, "difference")}</td>'
+            f"{_int_cell(r.days_at_capacity, 'days_at_capacity', lang, full)}"
             f"{_int_cell(r.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)

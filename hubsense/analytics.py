@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from hubsense.calendar import is_open
 from hubsense.config import Settings
+from hubsense.demand import DemandEstimate, PeakDay, estimate_demand
 from hubsense.metrics import (
     BANDS,
     HUB_GROUP,
@@ -44,6 +45,7 @@ from hubsense.metrics import (
     day_rows,
     margin_days,
     sum_profiles,
+    total_full_ns,
 )
 from hubsense.registry import Desk, Hub, Registry
 from hubsense.rollups import HubRollups, clean_params, load
@@ -228,6 +230,41 @@ class ScopeCapacity:
     peak_at_service_level: int | None  # sum over hubs
     recommended_desks: int | None  # sum over hubs
     too_few_days: bool  # any hub's recommendation rests on too few days
+    days_at_capacity: int = 0  # sum over hubs (hub-days)
+    evidence_hub_days: int = 0  # sum of the hubs' evidence days
+    full_ns: int | None = None  # sum over hubs; None when a hub does not know its own
+
+    @property
+    def lower_bound(self) -> bool:
+        """A hub's measured recommendation is a lower bound (it was full on some day)."""
+        return self.days_at_capacity > 0
+
+    # The hubs' demand figures summed (None when a hub has none), made when asked (a full
+    # hub's estimate is a fit); low and high are the sums of the hubs' own, a range at
+    # least as wide as the sum's.
+
+    @property
+    def demand_at_service_level(self) -> int | None:
+        return _sum([c.demand_at_service_level for _, c in self.hubs])
+
+    @property
+    def demand_low(self) -> int | None:
+        return _range_sum([c for _, c in self.hubs], low=True)
+
+    @property
+    def demand_high(self) -> int | None:
+        return _range_sum([c for _, c in self.hubs], low=False)
+
+    @property
+    def demand_recommended_desks(self) -> int | None:
+        return _sum([c.demand_recommended_desks for _, c in self.hubs])
+
+    @property
+    def days_at_capacity_share(self) -> float | None:
+        """Hub-days at capacity ÷ evidence hub-days (None without evidence)."""
+        if not self.evidence_hub_days:
+            return None
+        return self.days_at_capacity / self.evidence_hub_days
 
 
 def margin(
@@ -278,6 +315,7 @@ class Analysis:
         self._open: dict[str, frozenset[date]] = {}
         self._day_rows: dict[tuple[str, str], list[DayRow]] = {}
         self._summaries: dict[Scope, Summary] = {}
+        self._demand: dict[tuple[str, str, float], DemandEstimate] = {}
         for hr in data.values():
             self._prepare(hr)
 
@@ -465,14 +503,36 @@ class Analysis:
         days = self.day_rows(hub_id, group)
         hub = self.registry.hubs[hub_id]
         desks = sum(1 for d in hub.desks if group == HUB_GROUP or d.zone == group)
-        return capacity(
+        level = self.params.service_level if service_level is None else service_level
+        c = capacity(
             [d.peak for d in days if d.evidence],
             desks=desks,
             open_days=len(days),
-            service_level=self.params.service_level if service_level is None else service_level,
+            service_level=level,
             buffer_desks=self.params.buffer_desks if buffer_desks is None else buffer_desks,
             min_days=self.params.min_days if min_days is None else min_days,
+            full_ns=total_full_ns(days),
         )
+        if not c.lower_bound or c.peak_at_service_level is None:
+            return c
+        return replace(c, estimator=lambda: self._demand_of(hub_id, group, level, days, c))
+
+    def _demand_of(
+        self, hub_id: str, group: str, level: float, days: list[DayRow], c: Capacity
+    ) -> DemandEstimate:
+        """The censored estimate, made once per hub, group and level (a fit costs tens
+        of milliseconds, and a report asks for a hub's capacity several times)."""
+        key = (hub_id, group, level)
+        found = self._demand.get(key)
+        if found is None:
+            evidence = [
+                PeakDay(d.day.weekday(), d.peak, max(d.desks, c.desks))
+                for d in days
+                if d.evidence
+            ]
+            assert c.peak_at_service_level is not None
+            found = self._demand[key] = estimate_demand(evidence, level, c.peak_at_service_level)
+        return found
 
     def scope_capacity(self, scope: Scope, **overrides: object) -> ScopeCapacity:
         if scope.kind not in ("hub", "municipality", "region"):
@@ -484,12 +544,16 @@ class Analysis:
         caps = [c for _, c in per_hub]
         p = [c.peak_at_service_level for c in caps]
         r = [c.recommended_desks for c in caps]
+        full = [c.full_ns for c in caps]
         return ScopeCapacity(
             hubs=per_hub,
             desks=sum(c.desks for c in caps),
             peak_at_service_level=None if None in p else sum(x for x in p if x is not None),
             recommended_desks=None if None in r else sum(x for x in r if x is not None),
             too_few_days=any(c.too_few_days for c in caps),
+            days_at_capacity=sum(c.days_at_capacity for c in caps),
+            evidence_hub_days=sum(c.evidence_days for c in caps),
+            full_ns=_sum(full),
         )
 
     def profile(self, scope: Scope) -> list[list[float | None]]:
@@ -517,6 +581,25 @@ class Analysis:
             (r for r in self.suspects if (r.hub, r.desk) in in_scope),
             key=lambda r: (r.hub, r.desk, r.first_day, r.kind),
         )
+
+
+def _sum(values: Sequence[int | None]) -> int | None:
+    """The sum, or None when any value is None."""
+    return None if None in values else sum(v for v in values if v is not None)
+
+
+def _range_sum(caps: Sequence[Capacity], *, low: bool) -> int | None:
+    """A scope's low (or high) demand: the sum over its hubs of their low (high), a hub
+    that was never full adding its measured percentile; None when no hub was full."""
+    if not any(c.lower_bound for c in caps):
+        return None
+    return _sum(
+        [
+            (c.demand_low if low else c.demand_high) if c.lower_bound
+            else c.demand_at_service_level
+            for c in caps
+        ]
+    )
 
 
 def _slot_day(hub: Hub, start_ns: int) -> date:

@@ -18,7 +18,7 @@ class Term:
     key: str  # the API field name
     sv: str
     en: str
-    unit: str = ""  # "h", "%", "desks", "days", ""
+    unit: str = ""  # "h", "min", "%", "desks", "days", ""
 
     def label(self, lang: Lang) -> str:
         return self.sv if lang == "sv" else self.en
@@ -31,6 +31,7 @@ class Term:
 
 UNITS: dict[str, dict[Lang, str]] = {
     "h": {"sv": "h", "en": "h"},
+    "min": {"sv": "min", "en": "min"},
     "%": {"sv": "%", "en": "%"},
     "desks": {"sv": "platser", "en": "desks"},
     "days": {"sv": "dagar", "en": "days"},
@@ -61,7 +62,31 @@ _TERMS = [
     Term("buffer_desks", "Buffert", "Buffer", "desks"),
     Term("recommended_desks", "Rekommenderat antal platser", "Recommended desks", "desks"),
     Term("too_few_days", "För litet underlag", "Too few evidence days"),
+    Term("at_capacity", "Alla platser upptagna", "At capacity"),
+    Term("full_minutes", "Minuter med alla platser upptagna", "Minutes at full", "min"),
+    Term("full_hours", "Tid med alla platser upptagna", "Time at full", "h"),
     Term("days_at_capacity", "Dagar med alla platser upptagna", "Days at capacity", "days"),
+    Term(
+        "days_at_capacity_share",
+        "Andel dagar med alla platser upptagna",
+        "Share of days at capacity",
+        "%",
+    ),
+    Term("lower_bound", "Undre gräns", "Lower bound"),
+    Term(
+        "demand_at_service_level",
+        "Skattad efterfrågan vid servicenivån",
+        "Estimated demand at service level",
+        "desks",
+    ),
+    Term("demand_low", "Skattad efterfrågan, lägst", "Estimated demand, low", "desks"),
+    Term("demand_high", "Skattad efterfrågan, högst", "Estimated demand, high", "desks"),
+    Term(
+        "demand_recommended_desks",
+        "Rekommenderat antal platser efter skattad efterfrågan",
+        "Recommended desks from estimated demand",
+        "desks",
+    ),
     Term("share_exceeding", "Andel dagar över kapaciteten", "Share of days exceeding", "%"),
     Term("flickers", "Bortfiltrerade flimmer", "Flickers filtered"),
     Term("suspect_desks", "Misstänkta sensorer", "Suspect sensors", "desks"),
@@ -80,6 +105,26 @@ SUSPECT_LABELS: dict[str, dict[Lang, str]] = {
     "occupied": {"sv": "upptagen för länge", "en": "occupied too long"},
     "unchanged": {"sv": "oförändrad i flera dagar", "en": "unchanged for days"},
 }
+
+FORECAST_TERM_LABELS: dict[str, dict[Lang, str]] = {
+    "trend": {"sv": "trend", "en": "trend"},
+    "holiday_adjacent": {"sv": "dagar intill helgdagar", "en": "days next to public holidays"},
+    "july": {"sv": "juli", "en": "July"},
+    "christmas": {"sv": "jul och nyår", "en": "Christmas and New Year"},
+}
+"""The forecast's effects besides the weekday (``hubsense.forecast.TERMS``)."""
+
+FORECAST_REASON_LABELS: dict[str, dict[Lang, str]] = {
+    "short_history": {
+        "sv": "{hub}: ingen prognos, perioden är kortare än 8 veckor.",
+        "en": "{hub}: no forecast, the period is shorter than 8 weeks.",
+    },
+    "few_days": {
+        "sv": "{hub}: ingen prognos, färre än 20 underlagsdagar i perioden.",
+        "en": "{hub}: no forecast, fewer than 20 evidence days in the period.",
+    },
+}
+"""Why a hub has no forecast (``hubsense.forecast.NoForecast``)."""
 
 
 def label(key: str, lang: Lang) -> str:

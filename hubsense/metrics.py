@@ -38,6 +38,7 @@ from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hubsense.calendar import day_bounds, opening_window
+from hubsense.demand import DemandEstimate
 from hubsense.registry import Hub
 from hubsense.timeline import Interval
 
@@ -47,11 +48,12 @@ SLOT_NS = 15 * 60 * NS
 they are local quarter hours too)."""
 HUB_GROUP = "*"
 """Group id of "all desks of the hub" (zone ids are registry ids and never contain ``*``)."""
-ROLLUP_VERSION = 3
+ROLLUP_VERSION = 4
 """Part of every desk-day's fingerprint: rows of another version are recomputed on read.
 2: group-days carry the day's per-hour profile.
 3: desk-days carry their daily-use verdict and idle run; group-days carry their desks'
-sums and exist for closed days too (as the hub's freshness marker)."""
+sums and exist for closed days too (as the hub's freshness marker).
+4: group-days carry their time at full (``full_time``)."""
 
 SpanState = Literal["occupied", "free", "offline", "stuck"]
 Band = Literal["low", "medium", "high"]
@@ -413,6 +415,9 @@ class GroupDayRollup:
     params: str = ""  # CleanParams.fingerprint() of the computation
     desks_key: str = ""  # ``desks_key`` of the group's desks then
     computed_ns: int = field(default=0, compare=False)
+    # Time within opening hours at which the group was full (``full_time``); None for a
+    # row stored before version 4, which did not keep it.
+    full_ns: int | None = None
 
 
 def hours_text(values: Sequence[int]) -> str:
@@ -551,6 +556,37 @@ def concurrency_steps(
     return steps
 
 
+def full_time(desk_spans: Iterable[Sequence[Span]], lo: int, hi: int) -> int:
+    """Time within ``[lo, hi)`` at which the group was full: no desk free and at least
+    one occupied. Offline and stuck desks are unknown, so they neither fill the group nor
+    keep it from being full: "every desk whose state is known is occupied". A desk that
+    is not reporting cannot be offered to a newcomer either, and the coverage of the day
+    says how much of it was unknown."""
+    deltas: dict[int, list[int]] = {}  # t -> [Δ occupied, Δ free]
+    for spans in desk_spans:
+        for s, e, st in overlaps(spans, lo, hi):
+            if st in ("occupied", "free"):
+                k = 0 if st == "occupied" else 1
+                deltas.setdefault(s, [0, 0])[k] += 1
+                deltas.setdefault(e, [0, 0])[k] -= 1
+    full = 0
+    occupied = free = 0
+    since: int | None = None
+    for t in sorted(deltas):
+        d_occ, d_free = deltas[t]
+        occupied += d_occ
+        free += d_free
+        is_full = occupied > 0 and free == 0
+        if is_full and since is None:
+            since = t
+        elif not is_full and since is not None:
+            full += t - since
+            since = None
+    if since is not None:  # spans are clipped to hi, so the counts end at 0 there
+        full += hi - since
+    return full
+
+
 def peak_of(steps: Sequence[tuple[int, int]]) -> tuple[int, int]:
     """(highest count, first time it is reached) of ``concurrency_steps``."""
     best, at = steps[0][1], steps[0][0]
@@ -643,7 +679,7 @@ def hub_days(
                         GroupDayRollup(
                             hub.id, group, day, bounds[0], 0, len(members), 0, bounds[0],
                             (0,) * 24, (0,) * 24, totals, fingerprint, keys[group],
-                            computed_ns,
+                            computed_ns, full_ns=0,
                         )
                     )
                 continue
@@ -667,6 +703,7 @@ def hub_days(
                     fingerprint,
                     keys[group],
                     computed_ns,
+                    full_ns=full_time((desk_spans[m] for m in members), *window),
                 )
             )
             slot_rows.extend(
@@ -824,6 +861,52 @@ class Capacity:
     days_at_capacity: int  # evidence days on which every desk was taken at once
     max_peak: int | None
     curve: tuple[CurvePoint, ...]
+    full_ns: int | None = None  # time at full over the open days; None: not known for all
+    # Makes the censored estimate when a day was full (``demand``): a fit costs a tenth of
+    # a second or more, and most readers of a capacity (the overview) never ask for it.
+    estimator: Callable[[], DemandEstimate] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @property
+    def demand(self) -> DemandEstimate | None:
+        """The censored estimate (``hubsense.demand``); None when no day was full."""
+        return None if self.estimator is None or not self.lower_bound else self.estimator()
+
+    @property
+    def days_at_capacity_share(self) -> float | None:
+        """days_at_capacity ÷ evidence_days (None without evidence days)."""
+        return self.days_at_capacity / self.evidence_days if self.evidence_days else None
+
+    @property
+    def lower_bound(self) -> bool:
+        """The measured percentile, and the recommendation on it, are only a lower bound of
+        the need: on some evidence day every desk was taken."""
+        return self.days_at_capacity > 0
+
+    @property
+    def demand_at_service_level(self) -> int | None:
+        """The service-level percentile of unconstrained daily peak demand: the measured
+        one when no day was full (then the peaks are the demand), else the censored
+        estimate (None when it cannot be made: ``demand.reason``)."""
+        if not self.lower_bound:
+            return self.peak_at_service_level
+        return None if self.demand is None else self.demand.estimate
+
+    @property
+    def demand_low(self) -> int | None:
+        return None if not self.lower_bound or self.demand is None else self.demand.low
+
+    @property
+    def demand_high(self) -> int | None:
+        return None if not self.lower_bound or self.demand is None else self.demand.high
+
+    @property
+    def demand_recommended_desks(self) -> int | None:
+        """``demand_at_service_level + buffer_desks``: exactly ``recommended_desks`` when
+        no day was full."""
+        d = self.demand_at_service_level
+        return None if d is None else d + self.buffer_desks
 
 
 def service_curve(peaks: Sequence[int], up_to: int) -> tuple[CurvePoint, ...]:
@@ -845,8 +928,14 @@ def capacity(
     service_level: float,
     buffer_desks: int,
     min_days: int,
+    full_ns: int | None = None,
+    demand: DemandEstimate | None = None,
+    estimator: Callable[[], DemandEstimate] | None = None,
 ) -> Capacity:
-    """Capacity recommendation from the daily peaks of the evidence days."""
+    """Capacity recommendation from the daily peaks of the evidence days; ``full_ns`` (the
+    time at full over the open days) and ``demand`` (the censored estimate,
+    ``hubsense.demand``, or the ``estimator`` that makes it when asked) are carried with
+    it."""
     p = nearest_rank(peaks, service_level) if peaks else None
     return Capacity(
         desks=desks,
@@ -861,7 +950,19 @@ def capacity(
         days_at_capacity=sum(1 for x in peaks if x >= desks),
         max_peak=max(peaks) if peaks else None,
         curve=service_curve(peaks, max([desks, *peaks])),
+        full_ns=full_ns,
+        estimator=estimator if demand is None else (lambda: demand),
     )
+
+
+def total_full_ns(days: Iterable[DayRow]) -> int | None:
+    """Time at full summed over days; None when a day does not know its own."""
+    total = 0
+    for d in days:
+        if d.full_ns is None:
+            return None
+        total += d.full_ns
+    return total
 
 
 # --- per-day rows and the hour × weekday profile -----------------------------------------
@@ -879,10 +980,17 @@ class DayRow:
     peak: int
     peak_at_ns: int
     evidence: bool  # coverage ≥ the minimum: used for capacity
+    full_ns: int | None = None  # time at full (``full_time``); None: not known for the day
 
     @property
     def peak_share(self) -> float:
         return self.peak / self.desks if self.desks else 0.0
+
+    @property
+    def at_capacity(self) -> bool:
+        """The peak reached every desk of the group: demand that day may have been
+        higher (a person who found no desk is not measured)."""
+        return self.desks > 0 and self.peak >= self.desks
 
 
 def day_rows(
@@ -908,6 +1016,7 @@ def day_rows(
                 use=t.use,
                 peak=g.peak,
                 peak_at_ns=g.peak_at_ns,
+                full_ns=g.full_ns,
                 evidence=t.time.open_ns > 0
                 and Fraction(t.time.known_ns, t.time.open_ns) >= Fraction(str(min_coverage)),
             )

@@ -18,12 +18,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal, TextIO
 
+from hubsense import forecast as forecast_model
 from hubsense.analytics import Analysis, Scope, Summary, scope_hubs
 from hubsense.calendar import from_ns
 from hubsense.cells import csv_text
-from hubsense.glossary import BAND_LABELS, GLOSSARY, SUSPECT_LABELS, Lang, header, label
+from hubsense.glossary import (
+    BAND_LABELS,
+    FORECAST_REASON_LABELS,
+    FORECAST_TERM_LABELS,
+    GLOSSARY,
+    SUSPECT_LABELS,
+    Lang,
+    header,
+    label,
+)
 from hubsense.metrics import HUB_GROUP, NS, Capacity
-from hubsense.registry import Registry
+from hubsense.registry import Hub, Registry
 
 Kind = Literal["text", "int", "hours", "percent", "float", "date", "bool"]
 
@@ -92,10 +102,14 @@ T: dict[str, dict[Lang, str]] = {
     "capacity_rule": {
         "sv": "Rekommenderat antal platser = {level} %-percentilen (närmaste rang) av dagliga "
         "samtidiga toppar på underlagsdagar (öppetdagar med minst {coverage} % täckning) + "
-        "{buffer} platser i buffert. Färre än {min_days} underlagsdagar flaggas.",
+        "{buffer} platser i buffert. Färre än {min_days} underlagsdagar flaggas. Var hubben "
+        "full någon underlagsdag är rekommendationen en undre gräns; då skattas efterfrågan "
+        "med de fulla dagarna som censurerade observationer (docs/metrics.md).",
         "en": "Recommended desks = the {level} % percentile (nearest rank) of daily peak "
         "concurrency on evidence days (open days with at least {coverage} % coverage) + "
-        "{buffer} desks of buffer. Fewer than {min_days} evidence days are flagged.",
+        "{buffer} desks of buffer. Fewer than {min_days} evidence days are flagged. If the "
+        "hub was full on an evidence day, the recommendation is a lower bound; demand is then "
+        "estimated with the full days as censored observations (docs/metrics.md).",
     },
     "sheet_summary": {"sv": "Sammanfattning", "en": "Summary"},
     "sheet_hubs": {"sv": "Hubbar", "en": "Hubs"},
@@ -104,6 +118,8 @@ T: dict[str, dict[Lang, str]] = {
     "sheet_days": {"sv": "Dagar", "en": "Days"},
     "sheet_curve": {"sv": "Kapacitetskurva", "en": "Capacity curve"},
     "sheet_sensors": {"sv": "Sensorhälsa", "en": "Sensor health"},
+    "sheet_saturation": {"sv": "Fulla dagar", "en": "Full days"},
+    "sheet_forecast": {"sv": "Prognos", "en": "Forecast"},
     "sheet_terms": {"sv": "Definitioner", "en": "Definitions"},
     "t_summary": {
         "sv": "Sammanfattning per kommun, med rekommendation",
@@ -126,6 +142,39 @@ T: dict[str, dict[Lang, str]] = {
         "en": "Suspect sensors (counted as unknown time)",
     },
     "t_terms": {"sv": "Begrepp (se docs/metrics.md)", "en": "Terms (see docs/metrics.md)"},
+    "t_saturation": {
+        "sv": "Fulla dagar och skattad efterfrågan per hubb (efterfrågan som platserna inte "
+        "rymde: se docs/metrics.md)",
+        "en": "Full days and estimated demand per hub (demand the desks could not hold: see "
+        "docs/metrics.md)",
+    },
+    "t_forecast": {
+        "sv": "Prognos per hubb och öppetdag de kommande 13 veckorna, från periodens "
+        "underlagsdagar (prognosintervall {pct} %)",
+        "en": "Forecast per hub and open day for the next 13 weeks, from the period's "
+        "evidence days ({pct} % prediction interval)",
+    },
+    "method": {"sv": "Skattning", "en": "Estimate"},
+    "method_fit": {"sv": "censurerad anpassning per veckodag", "en": "censored fit per weekday"},
+    "method_pooled": {
+        "sv": "censurerad anpassning, veckodagarna sammanslagna (en veckodag var alltid full)",
+        "en": "censored fit, weekdays pooled (a weekday was always full)",
+    },
+    "method_all_full": {
+        "sv": "ingen: alla underlagsdagar var fulla",
+        "en": "none: every evidence day was full",
+    },
+    "method_too_few_measured": {
+        "sv": "ingen: för få dagar under kapaciteten",
+        "en": "none: too few days below capacity",
+    },
+    "method_measured": {"sv": "uppmätt (aldrig full)", "en": "measured (never full)"},
+    "forecast_low": {"sv": "lägst", "en": "low"},
+    "forecast_high": {"sv": "högst", "en": "high"},
+    "forecast_terms": {
+        "sv": "{hub}: veckodag{terms}; perioden säger inget om {missing}.",
+        "en": "{hub}: weekday{terms}; the period says nothing about {missing}.",
+    },
     "municipality": {"sv": "Kommun", "en": "Municipality"},
     "hub": {"sv": "Hubb", "en": "Hub"},
     "hub_name": {"sv": "Namn", "en": "Name"},
@@ -206,6 +255,14 @@ def hours(ns: int) -> float:
     return ns / (3600 * NS)
 
 
+def hours_or_none(ns: int | None) -> float | None:
+    return None if ns is None else hours(ns)
+
+
+def minutes_or_none(ns: int | None) -> float | None:
+    return None if ns is None else ns / (60 * NS)
+
+
 def _yes(value: bool, lang: Lang) -> str:
     return tr("yes" if value else "no", lang)
 
@@ -245,6 +302,9 @@ def memo(analysis: Analysis, municipality: str, lang: Lang, *, flicker_s: int) -
         cap = analysis.capacity(hub.id)
         minutes = round(p.min_use_ns / (60 * NS))
         lines.append(_hub_sentence(hub.name, hs, cap, level, p.buffer_desks, minutes, lang))
+        if cap.days_at_capacity:
+            lines.append(_saturation_sentence(hub.name, cap, lang))
+            lines.append(_demand_sentence(hub.name, cap, level, lang))
         if cap.too_few_days:
             lines.append(
                 f"Underlaget för {hub.name} är {cap.evidence_days} dagar, färre än "
@@ -322,6 +382,66 @@ def _hub_sentence(
     )
 
 
+def _saturation_sentence(name: str, cap: Capacity, lang: Lang) -> str:
+    """Why a hub's measured peaks understate its demand, with how often it was full."""
+    n, of = cap.days_at_capacity, cap.evidence_days
+    share = fmt_pct(cap.days_at_capacity_share, lang)
+    full = hours_or_none(cap.full_ns)
+    if lang == "sv":
+        time = "" if full is None else f", sammanlagt {fmt_hours(full, lang)} h med alla upptagna"
+        return (
+            f"{name} var fullt (alla {cap.desks} platser upptagna samtidigt) på {n} av {of} "
+            f"underlagsdagar ({share}){time}. Den som kom då fick ingen plats och syns inte "
+            "i mätningen, så toppen de dagarna är en undre gräns för efterfrågan."
+        )
+    time = "" if full is None else f", {fmt_hours(full, lang)} h at full in all"
+    return (
+        f"{name} was full (all {cap.desks} desks taken at once) on {n} of {of} evidence "
+        f"days ({share}){time}. Whoever came then found no desk and is not measured, so "
+        "the peak on those days is a lower bound of demand."
+    )
+
+
+def _demand_sentence(name: str, cap: Capacity, level: int, lang: Lang) -> str:
+    """The recommendation of a hub that was full: a lower bound, and the censored estimate
+    with its range (or why there is none)."""
+    rec, est = cap.recommended_desks, cap.demand_at_service_level
+    d = cap.demand
+    if lang == "sv":
+        head = f"Rekommendationen för {name}, {rec} platser, är därför en undre gräns."
+        if est is None:
+            why = (
+                "alla underlagsdagar var fulla"
+                if d is not None and d.reason == "all_full"
+                else "för få dagar var under kapaciteten"
+            )
+            return head + f" Efterfrågan kan inte skattas ({why}): den är okänd och högre."
+        return head + (
+            f" Skattad efterfrågan vid {level} % servicenivå, med de fulla dagarna som "
+            f"censurerade observationer (docs/metrics.md): {est} platser (intervall "
+            f"{cap.demand_low}–{cap.demand_high}); med buffert {cap.demand_recommended_desks} "
+            "platser."
+        )
+    head = f"The recommendation for {name}, {rec} desks, is therefore a lower bound."
+    if est is None:
+        why = (
+            "every evidence day was full"
+            if d is not None and d.reason == "all_full"
+            else "too few days were below capacity"
+        )
+        return head + f" Demand cannot be estimated ({why}): it is unknown and higher."
+    return head + (
+        f" Estimated demand at the {level}% service level, with the full days as censored "
+        f"observations (docs/metrics.md): {est} desks (range {cap.demand_low}–"
+        f"{cap.demand_high}); with the buffer, {cap.demand_recommended_desks} desks."
+    )
+
+
+def fmt_hours(value: float, lang: Lang) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "sv" else text
+
+
 # --- the tables -----------------------------------------------------------------------------
 
 
@@ -335,6 +455,16 @@ def _time_columns(lang: Lang) -> list[Column]:
         Column(header("coverage", lang), "percent"),
         Column(header("daily_usage_rate", lang), "percent"),
         Column(label("usage_band", lang)),
+    ]
+
+
+def _demand_columns(lang: Lang) -> list[Column]:
+    return [
+        Column(label("lower_bound", lang)),
+        Column(header("demand_at_service_level", lang), "int"),
+        Column(header("demand_low", lang), "int"),
+        Column(header("demand_high", lang), "int"),
+        Column(header("demand_recommended_desks", lang), "int"),
     ]
 
 
@@ -417,6 +547,10 @@ def build_report(
             Column(header("peak_at_service_level", lang), "int"),
             Column(header("recommended_desks", lang), "int"),
             Column(label("too_few_days", lang)),
+            Column(header("days_at_capacity", lang), "int"),
+            Column(header("days_at_capacity_share", lang), "percent"),
+            Column(header("full_hours", lang), "hours"),
+            *_demand_columns(lang),
             Column(header("suspect_desks", lang), "int"),
         ],
     )
@@ -436,6 +570,14 @@ def build_report(
                 mcap.peak_at_service_level,
                 mcap.recommended_desks,
                 _yes(mcap.too_few_days, lang),
+                mcap.days_at_capacity,
+                mcap.days_at_capacity_share,
+                hours_or_none(mcap.full_ns),
+                _yes(mcap.lower_bound, lang),
+                mcap.demand_at_service_level,
+                mcap.demand_low,
+                mcap.demand_high,
+                mcap.demand_recommended_desks,
                 s.suspect_desks,
             ]
         )
@@ -460,6 +602,9 @@ def build_report(
             Column(header("buffer_desks", lang), "int"),
             Column(header("recommended_desks", lang), "int"),
             Column(header("days_at_capacity", lang), "int"),
+            Column(header("days_at_capacity_share", lang), "percent"),
+            Column(header("full_hours", lang), "hours"),
+            *_demand_columns(lang),
             Column(label("too_few_days", lang)),
             Column(header("suspect_desks", lang), "int"),
             Column(label("flickers", lang), "int"),
@@ -514,6 +659,8 @@ def build_report(
             Column(header("coverage", lang), "percent"),
             Column(header("daily_usage_rate", lang), "percent"),
             Column(tr("evidence", lang)),
+            Column(label("at_capacity", lang)),
+            Column(header("full_minutes", lang), "float"),
         ],
     )
     curve_table = Table(
@@ -559,6 +706,13 @@ def build_report(
                 cap.buffer_desks,
                 cap.recommended_desks,
                 cap.days_at_capacity,
+                cap.days_at_capacity_share,
+                hours_or_none(cap.full_ns),
+                _yes(cap.lower_bound, lang),
+                cap.demand_at_service_level,
+                cap.demand_low,
+                cap.demand_high,
+                cap.demand_recommended_desks,
                 _yes(cap.too_few_days, lang),
                 hs.suspect_desks,
                 hs.flickers,
@@ -608,6 +762,8 @@ def build_report(
                     row.time.coverage,
                     row.use.rate,
                     _yes(row.evidence, lang),
+                    _yes(row.at_capacity, lang),
+                    minutes_or_none(row.full_ns),
                 ]
             )
         for point in cap.curve:
@@ -633,6 +789,8 @@ def build_report(
                     hours(run.stuck_ns),
                 ]
             )
+    saturation = _saturation_table(analysis, hubs, lang)
+    forecast_table = _forecast_table(analysis, hubs, lang)
     terms = Table(
         tr("sheet_terms", lang),
         tr("t_terms", lang),
@@ -660,10 +818,121 @@ def build_report(
             profile_table,
             days_table,
             curve_table,
+            saturation,
+            forecast_table,
             sensor_table,
             terms,
         ],
     )
+
+
+def _saturation_table(analysis: Analysis, hubs: list[Hub], lang: Lang) -> Table:
+    """Per hub: how often it was full, and the demand estimated with the full days as
+    censored observations (the measured figures when it never was)."""
+    table = Table(
+        tr("sheet_saturation", lang),
+        tr("t_saturation", lang),
+        [
+            Column(tr("hub", lang)),
+            Column(tr("hub_name", lang)),
+            Column(header("desks", lang), "int"),
+            Column(header("evidence_days", lang), "int"),
+            Column(header("days_at_capacity", lang), "int"),
+            Column(header("days_at_capacity_share", lang), "percent"),
+            Column(header("full_hours", lang), "hours"),
+            Column(header("peak_at_service_level", lang), "int"),
+            Column(header("recommended_desks", lang), "int"),
+            *_demand_columns(lang),
+            Column(tr("method", lang)),
+        ],
+    )
+    for hub in hubs:
+        cap = analysis.capacity(hub.id)
+        if not cap.lower_bound:
+            method = "method_measured"
+        elif cap.demand is None or cap.demand.reason is not None:
+            method = f"method_{cap.demand.reason if cap.demand else 'all_full'}"
+        else:
+            method = "method_pooled" if cap.demand.pooled else "method_fit"
+        table.rows.append(
+            [
+                hub.id,
+                hub.name,
+                cap.desks,
+                cap.evidence_days,
+                cap.days_at_capacity,
+                cap.days_at_capacity_share,
+                hours_or_none(cap.full_ns),
+                cap.peak_at_service_level,
+                cap.recommended_desks,
+                _yes(cap.lower_bound, lang),
+                cap.demand_at_service_level,
+                cap.demand_low,
+                cap.demand_high,
+                cap.demand_recommended_desks,
+                tr(method, lang),
+            ]
+        )
+    return table
+
+
+def _forecast_table(analysis: Analysis, hubs: list[Hub], lang: Lang) -> Table:
+    """Per hub and open day of the 13 weeks after the period: the expected daily peak and
+    utilisation with their prediction intervals (``hubsense.forecast``)."""
+    peak, util = header("peak_concurrency", lang), header("utilisation", lang)
+    low, high = tr("forecast_low", lang), tr("forecast_high", lang)
+    table = Table(
+        tr("sheet_forecast", lang),
+        tr("t_forecast", lang, pct=round(forecast_model.LEVEL * 100)),
+        [
+            Column(tr("hub", lang)),
+            Column(tr("date", lang), "date"),
+            Column(tr("weekday", lang)),
+            Column(peak, "float"),
+            Column(f"{peak}, {low}", "float"),
+            Column(f"{peak}, {high}", "float"),
+            Column(util, "percent"),
+            Column(f"{util}, {low}", "percent"),
+            Column(f"{util}, {high}", "percent"),
+        ],
+    )
+    wd = WEEKDAYS[lang]
+    for hub in hubs:
+        history = [
+            forecast_model.Observed(r.day, r.peak, r.time.utilisation)
+            for r in analysis.day_rows(hub.id, HUB_GROUP)
+            if r.evidence
+        ]
+        f = forecast_model.forecast(hub, history, analysis.end)
+        if f.reason is not None:
+            table.notes.append(FORECAST_REASON_LABELS[f.reason][lang].format(hub=hub.name))
+            continue
+        names = {t: FORECAST_TERM_LABELS[t][lang] for t in forecast_model.TERMS}
+        table.notes.append(
+            tr(
+                "forecast_terms",
+                lang,
+                hub=hub.name,
+                terms="".join(f", {names[t]}" for t in f.terms),
+                missing=", ".join(names[t] for t in f.not_estimated) or "–",
+            )
+        )
+        for d in f.days:
+            u = d.utilisation
+            table.rows.append(
+                [
+                    hub.id,
+                    d.day,
+                    wd[d.day.weekday()],
+                    d.peak.value,
+                    d.peak.low,
+                    d.peak.high,
+                    None if u is None else u.value,
+                    None if u is None else u.low,
+                    None if u is None else u.high,
+                ]
+            )
+    return table
 
 
 # --- CSV ----------------------------------------------------------------------------------

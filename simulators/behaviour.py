@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -101,8 +102,14 @@ class BehaviourParams:
     short_visit_prob: float = 0.2  # drop-in anytime during opening hours
     short_visit_min: tuple[int, int] = (15, 90)
     faults: FaultParams = field(default_factory=FaultParams)
+    # Demand grows (or shrinks) by this share a year, compounded daily from ``growth_from``
+    # (before it, demand is that much lower): a known trend for forecast backtests.
+    growth_per_year: float = 0.0
+    growth_from: date = date(2026, 1, 1)
 
     def __post_init__(self) -> None:
+        if self.growth_per_year <= -1:
+            raise ValueError("growth_per_year must be above -1")
         if len(self.weekday_factors) != 7 or len(self.month_factors) != 12:
             raise ValueError("need 7 weekday factors and 12 month factors")
 
@@ -142,6 +149,13 @@ class HubDay:
     turned_away: int  # people who found no free desk
     visits: tuple[Visit, ...]
     desks: dict[str, DeskDay]
+    # The day's peak demand: the most people who wanted a desk at the same moment within
+    # opening hours, had every one of them got one (turned-away people's sittings
+    # included, after lunch too). Equals the peak of ``actual`` unless a sitting found no
+    # free desk (``unserved``); then the hub was full and it is at least the desks.
+    demand_peak: int = 0
+    # The sittings of people who found no free desk, as they had planned them.
+    unserved: tuple[Interval, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -204,6 +218,7 @@ def expected_visitors(hub: Hub, day: date, seed: int, params: BehaviourParams) -
         * hub_base_demand(hub.id, seed, params)
         * params.weekday_factors[day.weekday()]
         * params.month_factors[day.month - 1]
+        * (1 + params.growth_per_year) ** ((day - params.growth_from).days / 365.25)
     )
 
 
@@ -290,6 +305,19 @@ def _seat(
     return visits, len(seated), turned_away
 
 
+def peak_demand(sittings: Iterable[Interval]) -> int:
+    """The most sittings overlapping at one moment (half-open: one ending as another
+    starts do not overlap)."""
+    edges = sorted(
+        [(e, -1) for s, e in sittings if e > s] + [(s, 1) for s, e in sittings if e > s]
+    )
+    best = count = 0
+    for _t, step in edges:  # at equal times, ends (-1) sort before starts (+1)
+        count += step
+        best = max(best, count)
+    return best
+
+
 def _fault_for(
     rng: random.Random, actual: tuple[Interval, ...], bounds: Interval,
     window: Interval | None, f: FaultParams,
@@ -334,7 +362,8 @@ def simulate_day(
     reason = closure_reason(hub, day)
     window = None if reason is not None else opening_window(hub, day)
     visits: list[Visit] = []
-    seated = turned_away = 0
+    seated = turned_away = demand = 0
+    unserved: tuple[Interval, ...] = ()
     expected = 0.0
     if window is not None:
         rng = random.Random(f"{seed}:{hub.id}:{day.isoformat()}")
@@ -342,6 +371,16 @@ def simulate_day(
         n = max(0, round(rng.gauss(expected, math.sqrt(expected)))) if expected > 0 else 0
         people = _plan_people(rng, hub, day, n, window, p)
         visits, seated, turned_away = _seat(rng, hub, people, p)
+        wanted = [seg for segs in people for seg in segs]
+        demand = peak_demand(wanted)
+        served = Counter((v.start_ns, v.end_ns) for v in visits)
+        missed: list[Interval] = []
+        for seg in wanted:
+            if served[seg] > 0:
+                served[seg] -= 1
+            else:
+                missed.append(seg)
+        unserved = tuple(sorted(missed))
     by_desk: dict[str, list[Interval]] = {d.id: [] for d in hub.desks}
     for v in visits:
         by_desk[v.desk].append((v.start_ns, v.end_ns))
@@ -364,6 +403,8 @@ def simulate_day(
         turned_away=turned_away,
         visits=tuple(visits),
         desks=desks,
+        demand_peak=demand,
+        unserved=unserved,
     )
 
 

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Depends, Query
 from api.analytics_models import (
     CapacityOut,
     DailyOut,
+    ForecastOut,
     ProfileOut,
     RankingOut,
     SensorHealthOut,
@@ -33,6 +34,7 @@ from api.models import ErrorOut
 from hubsense.analytics import Scope
 from hubsense.query import capacity as capacity_q
 from hubsense.query import daily as daily_q
+from hubsense.query import forecast as forecast_q
 from hubsense.query import profile as profile_q
 from hubsense.query import ranking as ranking_q
 from hubsense.query import sensors as sensors_q
@@ -172,6 +174,18 @@ def capacity(
         q.ctx, q.scope, q.period, service_level=service_level, buffer=buffer, min_days=min_days
     )
     return CapacityOut.model_validate(answer, from_attributes=True)
+
+
+@router.get(
+    "/forecast",
+    response_model=ForecastOut,
+    summary="The next 13 weeks of each hub's daily peak and utilisation with a prediction "
+    "interval, forecast from the period (at least 8 weeks) as history",
+    responses=ERRORS,
+)
+def forecast(q: Annotated[Asked, Depends(asked(forecast_q.SCOPES))]) -> ForecastOut:
+    answer = forecast_q.forecast(q.ctx, q.scope, q.period)
+    return ForecastOut.model_validate(answer, from_attributes=True)
 
 
 @router.get(

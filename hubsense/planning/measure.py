@@ -6,7 +6,9 @@ open day with at least ``evidence_min_coverage`` of its desk-time known). Its av
 daily visits V is the sum over its hubs of the mean used desk-days per evidence day (a
 desk used at least ``daily_use_min_s`` counts as one visit; undecided desk-days do not
 count). Its peak P and recommended desks are the capacity figures of the analytics
-module, summed over its hubs (hubs do not share desks).
+module, summed over its hubs (hubs do not share desks). When a hub was full on some
+evidence day, the measured figures are a lower bound and the censored estimate of demand
+(``hubsense.demand``, summed over the hubs) is carried with them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ class Measured:
     peak: int | None  # P: daily peak at the service level, Σ over hubs
     recommended_desks: int | None  # P + buffer per hub, Σ over hubs
     too_few_days: bool  # some hub has fewer evidence days than capacity_min_days
+    days_at_capacity: int = 0  # hub-days on which every desk was taken
+    demand_low: int | None = None  # the censored estimate's range, Σ over hubs
+    demand_peak: int | None = None  # estimated demand at the service level, Σ over hubs
+    demand_high: int | None = None
+    demand_recommended_desks: int | None = None  # demand_peak + buffer per hub, Σ
+
+    @property
+    def lower_bound(self) -> bool:
+        """``peak`` and ``recommended_desks`` understate the need: a hub was full."""
+        return self.days_at_capacity > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,5 +88,10 @@ def measure(analysis: Analysis, registry: Registry) -> dict[str, Measured | Unme
             peak=cap.peak_at_service_level,
             recommended_desks=cap.recommended_desks,
             too_few_days=cap.too_few_days,
+            days_at_capacity=cap.days_at_capacity,
+            demand_low=cap.demand_low,
+            demand_peak=cap.demand_at_service_level,
+            demand_high=cap.demand_high,
+            demand_recommended_desks=cap.demand_recommended_desks,
         )
     return out

@@ -62,6 +62,23 @@ def _fixed(value: float | None) -> Span | None:
     return None if value is None else Span(value, value, value)
 
 
+def _measured_need(m: Measured, notes: list[Note]) -> tuple[Span | None, Span | None]:
+    """(desks needed, peak demand) from the measurement: the censored estimate with its
+    range when a hub was full (the measured figures are then only a floor), else the
+    measured figures."""
+    if not m.lower_bound:
+        return _fixed(m.recommended_desks), _fixed(m.peak)
+    days = ("days", str(m.days_at_capacity))
+    rec, peak = m.demand_recommended_desks, m.demand_peak
+    low, high = m.demand_low, m.demand_high
+    if rec is None or peak is None or low is None or high is None:
+        notes.append(Note("lower_bound", (days, ("desks", str(m.recommended_desks)))))
+        return _fixed(m.recommended_desks), _fixed(m.peak)
+    notes.append(Note("lower_bound_estimated", (days, ("desks", str(m.recommended_desks)))))
+    buffer = rec - peak
+    return Span(low + buffer, rec, high + buffer), Span(low, peak, high)
+
+
 @dataclass(frozen=True, slots=True)
 class BandOut:
     key: str
@@ -113,6 +130,8 @@ class MeasuredOut:
     recommended_desks: int | None
     adoption: Value  # V ÷ E
     peak_ratio: float | None  # P ÷ V
+    lower_bound: bool = False  # a hub was full: peak and recommended_desks understate
+    days_at_capacity: int = 0  # hub-days at capacity
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +434,8 @@ def _municipality(
                 k,
             ),
             peak_ratio=_ratio(m.peak, m.visits_per_day),
+            lower_bound=m.lower_bound,
+            days_at_capacity=m.days_at_capacity,
         )
 
     # projection: E × the adoption measured elsewhere (leave this municipality out)
@@ -463,8 +484,7 @@ def _municipality(
         basis = "none"
 
     if basis == "measured" and m is not None:
-        desks_needed = _fixed(m.recommended_desks)
-        peak_demand = _fixed(m.peak)
+        desks_needed, peak_demand = _measured_need(m, notes)
     elif basis == "projected" and projection is not None:
         desks_needed, peak_demand = projection.desks, projection.peak
     else:

@@ -284,6 +284,20 @@ NOTES: Final[dict[str, dict[Lang, str]]] = {
         "en": "Only {days} evidence days (at least {min}): the measurement is uncertain "
         "and no reference for others.",
     },
+    "lower_bound": {
+        "sv": "Hubben var full {days} underlagsdagar: uppmätta {desks} platser är en undre "
+        "gräns, och efterfrågan kan inte skattas (för få dagar under kapaciteten).",
+        "en": "The hub was full on {days} evidence days: the measured {desks} desks are a "
+        "lower bound, and demand cannot be estimated (too few days below capacity).",
+    },
+    "lower_bound_estimated": {
+        "sv": "Hubben var full {days} underlagsdagar: uppmätta {desks} platser är en undre "
+        "gräns. Behovet är skattad efterfrågan med de fulla dagarna som censurerade "
+        "observationer (docs/metrics.md), med dess intervall.",
+        "en": "The hub was full on {days} evidence days: the measured {desks} desks are a "
+        "lower bound. The need is the estimated demand with the full days as censored "
+        "observations (docs/metrics.md), with its range.",
+    },
     "leave_one_out": {
         "sv": "Prognosen bygger på de andra kommunernas mätningar, inte den egna: jämför.",
         "en": "The projection uses the other municipalities' measurements, not its own: compare.",

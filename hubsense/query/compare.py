@@ -32,6 +32,8 @@ class CompareRow:
     evidence_days: int | None  # the smallest of its hubs'
     too_few_days: bool
     capacity_reason: Reason | None
+    days_at_capacity: int | None  # hub-days at capacity, summed over its hubs
+    days_at_capacity_share: float | None  # ÷ its hubs' evidence days summed
 
     @property
     def difference(self) -> int | None:
@@ -56,21 +58,25 @@ def comparison(ctx: QueryContext, period: Period) -> Comparison:
     by_id = {s.scope.id: s for s in region.breakdown}
     region_scope = Scope("region", "")
     whole = analyse(ctx, region_scope, period)  # the one the utilisation above made
-    params = capacity_in(ctx, whole, region_scope, period)
+    params = capacity_in(ctx, whole, region_scope, period, with_demand=False)
     rows = []
     for muni in sorted(reg.municipalities.values(), key=lambda m: swedish_key(m.name)):
         s = by_id[muni.id]
         muni_scope = Scope("municipality", muni.id)
-        cap = capacity_in(ctx, whole, muni_scope, period) if muni.hubs else None
+        cap = (
+            capacity_in(ctx, whole, muni_scope, period, with_demand=False) if muni.hubs else None
+        )
         reason: Reason | None
         if cap is None:
             p90 = rec = evidence = None
             too_few, reason = False, "reason_no_hub"
+            full_days, full_share = None, None
         else:
             p90, rec = cap.peak_at_service_level, cap.recommended_desks
             evidence = min(h.evidence_days for h in cap.hubs)
             too_few = cap.too_few_days
             reason = None if rec is not None else "reason_no_evidence"
+            full_days, full_share = cap.days_at_capacity, cap.days_at_capacity_share
         rows.append(
             CompareRow(
                 id=muni.id,
@@ -85,6 +91,8 @@ def comparison(ctx: QueryContext, period: Period) -> Comparison:
                 evidence_days=evidence,
                 too_few_days=too_few,
                 capacity_reason=reason,
+                days_at_capacity=full_days,
+                days_at_capacity_share=full_share,
             )
         )
     return Comparison(

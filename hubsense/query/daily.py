@@ -14,7 +14,7 @@ from hubsense.query.analysis import analyse
 from hubsense.query.context import QueryContext
 from hubsense.query.period import Period
 from hubsense.query.scope import ScopeRef
-from hubsense.reports import hours
+from hubsense.reports import hours, minutes_or_none
 
 SCOPES = ("hub", "zone")
 
@@ -32,6 +32,8 @@ class DayFigures:
     coverage: float | None
     daily_usage_rate: float | None
     evidence: bool  # coverage ≥ evidence_min_coverage: counts for capacity
+    at_capacity: bool  # the peak reached every desk
+    full_minutes: float | None  # time at full (None: not known for this day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,8 @@ def daily_in(ctx: QueryContext, a: Analysis, scope: Scope, period: Period) -> Da
                 coverage=r.time.coverage,
                 daily_usage_rate=r.use.rate,
                 evidence=r.evidence,
+                at_capacity=r.at_capacity,
+                full_minutes=minutes_or_none(r.full_ns),
             )
             for r in a.day_rows(hub.id, group)
         ),

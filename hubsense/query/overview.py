@@ -36,6 +36,7 @@ class HubFigures:
     evidence_days: int
     too_few_days: bool
     recommended_reason: Reason | None
+    days_at_capacity: int = 0  # evidence days full: the recommendation is a lower bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def region_overview(ctx: QueryContext) -> RegionOverview:
     # see capacity_in and daily_in); a hub at a time read the same rows 25 times over.
     region = Scope("region", "")
     whole = analyse(ctx, region, p)
-    need = capacity_in(ctx, whole, region, p)
+    need = capacity_in(ctx, whole, region, p, with_demand=False)
     caps = {h.hub: h for h in need.hubs}
 
     def today_all() -> Analysis:
@@ -110,6 +111,7 @@ def region_overview(ctx: QueryContext) -> RegionOverview:
             evidence_days=c.evidence_days,
             too_few_days=c.too_few_days,
             recommended_reason=None if c.recommended_desks is not None else "reason_no_evidence",
+            days_at_capacity=c.days_at_capacity,
         )
     return RegionOverview(
         period=p, hubs=hubs, min_days=need.min_days, min_coverage=need.evidence_min_coverage

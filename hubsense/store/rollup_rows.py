@@ -86,7 +86,11 @@ GROUP_DAY_FIELDS: tuple[tuple[str, FieldType], ...] = (
     ("params", "text"),
     ("desks_key", "text"),
     ("computed_ns", "int"),
+    ("full_ns", "text"),  # the integer, "" when not known (a row from before version 4)
 )
+"""``full_ns`` is text so that a row stored before it existed reads as "not known" in
+both stores (SQLite's added column defaults to "", InfluxDB has no such field), never as
+0 minutes at full."""
 
 
 def _verdict(used: int, unused: int, undecided: int) -> Use | None:
@@ -215,6 +219,7 @@ def group_day_values(r: GroupDayRollup) -> dict[str, int | str]:
         "params": r.params,
         "desks_key": r.desks_key,
         "computed_ns": r.computed_ns,
+        "full_ns": "" if r.full_ns is None else str(r.full_ns),
     }
 
 
@@ -249,4 +254,13 @@ def group_day_from(
         params=str(v.get("params") or ""),
         desks_key=str(v.get("desks_key") or ""),
         computed_ns=_int(v.get("computed_ns")),
+        full_ns=_optional_int(v.get("full_ns")),
     )
+
+
+def _optional_int(v: object) -> int | None:
+    """A stored optional integer: "" or missing is None, so is anything not a number."""
+    try:
+        return int(str(v)) if v not in (None, "") else None
+    except ValueError:
+        return None

@@ -7,7 +7,7 @@ import io
 import logging
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -80,7 +80,8 @@ def table(ws, first_header: str) -> tuple[list[str], list[list[object]]]:  # noq
 def test_workbook_read_back(analysis: analytics.Analysis) -> None:
     wb = load_workbook(io.BytesIO(xlsx_bytes(report(analysis))))
     assert wb.sheetnames == ["Sammanfattning", "Hubbar", "Platser", "Timme × veckodag", "Dagar",
-                             "Kapacitetskurva", "Sensorhälsa", "Definitioner"]
+                             "Kapacitetskurva", "Fulla dagar", "Prognos", "Sensorhälsa",
+                             "Definitioner"]
     for ws in wb.worksheets:  # every sheet states the title, period and units
         assert ws["A1"].value == "Nyttjande av arbetshubbar – Berg"
         assert ws["A2"].value == ("Period: 2026-11-02 – 2026-11-15 (14 dagar; lokal tid "
@@ -141,7 +142,8 @@ def test_csv_holds_the_same_views(analysis: analytics.Analysis) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     parts = sections(raw.decode("utf-8-sig"))
     assert list(parts) == ["Summary", "Hubs", "Desks", "Hour × weekday", "Days",
-                           "Capacity curve", "Sensor health", "Definitions"]
+                           "Capacity curve", "Full days", "Forecast", "Sensor health",
+                           "Definitions"]
     hdr, berg = parts["Summary"][0], parts["Summary"][1]
     s = analysis.summary(analytics.resolve(REGISTRY, "municipality", "berg"))
     assert berg[hdr.index("Utilisation (%)")] == f"{s.time.utilisation * 100:.2f}"
@@ -296,3 +298,149 @@ def test_cli_and_api_refuse_an_unknown_municipality_alike(
     cli = ["--log-level", "WARNING", "report", "--municipality", "atlantis"]
     assert main([*cli, "--from", dates["from"], "--to", dates["to"], "--format", "text"]) == 2
     assert capsys.readouterr().err == f"hubsense: {detail}\n"
+
+
+@pytest.fixture
+def full_analysis(sqlite_store: SqliteStore) -> analytics.Analysis:
+    """Daghubben full 09:30-11:00 on the odd days (7 of the 14): all three desks taken."""
+    events = []
+    for d in range(2, 16):
+        day = (2026, 11, d)
+        events += all_desks("dag", at(*day), at(*day) + 24 * 3600 * 10**9, {
+            "a01": [(at(*day, 8), at(*day, 12))],
+            "a02": [(at(*day, 9), at(*day, 12))],
+            "b01": [(at(*day, 9, 30), at(*day, 11))] if d % 2 else [],
+        })
+    sqlite_store.write(events, [])
+    return analytics.analyse(sqlite_store, REGISTRY,
+                             analytics.resolve(REGISTRY, "municipality", "berg"), FIRST, END,
+                             settings(), now_ns=NOW, slots=True)
+
+
+def test_saturation_in_the_workbook_csv_and_memo(full_analysis: analytics.Analysis) -> None:
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(full_analysis))))
+    hdr, rows = table(wb["Hubbar"], "Kommun")
+    dag = {r[1]: r for r in rows}["dag"]
+    assert dag[hdr.index("Dagar med alla platser upptagna (dagar)")] == 7
+    assert dag[hdr.index("Andel dagar med alla platser upptagna (%)")] == close(0.5)
+    assert dag[hdr.index("Tid med alla platser upptagna (h)")] == close(7 * 1.5)
+    hdr, rows = table(wb["Sammanfattning"], "Kommun")
+    (berg,) = rows
+    # dygn has no data: no evidence day, so 7 of Berg's 14 evidence hub-days
+    assert berg[hdr.index("Dagar med alla platser upptagna (dagar)")] == 7
+    assert berg[hdr.index("Andel dagar med alla platser upptagna (%)")] == close(0.5)
+    hdr, rows = table(wb["Dagar"], "Hubb")
+    by_day = {r[1].date(): r for r in rows if r[0] == "dag"}
+    odd, even = by_day[date(2026, 11, 3)], by_day[date(2026, 11, 4)]
+    full, minutes = hdr.index("Alla platser upptagna"), hdr.index(
+        "Minuter med alla platser upptagna (min)")
+    assert (odd[full], odd[minutes]) == ("ja", close(90.0))
+    # on the even days b01 is free all day: never full
+    assert (even[full], even[minutes]) == ("nej", close(0.0))
+    parts = sections(csv_bytes(report(full_analysis, "en")).decode("utf-8-sig"))
+    hub_hdr, hub_row = parts["Hubs"][0], parts["Hubs"][1]
+    assert hub_row[hub_hdr.index("Share of days at capacity (%)")] == "50.00"
+    sv = memo(full_analysis, "berg", "sv", flicker_s=120)
+    assert ("Daghubben var fullt (alla 3 platser upptagna samtidigt) på 7 av 14 "
+            "underlagsdagar (50,0 %), sammanlagt 10,5 h med alla upptagna.") in sv
+    assert "toppen de dagarna är en undre gräns för efterfrågan" in sv
+    en = memo(full_analysis, "berg", "en", flicker_s=120)
+    assert ("Daghubben was full (all 3 desks taken at once) on 7 of 14 evidence days "
+            "(50.0%), 10.5 h at full in all.") in en
+
+
+def test_no_saturation_sentence_when_never_full(analysis: analytics.Analysis) -> None:
+    assert analysis.capacity("dag").days_at_capacity == 0
+    assert "fullt" not in memo(analysis, "berg", "sv", flicker_s=120)
+
+
+def test_a_full_hubs_recommendation_is_a_lower_bound_with_the_estimate(
+    full_analysis: analytics.Analysis,
+) -> None:
+    cap = full_analysis.capacity("dag")
+    assert cap.lower_bound and cap.demand is not None and cap.demand.reason is None
+    est, low, high = cap.demand_at_service_level, cap.demand_low, cap.demand_high
+    assert est is not None and low is not None and high is not None
+    assert cap.peak_at_service_level == 3 and 3 <= low <= est <= high
+    sv = memo(full_analysis, "berg", "sv", flicker_s=120)
+    assert ("Rekommendationen för Daghubben, 4 platser, är därför en undre gräns. Skattad "
+            "efterfrågan vid 90 % servicenivå, med de fulla dagarna som censurerade "
+            f"observationer (docs/metrics.md): {est} platser (intervall {low}–{high}); med "
+            f"buffert {est + 1} platser.") in sv
+    en = memo(full_analysis, "berg", "en", flicker_s=120)
+    assert "The recommendation for Daghubben, 4 desks, is therefore a lower bound." in en
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(full_analysis, "en"))))
+    hdr, rows = table(wb["Hubs"], "Municipality")
+    dag = {r[1]: r for r in rows}["dag"]
+    assert dag[hdr.index("Lower bound")] == "yes"
+    assert dag[hdr.index("Recommended desks (desks)")] == 4
+    assert dag[hdr.index("Estimated demand at service level (desks)")] == est
+    assert (dag[hdr.index("Estimated demand, low (desks)")],
+            dag[hdr.index("Estimated demand, high (desks)")]) == (low, high)
+    assert dag[hdr.index("Recommended desks from estimated demand (desks)")] == est + 1
+    hdr, rows = table(wb["Summary"], "Municipality")
+    (berg,) = rows
+    # dygn was never full and has no evidence day: no percentile, so no sum for Berg
+    assert berg[hdr.index("Lower bound")] == "yes"
+    assert berg[hdr.index("Recommended desks from estimated demand (desks)")] is None
+
+
+def test_an_estimate_that_cannot_be_made_says_why(sqlite_store: SqliteStore) -> None:
+    events = []
+    for d in range(2, 16):  # full every day
+        day = (2026, 11, d)
+        events += all_desks("dag", at(*day), at(*day) + 24 * 3600 * 10**9, {
+            desk: [(at(*day, 9), at(*day, 12))] for desk in ("a01", "a02", "b01")})
+    sqlite_store.write(events, [])
+    a = analytics.analyse(sqlite_store, REGISTRY, analytics.resolve(REGISTRY, "hub", "dag"),
+                          FIRST, END, settings(), now_ns=NOW, slots=True)
+    cap = a.capacity("dag")
+    assert cap.lower_bound and cap.demand_at_service_level is None
+    assert cap.demand is not None and cap.demand.reason == "all_full"
+    sv = memo(a, "berg", "sv", flicker_s=120)
+    assert ("Rekommendationen för Daghubben, 4 platser, är därför en undre gräns. Efterfrågan "
+            "kan inte skattas (alla underlagsdagar var fulla): den är okänd och högre.") in sv
+
+
+def test_the_full_days_and_forecast_sheets(full_analysis: analytics.Analysis) -> None:
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(full_analysis, "en"))))
+    hdr, rows = table(wb["Full days"], "Hub")
+    by_hub = {r[0]: r for r in rows}
+    cap = full_analysis.capacity("dag")
+    dag = by_hub["dag"]
+    assert dag[hdr.index("Days at capacity (days)")] == 7
+    assert dag[hdr.index("Estimated demand at service level (desks)")] == \
+        cap.demand_at_service_level
+    assert dag[hdr.index("Estimate")] == "censored fit per weekday"
+    assert by_hub["dygn"][hdr.index("Estimate")] == "measured (never full)"
+    # two weeks are no history for a forecast: the sheet says why, per hub
+    texts = [str(c.value) for c in wb["Forecast"]["A"] if c.value]
+    assert "Daghubben: no forecast, fewer than 20 evidence days in the period." in texts
+
+
+def test_a_forecast_sheet_from_ten_weeks(sqlite_store: SqliteStore) -> None:
+    events = []
+    first, end = date(2026, 8, 31), date(2026, 11, 9)
+    day = first
+    while day < end:
+        t = (day.year, day.month, day.day)
+        events += all_desks("dag", at(*t), at(*t) + 24 * 3600 * 10**9, {
+            "a01": [(at(*t, 8), at(*t, 12))], "a02": [(at(*t, 9), at(*t, 13))],
+            "b01": [(at(*t, 14), at(*t, 15))]})
+        day += timedelta(days=1)
+    sqlite_store.write(events, [])
+    a = analytics.analyse(sqlite_store, REGISTRY,
+                          analytics.resolve(REGISTRY, "municipality", "berg"), first, end,
+                          settings(), now_ns=NOW, slots=True)
+    wb = load_workbook(io.BytesIO(xlsx_bytes(report(a, "sv"))))
+    ws = wb["Prognos"]
+    hdr, rows = table(ws, "Hubb")
+    dag = [r for r in rows if r[0] == "dag"]
+    # every day of 13 weeks but the six holidays from Christmas Eve to Epiphany
+    assert len(dag) == 91 - 6
+    assert dag[0][1].date() == end
+    peak = hdr.index("Samtidig topp (platser)")
+    assert all(r[peak] == close(2.0) for r in dag)  # a01 and a02 overlap every day
+    texts = [str(c.value) for c in ws["A"] if c.value]
+    assert any(t.startswith("Daghubben: veckodag") for t in texts)
+    assert "Dygnethubben: ingen prognos, färre än 20 underlagsdagar i perioden." in texts

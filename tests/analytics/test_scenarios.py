@@ -277,3 +277,36 @@ def test_desk_never_changing_for_days_is_stuck(store: Store) -> None:
     assert analyse(store, "hub", "kontor", first, end, stuck_unchanged_open_days=15).suspects == []
     off = analyse(store, "hub", "kontor", first, end, stuck_unchanged_open_days=0)
     assert off.suspects == [] and desk_time(off, "desk", "kontor/a01").free_ns == 140 * H
+
+
+def test_saturation_minutes_at_full_and_days_at_capacity(store: Store) -> None:
+    # dag (a01, a02, b01), open 07:00-18:00. Tue 17 Nov: all three taken 10:00-11:30
+    # (a01 09-12, a02 10-11:30, b01 08-14), so 90 minutes at full and the peak reaches 3.
+    # Wed 18 Nov: b01 is silent from 12:00 on (offline 15 min after its last message) and a01,
+    # a02 are taken 13:00-14:00, so the hub is full 13:00-14:00 (every desk whose state is
+    # known is occupied) although only 2 desks are taken: 60 minutes, not at capacity.
+    d17, d18 = date(2026, 11, 17), date(2026, 11, 18)
+    events = all_desks("dag", at(2026, 11, 17), at(2026, 11, 18), {
+        "a01": [(at(2026, 11, 17, 9), at(2026, 11, 17, 12))],
+        "a02": [(at(2026, 11, 17, 10), at(2026, 11, 17, 11, 30))],
+        "b01": [(at(2026, 11, 17, 8), at(2026, 11, 17, 14))],
+    })
+    events += sensor("dag", "a01", [(at(2026, 11, 18, 13), at(2026, 11, 18, 14))],
+                     at(2026, 11, 18), at(2026, 11, 19), seq0=1000)
+    events += sensor("dag", "a02", [(at(2026, 11, 18, 13), at(2026, 11, 18, 14))],
+                     at(2026, 11, 18), at(2026, 11, 19), seq0=1000)
+    events += sensor("dag", "b01", [], at(2026, 11, 18), at(2026, 11, 18, 12), seq0=1000)
+    store.write(events, [])
+    a = analyse(store, "hub", "dag", d17, date(2026, 11, 19))
+    rows = {r.day: r for r in a.day_rows("dag")}
+    assert (rows[d17].full_ns, rows[d17].at_capacity, rows[d17].peak) == (90 * MIN, True, 3)
+    assert (rows[d18].full_ns, rows[d18].at_capacity, rows[d18].peak) == (60 * MIN, False, 2)
+    cap = a.capacity("dag")
+    assert (cap.days_at_capacity, cap.full_ns) == (1, 150 * MIN)
+    # 18 Nov: less than 6 of b01's 11 open hours unknown, over 80 % coverage: evidence
+    assert cap.evidence_days == 2 and cap.days_at_capacity_share == 0.5
+    # Berg adds dygn, silent throughout: no evidence day, never full
+    b = analyse(store, "municipality", "berg", d17, date(2026, 11, 19))
+    berg = b.scope_capacity(analytics.resolve(REGISTRY, "municipality", "berg"))
+    assert (berg.days_at_capacity, berg.evidence_hub_days, berg.full_ns) == (1, 2, 150 * MIN)
+    assert berg.days_at_capacity_share == 0.5

@@ -92,6 +92,7 @@ REPORT_SCOPES = {
     "utilisation": ["region", "municipality", "hub", "desk"],
     "daily": ["hub"],
     "capacity": ["region", "municipality", "hub"],
+    "forecast": ["region", "municipality", "hub"],
     "profile": ["region", "municipality", "hub"],
     "desks": ["region", "municipality", "hub"],
     "sensors": ["region", "municipality", "hub", "desk"],

@@ -267,8 +267,10 @@ def test_overview_page(open_tab: Any, base_url: str) -> None:
     assert card.locator('[data-analytics="recommended_desks"]').inner_text() == fmt_int(
         capacity["recommended_desks"], "sv"
     )
+    # full on one evidence day: a lower bound as well
+    assert capacity["hubs"][0]["days_at_capacity"] == 1
     assert card.locator('[data-analytics-note="recommended_desks"]').inner_text() == (
-        "osäkert: 11 av 20 underlagsdagar"
+        "osäkert: 11 av 20 underlagsdagar; undre gräns: full 1 av underlagsdagarna"
     )
     # no data, no number: "–" and why
     bracke = page.locator('.card[data-hub="bracke"]')
@@ -542,7 +544,10 @@ def test_utilisation_explorer(open_tab: Any, base_url: str, registry: Registry) 
     page = tab.page
     response = page.goto(base_url + "/utilisation?scope=municipality&id=berg")
     assert response.status == 200
-    assert wait_figures(tab) == 3  # per day, hour × weekday, the hub's daily peaks
+    # per day, the forecast (11 evidence days: none, and it says why), hour × weekday, the
+    # hub's daily peaks
+    assert wait_figures(tab) == 4
+    assert "ingen prognos" in page.locator("#forecast-notes").inner_text()
     assert page.locator("h1").inner_text() == "Nyttjandegrad – Berg"
     assert page.locator("#period").inner_text() == "Period: 2026-10-26 – 2026-11-24 (30 dagar)"
     q = {"scope": "municipality", "id": "berg", **PERIOD_30}
@@ -609,7 +614,7 @@ def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) ->
     page.fill("#f-to", "2026-11-11")
     page.locator("#usage-form button[type=submit]").click()
     page.wait_for_url("**area=municipality%3Aharjedalen**")
-    assert wait_figures(tab) == 4  # two hubs: a peaks figure each
+    assert wait_figures(tab) == 5  # two hubs: a peaks figure each; and the forecast
     assert page.locator("h1").inner_text() == "Nyttjandegrad – Härjedalen"
     assert page.locator("#period").inner_text() == "Period: 2026-10-27 – 2026-11-10 (15 dagar)"
     traces = plotted(tab, "fig-daily")

@@ -15,6 +15,7 @@ from dashboards.figures import (
     compare_figure,
     daily_figure,
     figure_json,
+    forecast_figure,
     peaks_figure,
     profile_figure,
 )
@@ -50,6 +51,8 @@ def day(
         coverage=coverage,
         daily_usage_rate=None,
         evidence=evidence,
+        at_capacity=peak >= desks,
+        full_minutes=None,
     )
 
 
@@ -79,8 +82,17 @@ CAP_A = HubCapacity(
     recommended_desks=5,
     too_few_days=True,
     days_at_capacity=1,
+    days_at_capacity_share=0.5,
+    full_hours=1.5,
     max_peak=4,
     curve=tuple(CurvePoint(k, n, n / 2) for k, n in enumerate([2, 2, 1, 1, 0])),
+    lower_bound=True,
+    demand_at_service_level=None,
+    demand_low=None,
+    demand_high=None,
+    demand_recommended_desks=None,
+    demand_pooled=False,
+    demand_reason="too_few_measured",
 )
 
 
@@ -227,6 +239,8 @@ def row(ident: str, name: str, **kw: Any) -> CompareRow:
         "evidence_days": 22,
         "too_few_days": False,
         "capacity_reason": None,
+        "days_at_capacity": 0,
+        "days_at_capacity_share": 0.0,
     }
     values.update(kw)
     return CompareRow(**values)
@@ -314,3 +328,27 @@ def test_figures_are_plain_json_in_swedish_format(fig: go.Figure) -> None:
     data = figure_json(fig)
     assert json.loads(json.dumps(data)) == data
     assert data["layout"]["separators"] == ",\u00a0"  # type: ignore[index]
+
+
+def test_forecast_figure_draws_each_hubs_band_line_and_desks() -> None:
+    from hubsense.query.forecast import ForecastAnswer, ForecastDayFigures, HubForecast
+
+    days = tuple(
+        ForecastDayFigures(date(2026, 11, 9) + timedelta(days=i), i % 7, 3.0 + i, 2.0 + i,
+                           4.5 + i, 0.3, 0.2, 0.4)
+        for i in range(3)
+    )
+    with_days = HubForecast("a", "Hubb A", 4, 40, ("trend",), ("july",), None, days)
+    none = HubForecast("b", "Hubb B", 2, 5, (), (), "few_days", ())
+    answer = ForecastAnswer(PERIOD, ScopeRef("municipality", "m", "M"), date(2026, 11, 9), 13,
+                            0.9, 56, 20, (with_days, none))
+    fig = forecast_figure(answer, "sv")
+    (band,) = by_meta(fig, hub="a", series="band")
+    assert list(band.y) == [4.5, 5.5, 6.5, 4.0, 3.0, 2.0]  # high forward, low back
+    (line,) = by_meta(fig, hub="a", series="peak_concurrency")
+    assert list(line.y) == [3.0, 4.0, 5.0]
+    (desks,) = by_meta(fig, hub="a", series="desks")
+    assert list(desks.y) == [4, 4]
+    assert by_meta(fig, hub="b") == []  # no forecast, no trace
+    empty = forecast_figure(replace(answer, hubs=(none,)), "en")
+    assert not empty.data and empty.layout.annotations[0].text

@@ -115,9 +115,12 @@ def test_overview_cards_show_the_analytics_apis_numbers(client: TestClient) -> N
             f"täckning {fmt_share(summary['coverage'], 'sv')}"
         )
         assert field(c, "data-analytics", "recommended_desks") == str(cap["recommended_desks"])
-        # 11 evidence days, fewer than capacity_min_days (20): flagged
+        # 11 evidence days, fewer than capacity_min_days (20): flagged; a hub that was full
+        # on some of them: a lower bound too
+        full = cap["hubs"][0]["days_at_capacity"]
+        bound = f"; undre gräns: full {full} av underlagsdagarna" if full else ""
         assert field(c, "data-analytics-note", "recommended_desks") == (
-            "osäkert: 11 av 20 underlagsdagar"
+            "osäkert: 11 av 20 underlagsdagar" + bound
         )
         assert f'href="/utilisation?scope=hub&amp;id={hub}"' in c
     # today's peak so far from /api/reports/daily for today (KNOWN: a01 and b01 taken)
@@ -185,6 +188,43 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
     assert field(kf, "data-field", "peak_at_service_level") == str(cap["peak_at_service_level"])
     assert field(kf, "data-field", "desks") == "16"
     assert 'id="too-few"' in html  # 11 evidence days < 20
+    # saturation: the API's hub-days at capacity, with their share of the evidence days
+    assert field(kf, "data-field", "days_at_capacity") == fmt_int(cap["days_at_capacity"], "sv")
+    assert field(kf, "data-note", "days_at_capacity").startswith(
+        f"{fmt_share(cap['days_at_capacity_share'], 'sv')} av underlagsdagarna; "
+        "Tid med alla platser upptagna: "
+    )
+    hubs_table = html[html.index('id="hubs-table"') :]
+    for c in cap["hubs"]:
+        row = hubs_table[hubs_table.index(f'<tr data-hub="{c["hub"]}">') :]
+        assert field(row, "data-field", "days_at_capacity") == fmt_int(c["days_at_capacity"], "sv")
+        assert field(row, "data-field", "demand_recommended_desks") == str(
+            c["demand_recommended_desks"])
+    # Funäsdalen was full on 2 evidence days: its recommendation is a lower bound, the
+    # estimate is shown with its range; Sveg never was: the same number twice
+    funasdalen = next(c for c in cap["hubs"] if c["hub"] == "funasdalen")
+    sveg = next(c for c in cap["hubs"] if c["hub"] == "sveg")
+    assert funasdalen["lower_bound"] and funasdalen["days_at_capacity"] == 2
+    assert not sveg["lower_bound"]
+    assert sveg["demand_recommended_desks"] == sveg["recommended_desks"]
+    assert cap["lower_bound"]
+    assert field(kf, "data-note", "recommended_desks") == "undre gräns: full 2 av underlagsdagarna"
+    assert field(kf, "data-field", "demand_recommended_desks") == str(
+        cap["demand_recommended_desks"])
+    # 11 evidence days are no history for a forecast: the section says why per hub, as the
+    # API does
+    fc = api(client, "forecast", **q)
+    assert [h["reason"] for h in fc["hubs"]] == ["few_days", "few_days"]
+    notes = html[html.index('id="forecast-notes"') :]
+    for h in fc["hubs"]:
+        assert (f'<li data-hub="{h["hub"]}">{h["name"]}: ingen prognos, färre än 20 '
+                "underlagsdagar i perioden.</li>") in notes
+    row = hubs_table[hubs_table.index('<tr data-hub="funasdalen">') :]
+    assert field(row, "data-note", "recommended_desks") == "undre gräns"
+    assert field(row, "data-note", "demand_recommended_desks") == (
+        f"Skattad efterfrågan vid servicenivån: {funasdalen['demand_at_service_level']}, "
+        f"intervall {funasdalen['demand_low']}–{funasdalen['demand_high']}"
+    )
     # one line and one bar series per hub, the API's values
     fig = block(html, "fig-daily-data")
     for hub in ("funasdalen", "sveg"):
@@ -385,6 +425,8 @@ def test_compare_matches_the_api(client: TestClient, registry: Registry) -> None
         assert by_metric["desks"]["y"][i] == cap["desks"] == s["desks"], m
         assert by_metric["peak_at_service_level"]["y"][i] == cap["peak_at_service_level"], m
         assert by_metric["recommended_desks"]["y"][i] == cap["recommended_desks"], m
+        full = "–" if not registry.municipalities[m].hubs else str(cap["days_at_capacity"])
+        assert field(row, "data-field", "days_at_capacity") == full, m
         shown_u = "–" if s["utilisation"] is None else fmt_share(s["utilisation"], "sv", 1)
         assert field(row, "data-field", "utilisation") == shown_u, m
         rec = cap["recommended_desks"]

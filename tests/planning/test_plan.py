@@ -221,3 +221,20 @@ def test_facts_period_is_chosen_by_the_measurement(registry: Registry) -> None:
     facts = load_facts(EXAMPLE, registry)
     assert facts.for_day("berg", END).employed_residents == 3010  # type: ignore[union-attr]
     assert facts.for_day("berg", date(2024, 12, 31)).employed_residents == 2960  # type: ignore[union-attr]
+
+
+def test_a_full_hubs_need_is_its_estimated_demand() -> None:
+    from hubsense.planning.measure import Measured
+    from hubsense.planning.plan import Note, Span, _measured_need
+
+    base = Measured("berg", 1, 6, 30, 30, 4.0, 6, 7, False)
+    notes: list[Note] = []
+    assert _measured_need(base, notes) == (Span(7, 7, 7), Span(6, 6, 6)) and notes == []
+    full = Measured("berg", 1, 6, 30, 30, 4.0, 6, 7, False, days_at_capacity=5, demand_low=7,
+                    demand_peak=8, demand_high=10, demand_recommended_desks=9)
+    assert _measured_need(full, notes) == (Span(8, 9, 11), Span(7, 8, 10))
+    assert notes == [Note("lower_bound_estimated", (("days", "5"), ("desks", "7")))]
+    notes.clear()
+    unknown = Measured("berg", 1, 6, 30, 30, 4.0, 6, 7, False, days_at_capacity=30)
+    assert _measured_need(unknown, notes) == (Span(7, 7, 7), Span(6, 6, 6))
+    assert [n.code for n in notes] == ["lower_bound"]

@@ -21,6 +21,7 @@ from simulators import (
     simulate_day,
     swedish_holidays,
 )
+from simulators.behaviour import peak_demand
 
 WEEK = [date(2026, 5, 4) + timedelta(days=i) for i in range(7)]  # Mon 4 May – Sun 10 May
 
@@ -333,3 +334,23 @@ def test_saturday_mornings_are_short_and_quiet(registry: Registry) -> None:
     sat, tue = (simulate_day(hub, d, seed=11, params=quiet) for d in (saturday, tuesday))
     assert _local(sat.open_ns or 0, hub).time() == time(9, 0)
     assert sat.expected_visitors < 0.4 * tue.expected_visitors
+
+
+def test_demand_counts_the_people_a_full_hub_turned_away(registry: Registry) -> None:
+    assert peak_demand([(0, 10), (10, 20), (5, 15)]) == 2  # touching sittings do not overlap
+    assert peak_demand([]) == 0
+    hub = registry.hubs["funasdalen"]  # 6 desks
+    busy = BehaviourParams(base_demand=(2.5, 2.5), faults=FaultParams.none())
+    days = [simulate_day(hub, date(2026, 11, d), seed=7, params=busy) for d in range(2, 7)]
+    for d in days:
+        peak = peak_demand([s for desk in d.desks.values() for s in desk.actual])
+        if d.unserved:
+            assert peak == len(hub.desks) <= d.demand_peak
+        else:
+            assert peak == d.demand_peak
+        assert d.turned_away == 0 or d.unserved
+    assert any(d.demand_peak > len(hub.desks) for d in days)
+    quiet = BehaviourParams(base_demand=(0.2, 0.2), faults=FaultParams.none())
+    d = simulate_day(hub, date(2026, 11, 3), seed=7, params=quiet)
+    assert d.unserved == () and d.turned_away == 0
+    assert d.demand_peak == peak_demand([s for desk in d.desks.values() for s in desk.actual])

@@ -169,6 +169,14 @@ def test_version_3_fields_round_trip(store: Store) -> None:
     assert group_days == [group] and group_days[0].computed_ns == 42
 
 
+def test_time_at_full_round_trips_and_is_unknown_when_not_stored(store: Store) -> None:
+    full = replace(gd("svenstavik", "*", 0), full_ns=37 * 60 * 10**9 + 5)
+    none = replace(gd("svenstavik", "*", 1), full_ns=None)  # a row from before version 4
+    zero = replace(gd("svenstavik", "*", 2), full_ns=0)
+    write(store, "svenstavik", 0, 3, [], [full, none, zero], [])
+    assert [g.full_ns for g in read(store, "svenstavik")[1]] == [37 * 60 * 10**9 + 5, None, 0]
+
+
 def test_desk_day_totals_sum_each_desk_over_the_range(store: Store) -> None:
     rows = [replace(dd("svenstavik", d, i, occupied=(i + 1) * H), use=u)
             for i, u in ((0, "used"), (1, "unused"), (2, "undecided")) for d in ("a01", "b01")]

@@ -22,7 +22,7 @@ ROW = GroupDayRollup("svenstavik", "*", date(2026, 11, 1), D0, 39_600 * 10**9, 1
                      HOURS_OPEN, HOURS_OCCUPIED)
 ROW_LINE = (
     'rollup_group_day,group=*,hub=svenstavik computed_ns=0i,day="2026-11-01",desks=12i,'
-    'desks_key="",'
+    'desks_key="",full_ns="",'
     f'hour_occupied="{hours_text(HOURS_OCCUPIED)}",'
     f'hour_open="{hours_text(HOURS_OPEN)}",open_ns=39600000000000i,'
     f'params="",peak=3i,peak_at_ns={D0 + 5}i,t_days=0i,t_flickers=0i,t_free_ns=0i,'
