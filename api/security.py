@@ -143,6 +143,7 @@ POLICY: Final[tuple[Rule, ...]] = (
     Rule("/utilisation", P, "dashboard: utilisation explorer (its data is /api/reports/**)"),
     Rule("/compare", P, "dashboard: municipality comparison (its data is /api/reports/**)"),
     Rule("/planning", P, "dashboard: planning evidence (planner data, as /api/planning)"),
+    Rule("/definitions", V, "dashboard: what the metrics mean (the glossary, no data)"),
     Rule("/dashboards/static/{name}", V, "dashboard scripts, styles, plotly.js"),
     Rule("/docs", V, "interactive API docs"),
     Rule("/docs/oauth2-redirect", V, "part of the API docs page"),

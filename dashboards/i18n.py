@@ -93,6 +93,15 @@ SV: Final[dict[str, str]] = {
     # names themselves come from hubsense.glossary (docs/metrics.md), see dashboards.usage
     "nav_utilisation": "Nyttjandegrad",
     "nav_compare": "Jämför kommuner",
+    "nav_definitions": "Definitioner",
+    "definitions_of": "Definitioner",
+    "definitions_link": "definitionerna",
+    "definitions_title": "Definitioner av måtten",
+    "definitions_lead": "Vad varje siffra på sidorna betyder och hur den räknas. Allt räknas "
+    "bara inom hubbarnas öppettider, i lokal tid; tid då en sensor inte hörts eller verkar ha "
+    "fastnat är okänd och räknas varken som upptagen eller ledig.",
+    "definitions_field": "Fält i API:t och rapporterna",
+    "definitions_unit": "Enhet",
     "of_desks": "{n} av {total}",
     "coverage_short": "täckning {pct}",
     "reason_no_data_period": "inga sensordata under perioden",
@@ -111,7 +120,7 @@ SV: Final[dict[str, str]] = {
     "open_explorer": "Nyttjandegrad och kapacitet",
     "explorer_title": "Nyttjandegrad – {name}",
     "explorer_lead": "Hur mycket platserna har använts och hur många platser som behövs enligt "
-    "mätningarna. Måtten definieras i docs/metrics.md.",
+    "mätningarna. Måtten förklaras bland {definitions}.",
     "form_area": "Område",
     "form_region": "Hela regionen ({name})",
     "form_municipalities": "Kommuner",
@@ -239,6 +248,15 @@ EN: Final[dict[str, str]] = {
     # --- utilisation pages (/utilisation, /compare) and the overview's analytics
     "nav_utilisation": "Utilisation",
     "nav_compare": "Compare municipalities",
+    "nav_definitions": "Definitions",
+    "definitions_of": "Definitions",
+    "definitions_link": "definitions",
+    "definitions_title": "Definitions of the metrics",
+    "definitions_lead": "What each figure on the pages means and how it is computed. "
+    "Everything counts only within the hubs' opening hours, in local time; time in which a "
+    "sensor was not heard or seems stuck is unknown and counts as neither occupied nor free.",
+    "definitions_field": "Field in the API and the reports",
+    "definitions_unit": "Unit",
     "of_desks": "{n} of {total}",
     "coverage_short": "coverage {pct}",
     "reason_no_data_period": "no sensor data in the period",
@@ -257,7 +275,7 @@ EN: Final[dict[str, str]] = {
     "open_explorer": "Utilisation and capacity",
     "explorer_title": "Utilisation – {name}",
     "explorer_lead": "How much the desks have been used and how many desks the measurements "
-    "say are needed. The metrics are defined in docs/metrics.md.",
+    "say are needed. The metrics are explained in the {definitions}.",
     "form_area": "Area",
     "form_region": "The whole region ({name})",
     "form_municipalities": "Municipalities",

@@ -1,6 +1,7 @@
 """Dashboard pages served by the API app: ``GET /`` (region overview), ``GET /hubs/{hub}``
 (live hub view), ``GET /utilisation`` (utilisation explorer), ``GET /compare``
-(municipality comparison) and their static files under ``/dashboards/static/``.
+(municipality comparison), ``GET /definitions`` (what the metrics mean) and their static
+files under ``/dashboards/static/``.
 
 The pages read the same live state as ``GET /api/hubs/{hub}/live`` (``hubsense.query.live``,
 as that route's JSON, which their scripts then poll), render it server-side. The
@@ -25,10 +26,12 @@ from api.deps import QueryContextDep, RegistryDep, SettingsDep
 from api.errors import status_of
 from api.models import LiveOut
 from dashboards.attention import attention_html
+from dashboards.definitions import definitions_page
 from dashboards.i18n import tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
 from dashboards.overview import region_groups
 from dashboards.render import (
+    DEFINITIONS_PATH,
     Ctx,
     hub_page,
     hub_path,
@@ -205,6 +208,12 @@ def hub_view(
             is_open=live.get("open") is not False if live else True,
         )
     )
+
+
+@router.get(DEFINITIONS_PATH, response_class=HTMLResponse)
+def definitions_view(request: Request, lang: LangQuery = None) -> HTMLResponse:
+    """What every metric on the pages means (``hubsense.glossary``), an anchor per metric."""
+    return _html(definitions_page(_ctx(request, lang)))
 
 
 @router.get("/dashboards/static/{name}")

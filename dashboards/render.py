@@ -15,6 +15,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,7 @@ from dashboards.live import (
 from dashboards.overview import HubCard, MunicipalityGroup, region_totals
 from dashboards.usage import OverviewAnalytics
 from hubsense.calendar import from_ns
+from hubsense.glossary import GLOSSARY
 from hubsense.query.context import region_tz
 
 POLL_MS = 2000
@@ -125,6 +127,51 @@ def hub_path(hub_id: str) -> str:
     return f"/hubs/{quote(hub_id, safe='')}"
 
 
+# --- links to the definitions page -----------------------------------------------------------
+
+DEFINITIONS_PATH: Final = "/definitions"
+"""The definitions page (``dashboards.definitions``): one anchor per glossary key."""
+
+
+def plain_definition(key: str, lang: str) -> str:
+    """A metric's definition as plain text (for a tooltip): the code marks dropped."""
+    return GLOSSARY[key].definition("sv" if choose_lang(lang) == "sv" else "en").replace("`", "")
+
+
+def term_href(ctx: Ctx, key: str) -> str:
+    """The definition of glossary ``key`` on the definitions page (escaped)."""
+    return f"{ctx.href(DEFINITIONS_PATH)}#{esc(key)}"
+
+
+def term_link(ctx: Ctx, key: str, text: str | None = None) -> str:
+    """``text`` (default: the metric's name) linked to the metric's definition, which the
+    link's title also shows on hover."""
+    shown = metric(key, ctx.lang) if text is None else text
+    return (
+        f'<a class="term" href="{term_href(ctx, key)}" data-term="{esc(key)}" '
+        f'title="{esc(plain_definition(key, ctx.lang))}">{esc(shown)}</a>'
+    )
+
+
+def term_text(ctx: Ctx, text: str, key: str | None) -> str:
+    """``text`` escaped, linked to the definition of ``key`` if there is one."""
+    return esc(text) if key is None else term_link(ctx, key, text)
+
+
+def head_cells(ctx: Ctx, heads: Iterable[tuple[str, str | None]]) -> str:
+    """A table's column headers: (text, glossary key or None); a metric's header links to
+    its definition."""
+    return "".join(f'<th scope="col">{term_text(ctx, text, key)}</th>' for text, key in heads)
+
+
+def definitions_note(ctx: Ctx, keys: Iterable[str]) -> str:
+    """Under a figure: links to the definitions of the metrics it shows."""
+    links = ", ".join(term_link(ctx, key) for key in keys)
+    return (
+        f'<p class="definitions-note">{esc(tr(ctx.lang, "definitions_of"))}: {links}</p>'
+    )
+
+
 # --- page frame ---------------------------------------------------------------------------
 
 
@@ -159,6 +206,7 @@ def page(
 <a href="{ctx.href("/planning")}">{esc(tr(ctx.lang, "planning"))}</a>
 <a href="{ctx.href("/utilisation")}">{esc(tr(ctx.lang, "nav_utilisation"))}</a>
 <a href="{ctx.href("/compare")}">{esc(tr(ctx.lang, "nav_compare"))}</a>
+<a href="{ctx.href(DEFINITIONS_PATH)}">{esc(tr(ctx.lang, "nav_definitions"))}</a>
 <a class="lang-switch" id="lang-switch" href="{ctx.href(path, other)}" hreflang="{other}" \
 lang="{other}" title="{esc(tr(ctx.lang, "switch_to_title"))}">{esc(tr(ctx.lang, "switch_to"))}</a>
 </nav>
@@ -196,11 +244,22 @@ title="{esc(tr(lang, "hub_closed_title"))}"{" hidden" if is_open else ""}>\
 # --- region overview -----------------------------------------------------------------------
 
 
-def _analytics_item(key: str, label: str, value: str, note: str = "") -> str:
-    """A card's analytics figure: the value, and a note (coverage, or why it is "–")."""
+_ANALYTICS_TERMS: Final = {
+    "utilisation_30d": "utilisation",
+    "peak_today": "peak_concurrency",
+    "recommended_desks": "recommended_desks",
+}
+"""The glossary metric behind each of a card's analytics figures."""
+
+
+def _analytics_item(
+    ctx: Ctx, key: str, label: str, value: str, note: str = ""
+) -> str:
+    """A card's analytics figure: its label linked to the definition, the value, and a note
+    (coverage, or why it is "–")."""
     small = f' <small class="analytics-note" data-analytics-note="{esc(key)}">{esc(note)}</small>'
     return (
-        f"<div><dt>{esc(label)}</dt><dd>"
+        f"<div><dt>{term_link(ctx, _ANALYTICS_TERMS[key], label)}</dt><dd>"
         f'<span class="analytics-value" data-analytics="{esc(key)}">{esc(value)}</span>'
         f"{small if note else ''}</dd></div>"
     )
@@ -219,7 +278,7 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
     a = analytics.of(hub)
     if analytics.state != "ok" or a is None:
         why = "analytics_for_planners" if analytics.state == "denied" else "analytics_unavailable"
-        items = "".join(_analytics_item(k, v, "–") for k, v in labels.items())
+        items = "".join(_analytics_item(ctx, k, v, "–") for k, v in labels.items())
         return (
             f'<div class="card-analytics" data-analytics-state="{esc(analytics.state)}">'
             f'<dl class="card-stats">{items}</dl>'
@@ -227,6 +286,7 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
         )
     if a.utilisation is None:
         util = _analytics_item(
+            ctx,
             "utilisation_30d",
             labels["utilisation_30d"],
             "–",
@@ -235,10 +295,12 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
     else:
         cover = tr(lang, "coverage_short", pct=fmt_share(a.coverage, lang))
         util = _analytics_item(
+            ctx,
             "utilisation_30d", labels["utilisation_30d"], fmt_share(a.utilisation, lang), cover
         )
     if a.peak_today is None:
         peak = _analytics_item(
+            ctx,
             "peak_today",
             labels["peak_today"],
             "–",
@@ -246,10 +308,10 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
         )
     else:
         shown = tr(lang, "of_desks", n=fmt_int(a.peak_today, lang), total=fmt_int(desks, lang))
-        peak = _analytics_item("peak_today", labels["peak_today"], shown)
+        peak = _analytics_item(ctx, "peak_today", labels["peak_today"], shown)
     if a.recommended is None:
         why = tr(lang, "reason_no_evidence", pct=fmt_share(analytics.min_coverage, lang))
-        rec = _analytics_item("recommended_desks", labels["recommended_desks"], "–", why)
+        rec = _analytics_item(ctx, "recommended_desks", labels["recommended_desks"], "–", why)
     else:
         note = ""
         if a.too_few_days:
@@ -260,6 +322,7 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
                 min=fmt_int(analytics.min_days, lang),
             )
         rec = _analytics_item(
+            ctx,
             "recommended_desks", labels["recommended_desks"], fmt_int(a.recommended, lang), note
         )
     link = ctx.href(f"/utilisation?scope=hub&id={quote(hub, safe='')}")

@@ -19,7 +19,18 @@ from dashboards.figures import (
     profile_figure,
 )
 from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
-from dashboards.render import Ctx, _plotly_version, esc, json_block, page
+from dashboards.render import (
+    DEFINITIONS_PATH,
+    Ctx,
+    _plotly_version,
+    definitions_note,
+    esc,
+    head_cells,
+    json_block,
+    page,
+    term_link,
+    tr_html,
+)
 from dashboards.usage import Area, Areas, Exploration
 from hubsense.query.compare import Comparison
 from hubsense.query.period import Period
@@ -28,6 +39,16 @@ from hubsense.query.ranking import DeskRanking
 EXPLORER_PATH: Final = "/utilisation"
 COMPARE_PATH: Final = "/compare"
 SCRIPTS: Final = ("usage.js",)
+PEAKS_TERMS: Final = (
+    "peak_concurrency",
+    "evidence_days",
+    "share_exceeding",
+    "desks",
+    "peak_at_service_level",
+    "recommended_desks",
+)
+COMPARE_TERMS: Final = ("utilisation", "coverage", "peak_at_service_level", "recommended_desks")
+"""The metrics the peaks and the comparison figures show (linked to their definitions)."""
 
 
 def _scripts() -> list[str]:
@@ -245,7 +266,8 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
         (metric("suspect_desks", lang), fmt_int(s.suspect_desks, lang), "suspect_desks", "")
     )
     items = "".join(
-        f'<div class="kf"><dt>{esc(label)}</dt><dd>{_value(value, field, note)}</dd></div>'
+        f'<div class="kf"><dt>{term_link(ctx, field, label)}</dt>'
+        f"<dd>{_value(value, field, note)}</dd></div>"
         for label, value, field, note in tiles
     )
     return f'<dl class="key-figures" id="key-figures">{items}</dl>'
@@ -263,14 +285,14 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         label=metric("peak_at_service_level", lang),
         pct=fmt_share(ex.capacity.service_level, lang),
     )
-    heads = [
-        tr(lang, "hub"),
-        metric("desks", lang),
-        metric("utilisation", lang),
-        metric("peak_concurrency", lang),
-        p90,
-        metric("recommended_desks", lang),
-        metric("evidence_days", lang),
+    heads: list[tuple[str, str | None]] = [
+        (tr(lang, "hub"), None),
+        (metric("desks", lang), "desks"),
+        (metric("utilisation", lang), "utilisation"),
+        (metric("peak_concurrency", lang), "peak_concurrency"),
+        (p90, "peak_at_service_level"),
+        (metric("recommended_desks", lang), "recommended_desks"),
+        (metric("evidence_days", lang), "evidence_days"),
     ]
     rows = []
     for hub_id in ex.hub_ids:
@@ -286,7 +308,7 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
             f"{_int_cell(c.recommended_desks, 'recommended_desks', lang)}"
             f"{_int_cell(c.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    head = head_cells(ctx, heads)
     return f"""<div class="table-wrap"><table class="plan-table" id="hubs-table">
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
 
@@ -301,12 +323,12 @@ def _ranking_table(
     """Desks of the ranking (``/api/reports/desks``, in its order); the hub's name under the desk id
     when the ranking spans several hubs."""
     lang = ctx.lang
-    heads = [
-        "#",
-        tr(lang, "desk"),
-        metric("utilisation", lang),
-        metric("coverage", lang),
-        metric("usage_band", lang),
+    heads: list[tuple[str, str | None]] = [
+        ("#", None),
+        (tr(lang, "desk"), None),
+        (metric("utilisation", lang), "utilisation"),
+        (metric("coverage", lang), "coverage"),
+        (metric("usage_band", lang), "usage_band"),
     ]
     rows = []
     for d in ranking.desks:
@@ -323,7 +345,7 @@ def _ranking_table(
             f"{_pct_cell(d.coverage, 'coverage', lang)}"
             f"<td>{esc(band)}</td></tr>"
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    head = head_cells(ctx, heads)
     return f"""<div class="table-wrap"><table class="plan-table rank-table" id="{esc(element_id)}">
 <caption>{esc(title)}</caption>
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
@@ -334,6 +356,14 @@ def _band(name: str, lang: str) -> str:
 
     labels = BAND_LABELS.get(name)
     return name if labels is None else labels["sv" if lang == "sv" else "en"]
+
+
+def _lead(ctx: Ctx, key: str) -> str:
+    """A page's lead text with its link to the definitions page."""
+    link = (
+        f'<a href="{ctx.href(DEFINITIONS_PATH)}">{esc(tr(ctx.lang, "definitions_link"))}</a>'
+    )
+    return tr_html(ctx.lang, key, definitions=link)
 
 
 def _section(element_id: str, title: str, body: str) -> str:
@@ -361,7 +391,7 @@ def explorer_page(
     title = tr(lang, "explorer_title", name=name) if name else tr(lang, "nav_utilisation")
     parts = [
         f"<h1>{esc(title)}</h1>",
-        f'<p class="subtitle">{esc(tr(lang, "explorer_lead"))}</p>',
+        f'<p class="subtitle">{_lead(ctx, "explorer_lead")}</p>',
         _area_form(ctx, areas, chosen, raw, ex.period if ex else None),
         _problems(ctx, problems),
     ]
@@ -397,7 +427,8 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
         _section(
             "sec-daily",
             tr(lang, "sec_daily"),
-            figure_html("fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily")),
+            figure_html("fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily"))
+            + definitions_note(ctx, ("utilisation", "coverage", "peak_concurrency")),
         )
     )
     if ex.profile is not None:
@@ -407,7 +438,8 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
                 tr(lang, "sec_profile"),
                 figure_html(
                     "fig-profile", profile_figure(ex.profile, lang), tr(lang, "sec_profile")
-                ),
+                )
+                + definitions_note(ctx, ("mean_concurrency",)),
             )
         )
     caps = {h.hub: h for h in cap.hubs}
@@ -432,6 +464,7 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
             f"{figure_html(f'fig-peaks-{hub}', fig, tr(lang, 'sec_peaks') + ': ' + c.name)}"
             "</div>"
         )
+    peaks.append(definitions_note(ctx, PEAKS_TERMS))
     parts.append(_section("sec-peaks", tr(lang, "sec_peaks"), "\n".join(peaks)))
     parts.append(_section("sec-hubs", tr(lang, "sec_hubs"), _hubs_table(ctx, ex)))
     if desks_allowed and ex.most_used is not None and ex.least_used is not None:
@@ -495,7 +528,9 @@ action="{esc(ctx.root + COMPARE_PATH)}">
             _section(
                 "sec-compare",
                 tr(lang, "sec_compare"),
-                figure_html("fig-compare", fig, title) + _compare_table(ctx, cmp),
+                figure_html("fig-compare", fig, title)
+                + definitions_note(ctx, COMPARE_TERMS)
+                + _compare_table(ctx, cmp),
             )
         )
         if report_allowed:
@@ -521,14 +556,14 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
         label=metric("peak_at_service_level", lang),
         pct=fmt_share(cmp.service_level, lang),
     )
-    heads = [
-        tr(lang, "municipality"),
-        metric("desks", lang),
-        metric("utilisation", lang),
-        p90,
-        metric("recommended_desks", lang),
-        tr(lang, "difference"),
-        metric("evidence_days", lang),
+    heads: list[tuple[str, str | None]] = [
+        (tr(lang, "municipality"), None),
+        (metric("desks", lang), "desks"),
+        (metric("utilisation", lang), "utilisation"),
+        (p90, "peak_at_service_level"),
+        (metric("recommended_desks", lang), "recommended_desks"),
+        (tr(lang, "difference"), "recommended_desks"),
+        (metric("evidence_days", lang), "evidence_days"),
     ]
     rows = []
     for r in cmp.rows:
@@ -553,6 +588,6 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
             f'<td class="num">{_value(diff_text, "difference")}</td>'
             f"{_int_cell(r.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    head = head_cells(ctx, heads)
     return f"""<div class="table-wrap"><table class="plan-table" id="compare-table">
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
