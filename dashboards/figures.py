@@ -111,7 +111,7 @@ P90_COLOUR: Final = "#e69f00"
 CURVE_COLOUR: Final = "#d55e00"
 OTHER_DAYS_COLOUR: Final = "#9e9e9e"
 HEATMAP_SCALE: Final = "Blues"
-DATE_TICKS: Final = {"sv": "%-d/%-m", "en": "%-d %b"}
+DATE_TICKS: Final = {"sv": "%Y-%m-%d", "en": "%-d %b"}
 DATE_HOVER: Final = {"sv": "%Y-%m-%d", "en": "%d/%m/%Y"}
 
 

@@ -26,6 +26,7 @@ from api.deps import QueryContextDep, RegistryDep, SettingsDep
 from api.errors import status_of
 from api.models import LiveOut
 from dashboards.attention import attention_html
+from dashboards.dates import PeriodInput
 from dashboards.definitions import definitions_page
 from dashboards.i18n import tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
@@ -242,6 +243,10 @@ FromQuery = Annotated[
 ToQuery = Annotated[
     str | None, Query(description="Local date after the last one, YYYY-MM-DD (default: today).")
 ]
+LastQuery = Annotated[
+    str | None,
+    Query(description="The last local date included (the forms' field; instead of to)."),
+]
 
 
 def _blank(value: str | None) -> str | None:
@@ -249,9 +254,14 @@ def _blank(value: str | None) -> str | None:
     return value if value is not None and value.strip() else None
 
 
-def _raw_period(from_: str | None, to: str | None) -> dict[str, str]:
-    """The dates as typed, for the form (cut short: they are echoed)."""
-    return {"from": (from_ or "")[:_MAX_ECHO], "to": (to or "")[:_MAX_ECHO]}
+def _raw_period(from_: str | None, to: str | None, last: str | None) -> PeriodInput:
+    """The dates as typed (empty: the default; cut short: they are echoed)."""
+
+    def typed(value: str | None) -> str | None:
+        blank = _blank(value)
+        return None if blank is None else blank[:_MAX_ECHO]
+
+    return PeriodInput(typed(from_), typed(to), typed(last))
 
 
 @router.get("/utilisation", response_class=HTMLResponse)
@@ -266,6 +276,7 @@ def utilisation_view(
     ] = None,
     from_: FromQuery = None,
     to: ToQuery = None,
+    last: LastQuery = None,
 ) -> HTMLResponse:
     """Utilisation of the region, a municipality or a hub over a period: daily series,
     hour × weekday profile, daily peaks against the desks, hubs, desk ranking, report
@@ -273,11 +284,11 @@ def utilisation_view(
     ctx = _ctx(request, lang)
     registry = ask.registry
     offered = areas(registry)
-    raw = _raw_period(from_, to)
+    raw = _raw_period(from_, to, last)
     chosen = None
     try:
         chosen = choose_area(registry, _blank(scope), _blank(id), _blank(area))
-        asked = period(ask, _blank(from_), _blank(to))
+        asked = period(ask, *raw.api_dates())
         ex = explore(ask, chosen, asked, desks_allowed=may_read(request.scope, API_PATHS["desks"]))
     except QueryError as exc:
         page = explorer_page(
@@ -315,14 +326,15 @@ def compare_view(
     lang: LangQuery = None,
     from_: FromQuery = None,
     to: ToQuery = None,
+    last: LastQuery = None,
 ) -> HTMLResponse:
     """Every municipality side by side: utilisation, peak at the service level and the
     recommended desks against the desks now."""
     ctx = _ctx(request, lang)
     registry = ask.registry
-    raw = _raw_period(from_, to)
+    raw = _raw_period(from_, to, last)
     try:
-        cmp = comparison(ask, period(ask, _blank(from_), _blank(to)))
+        cmp = comparison(ask, period(ask, *raw.api_dates()))
     except QueryError as exc:
         page = compare_page(ctx, region=registry.region, raw=raw, cmp=None, problems=[str(exc)])
         return _html(page, status_of(exc))

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from api.deps import QueryContextDep
 from api.errors import status_of
+from dashboards.dates import PeriodInput, date_field
 from dashboards.figures import FONT, SEPARATORS, figure_json
 from dashboards.i18n import tr
 from dashboards.pages import _PAGE_HEADERS
@@ -33,6 +34,7 @@ from hubsense.planning.plan import MunicipalityPlan, Plan, Span
 from hubsense.planning.privacy import Suppressed, Value
 from hubsense.planning.text import Lang, fmt_num, fmt_pct, fmt_range, label, note_text
 from hubsense.query.errors import QueryError
+from hubsense.query.period import Period
 from hubsense.query.planning import planning
 from hubsense.store.base import StoreError
 
@@ -79,13 +81,26 @@ def _query_params(request: Request) -> dict[str, str]:
     return {k: v for k, v in request.query_params.items() if v.strip() != ""}
 
 
+def _period_input(raw: dict[str, str]) -> PeriodInput:
+    return PeriodInput(raw.get("from"), raw.get("to"), raw.get("last"))
+
+
+def _api_params(raw: dict[str, str]) -> dict[str, str]:
+    """The query as the planning use case takes it: the form's inclusive ``last`` and
+    either date spelling become the API's ISO ``from`` and exclusive ``to``."""
+    params = {k: v for k, v in raw.items() if k not in ("from", "to", "last")}
+    first, end = _period_input(raw).api_dates()
+    params.update({k: v for k, v in (("from", first), ("to", end)) if v is not None})
+    return params
+
+
 @router.get(PATH, response_class=HTMLResponse)
 def planning_view(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> HTMLResponse:
     ctx = page_ctx(request, lang)
     raw = _query_params(request)
     raw["lang"] = ctx.lang
     try:
-        q = PlanningQuery.model_validate(raw)
+        q = PlanningQuery.model_validate(_api_params(raw))
         answer = planning(ask, q)
     except ValidationError as exc:
         problems = [
@@ -381,18 +396,18 @@ def _form(ctx: Ctx, plan: Plan | None, raw: dict[str, str], rows: list[Assumptio
         f"{esc(label('desks_needed' if v == 'demand' else 'hours_saved', lang))}</option>"
         for v in ("demand", "benefit")
     )
-    period_from = raw.get("from", plan.first.isoformat() if plan else "")
-    period_to = raw.get("to", plan.end.isoformat() if plan else "")
+    period_from, period_last = _period_input(raw).shown(
+        lang, Period(plan.first, plan.end) if plan else None
+    )
     sv = lang == "sv"
+    from_label = "Från (mätperiod)" if sv else "From (measurement)"
     lang_field = '<input type="hidden" name="lang" value="en">' if ctx.lang == "en" else ""
     return f"""<form id="assumptions-form" class="assumptions" method="get" \
 action="{esc(ctx.root + PATH)}">
 {lang_field}
 <div class="form-row">
-<label for="f-from">{esc("Från (mätperiod)" if sv else "From (measurement)")}</label>
-<input id="f-from" name="from" type="date" value="{esc(period_from)}">
-<label for="f-to">{esc("Till (exkl.)" if sv else "To (exclusive)")}</label>
-<input id="f-to" name="to" type="date" value="{esc(period_to)}">
+{date_field(lang, "f-from", "from", from_label, period_from)}
+{date_field(lang, "f-last", "last", tr(lang, "form_last"), period_last)}
 <label for="f-rank_by">{esc("Rangordna efter" if sv else "Rank by")}</label>
 <select id="f-rank_by" name="rank_by">{rank_options}</select>
 </div>

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 
+from dashboards.dates import PeriodInput, date_field
 from dashboards.figures import (
     compare_figure,
     daily_figure,
@@ -105,15 +106,13 @@ def _period_line(ctx: Ctx, period: Period) -> str:
     return f'<p class="plan-meta" id="period">{esc(text)}</p>'
 
 
-def _date_fields(ctx: Ctx, raw: Mapping[str, str], period: Period | None) -> str:
-    first = raw.get("from") or (period.first.isoformat() if period else "")
-    end = raw.get("to") or (period.end.isoformat() if period else "")
+def _date_fields(ctx: Ctx, raw: PeriodInput, period: Period | None) -> str:
+    """The period's fields, both inclusive, in the page language's date format."""
+    first, last = raw.shown(ctx.lang, period)
     lang_field = '<input type="hidden" name="lang" value="en">' if ctx.lang == "en" else ""
     return f"""{lang_field}
-<label for="f-from">{esc(tr(ctx.lang, "form_from"))}</label>
-<input id="f-from" name="from" type="date" value="{esc(first)}">
-<label for="f-to">{esc(tr(ctx.lang, "form_to"))}</label>
-<input id="f-to" name="to" type="date" value="{esc(end)}">
+{date_field(ctx.lang, "f-from", "from", tr(ctx.lang, "form_from"), first)}
+{date_field(ctx.lang, "f-last", "last", tr(ctx.lang, "form_last"), last)}
 <button type="submit">{esc(tr(ctx.lang, "form_show"))}</button>"""
 
 
@@ -159,7 +158,7 @@ def _area_form(
     ctx: Ctx,
     offered: Areas,
     chosen: Area | None,
-    raw: Mapping[str, str],
+    raw: PeriodInput,
     period: Period | None,
 ) -> str:
     lang = ctx.lang
@@ -379,7 +378,7 @@ def explorer_page(
     *,
     areas: Areas,
     chosen: Area | None,
-    raw: Mapping[str, str],
+    raw: PeriodInput,
     ex: Exploration | None,
     problems: Sequence[str] = (),
     desks_allowed: bool = False,
@@ -501,7 +500,7 @@ def compare_page(
     ctx: Ctx,
     *,
     region: str,
-    raw: Mapping[str, str],
+    raw: PeriodInput,
     cmp: Comparison | None,
     problems: Sequence[str] = (),
     report_allowed: bool = False,

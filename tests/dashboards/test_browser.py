@@ -576,7 +576,7 @@ def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) ->
     wait_figures(tab)
     page.select_option("#f-area", "municipality:harjedalen")
     page.fill("#f-from", "2026-10-27")
-    page.fill("#f-to", "2026-11-11")
+    page.fill("#f-last", "2026-11-10")  # inclusive: the period ends with 10 November
     page.locator("#usage-form button[type=submit]").click()
     page.wait_for_url("**area=municipality%3Aharjedalen**")
     assert wait_figures(tab) == 4  # two hubs: a peaks figure each
@@ -597,6 +597,9 @@ def test_utilisation_explorer_form_and_language(open_tab: Any, base_url: str) ->
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Utilisation – Härjedalen"
     assert page.locator("#period").inner_text() == "Period: 27/10/2026 – 10/11/2026 (15 days)"
+    # the fields say the same dates in the same format as the period line
+    assert page.locator("#f-from").input_value() == "27/10/2026"
+    assert page.locator("#f-last").input_value() == "10/11/2026"
     assert (
         page.evaluate("() => document.getElementById('fig-daily').layout.yaxis.title.text")
         == "Utilisation (%)"

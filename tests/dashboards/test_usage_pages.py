@@ -273,8 +273,9 @@ def test_explorer_defaults_to_the_first_municipality_and_30_days(client: TestCli
     html = client.get("/utilisation").text
     assert "<h1>Nyttjandegrad – Berg</h1>" in html
     assert '<option value="municipality:berg" selected>' in html
-    assert 'name="from" type="date" value="2026-10-26"' in html
-    assert 'name="to" type="date" value="2026-11-25"' in html
+    # the form's period is inclusive: the last day shown is the day before the API's to
+    assert re.search(r'id="f-from" name="from" type="text"[^>]* value="2026-10-26"', html)
+    assert re.search(r'id="f-last" name="last" type="text"[^>]* value="2026-11-24"', html)
     # the language switch keeps the question
     assert (
         'id="lang-switch" href="/utilisation?scope=municipality&amp;id=berg&amp;'
