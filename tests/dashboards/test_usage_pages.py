@@ -191,10 +191,17 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
         days = api(client, "daily", scope="hub", id=hub, **PERIOD_30)["days"]
         line = next(t for t in fig["data"] if t["meta"] == {"hub": hub, "metric": "utilisation"})
         bars = next(t for t in fig["data"] if t["meta"]["hub"] == hub and t["type"] == "bar")
-        assert line["x"] == [d["date"] for d in days]
-        assert line["y"] == [
+        # a point for every date of the period; the API's open days carry its values
+        first = date.fromisoformat(PERIOD_30["from"])
+        end = date.fromisoformat(PERIOD_30["to"])
+        calendar = range(first.toordinal(), end.toordinal())
+        assert line["x"] == [str(date.fromordinal(n)) for n in calendar]
+        shown = dict(zip(line["x"], line["y"], strict=True))
+        assert [shown[d["date"]] for d in days] == [
             None if d["utilisation"] is None else round(d["utilisation"] * 100, 2) for d in days
         ]
+        open_days = {d["date"] for d in days}
+        assert all(v is None for when, v in shown.items() if when not in open_days)
         assert bars["y"] == [d["peak_concurrency"] for d in days]
         # the known history: the peaks as built
         hub_peaks = {d["date"]: d["peak_concurrency"] for d in days if d["evidence"]}
@@ -204,7 +211,7 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
         evidence = next(t for t in peaks if t["meta"]["series"] == "evidence_days")
         assert sum(evidence["y"]) == sum(1 for d in days if d["evidence"])
         c = next(h for h in cap["hubs"] if h["hub"] == hub)
-        lines = {t["meta"]["series"]: t["x"][0] for t in peaks if "value" in t["meta"]}
+        lines = {t["meta"]["series"]: t["meta"]["value"] for t in peaks if "value" in t["meta"]}
         assert lines == {"desks": c["desks"], "recommended_desks": c["recommended_desks"]}
         curve = next(t for t in peaks if t["meta"]["series"] == "share_exceeding")
         assert len(curve["x"]) == len(c["curve"])
