@@ -43,6 +43,19 @@ UNITS: dict[str, dict[Lang, str]] = {
     "days": {"sv": "dagar", "en": "days"},
 }
 
+UNIT_ONE: dict[str, dict[Lang, str]] = {
+    "desks": {"sv": "plats", "en": "desk"},
+    "days": {"sv": "dag", "en": "day"},
+}
+"""The singular of the counted units: "1 plats", never "1 platser"."""
+
+
+def count(n: int, unit: str, lang: Lang) -> str:
+    """``n`` with its unit in the right number: ``1 plats``, ``2 platser``, ``1 day``."""
+    word = UNIT_ONE[unit][lang] if n == 1 else UNITS[unit][lang]
+    return f"{n} {word}"
+
+
 _TERMS = [
     Term(
         "desks", "Platser i dag", "Current desks", "desks",

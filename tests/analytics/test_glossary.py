@@ -54,3 +54,20 @@ def test_the_api_uses_the_glossary_names() -> None:
     }
     assert metric_fields <= fields
     assert metric_fields <= set(GLOSSARY)
+
+
+def test_counts_say_one_in_the_singular() -> None:
+    from hubsense.glossary import count
+
+    assert [count(n, "desks", "sv") for n in (0, 1, 2)] == ["0 platser", "1 plats", "2 platser"]
+    assert [count(n, "desks", "en") for n in (1, 2)] == ["1 desk", "2 desks"]
+    assert count(1, "days", "sv") == "1 dag"
+
+
+def test_the_report_rule_says_one_desk_of_buffer() -> None:
+    from hubsense.glossary import count
+    from hubsense.reports import tr
+
+    rule = tr("capacity_rule", "sv", level=90, coverage=80, buffer=count(1, "desks", "sv"),
+              min_days=20)
+    assert "+ 1 plats i buffert." in rule
