@@ -152,7 +152,7 @@ def overview(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> 
         overview_page(
             ctx,
             region=registry.region,
-            groups=region_groups(registry, lives),
+            groups=region_groups(registry, lives, ask.now_ns),
             live_urls={h: _live_url(request, ctx, h) for h in registry.hubs},
             store_error=any(v is None for v in lives.values()),
             analytics=read_overview_analytics(request.scope, ask),

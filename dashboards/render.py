@@ -14,7 +14,7 @@ import json
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -241,6 +241,23 @@ title="{esc(tr(lang, "hub_closed_title"))}"{" hidden" if is_open else ""}>\
 {esc(tr(lang, "hub_closed"))}</span>"""
 
 
+def full_badge(lang: str, full: bool) -> str:
+    """The "Fullt"/"Full" badge of a hub with every desk taken (the overview's script
+    toggles it); text, so colour never carries it alone."""
+    return f"""<span class="badge-full" data-field="full" \
+title="{esc(tr(lang, "hub_full_title"))}"{"" if full else " hidden"}>\
+{esc(tr(lang, "hub_full"))}</span>"""
+
+
+def hours_text(lang: str, hours: tuple[time, time] | None) -> str:
+    """``Öppet i dag 08:00–17:00`` or ``Stängt i dag``."""
+    if hours is None:
+        return tr(lang, "closed_today")
+    opens, closes = hours
+    until = "24:00" if closes.microsecond else closes.strftime("%H:%M")
+    return tr(lang, "open_today", opens=opens.strftime("%H:%M"), closes=until)
+
+
 # --- region overview -----------------------------------------------------------------------
 
 
@@ -351,11 +368,14 @@ def hub_card_html(
         occupied=_num(counts.occupied if counts else None, ctx.lang, "occupied"),
         total=_num(card.total, ctx.lang, "total"),
     )
-    return f"""<li class="card{" card-nodata" if counts is None else ""}" \
-data-hub="{esc(card.hub)}" data-live-url="{esc(live_url)}">
+    classes = "card" + (" card-nodata" if counts is None else "") + (
+        " card-full" if card.full else ""
+    )
+    return f"""<li class="{classes}" data-hub="{esc(card.hub)}" data-live-url="{esc(live_url)}">
 <h3 class="card-title"><a href="{ctx.href(hub_path(card.hub))}">{esc(card.name)}</a> \
-{closed_badge(ctx.lang, card.open)}</h3>
+{closed_badge(ctx.lang, card.open)} {full_badge(ctx.lang, card.full)}</h3>
 <p class="card-occupancy">{occupancy}</p>
+<p class="card-hours" data-field="hours">{esc(hours_text(ctx.lang, card.hours_today))}</p>
 <p class="card-stale badge-stale" data-field="stale"{"" if card.stale else " hidden"}>\
 <span aria-hidden="true">!</span> {stale_note}</p>
 <dl class="card-stats">
@@ -436,6 +456,7 @@ aria-labelledby="muni-{esc(group.id)}">
     }
     body = f"""<h1>{esc(tr(lang, "overview_title", region=region))}</h1>
 <p class="region-now">{region_now}</p>
+{_updated_html(lang, groups)}
 {_analytics_intro(ctx, analytics)}
 {banner}
 {attention}
@@ -456,6 +477,21 @@ aria-labelledby="muni-{esc(group.id)}">
         body=body,
         scripts=["overview.js"],
         body_class="page-overview",
+    )
+
+
+def _updated_html(lang: str, groups: list[MunicipalityGroup]) -> str:
+    """When the live numbers were read (the newest hub's state; the script moves it on
+    with every refresh), so a wall display that stopped updating shows it."""
+    times = [c.updated for g in groups for c in g.cards if c.updated is not None]
+    if not times:
+        return ''
+    newest = max(times)
+    tz = getattr(newest.tzinfo, "key", "UTC")
+    return (
+        f'<p class="overview-updated">{esc(tr(lang, "updated"))}: '
+        f'<time id="overview-updated" datetime="{esc(newest.isoformat())}" data-tz="{esc(tz)}">'
+        f'{esc(newest.strftime("%H:%M"))}</time></p>'
     )
 
 
