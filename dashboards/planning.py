@@ -28,7 +28,15 @@ from dashboards.dates import PeriodInput, date_field
 from dashboards.figures import FONT, SEPARATORS, figure_json
 from dashboards.i18n import fmt_date, tr
 from dashboards.pages import _PAGE_HEADERS
-from dashboards.render import Ctx, _plotly_version, esc, json_block, page, page_ctx
+from dashboards.render import (
+    TABLE_WRAP,
+    Ctx,
+    _plotly_version,
+    esc,
+    json_block,
+    page,
+    page_ctx,
+)
 from hubsense.planning.explain import explain
 from hubsense.planning.export import AssumptionRow, assumption_rows
 from hubsense.planning.params import PlanningQuery
@@ -377,7 +385,7 @@ def _evidence_table(plan: Plan, lang: Lang) -> str:
 <td class="num">{_v(ev.in_migration_per_1000, lang, 1)}</td></tr>"""
         )
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
-    tables = f"""<div class="table-wrap"><table class="plan-table" id="evidence-table">
+    tables = f"""{TABLE_WRAP}<table class="plan-table" id="evidence-table">
 <thead><tr>{head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table></div>"""
     if bands:
@@ -385,7 +393,7 @@ def _evidence_table(plan: Plan, lang: Lang) -> str:
             f'<th scope="col">{esc(h)}</th>' for h in [label("municipality", lang), *bands]
         )
         tables += f"""
-<div class="table-wrap"><table class="plan-table" id="bands-table">
+{TABLE_WRAP}<table class="plan-table" id="bands-table">
 <caption>{esc(label("t_bands", lang))}</caption>
 <thead><tr>{band_head}</tr></thead>
 <tbody>{"".join(band_rows)}</tbody></table></div>"""
@@ -470,7 +478,7 @@ action="{esc(ctx.root + PATH)}">
 <label for="f-rank_by">{esc("Rangordna efter" if sv else "Rank by")}</label>
 <select id="f-rank_by" name="rank_by">{rank_options}</select>
 </div>
-<div class="table-wrap"><table class="plan-table assumptions-table">
+{TABLE_WRAP}<table class="plan-table assumptions-table">
 <thead><tr><th scope="col">{esc(label("assumption", lang))}</th>\
 <th scope="col">{esc("Ändra" if sv else "Change")}</th>\
 <th scope="col">{esc(label("value", lang))}</th>\
@@ -590,7 +598,7 @@ def planning_page(
 <p class="muted">{esc(ranked)} {esc(label("ranked_suppressed", lang))}</p>
 <div id="planning-figure" class="figure plan-figure" role="img" \
 aria-label="{esc(label("desks_needed_range", lang))}"></div>
-<div class="table-wrap"><table class="plan-table" id="planning-table">
+{TABLE_WRAP}<table class="plan-table" id="planning-table">
 <caption>{esc(label("t_plan", lang))}</caption>
 <thead><tr>{head}</tr></thead>
 <tbody>

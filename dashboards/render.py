@@ -127,6 +127,11 @@ def hub_path(hub_id: str) -> str:
     return f"/hubs/{quote(hub_id, safe='')}"
 
 
+TABLE_WRAP: Final = '<div class="table-wrap" tabindex="0">'
+"""A table's box. It scrolls sideways when the table is wider than the screen, so it takes
+the keyboard focus: a keyboard user scrolls it with the arrow keys (WCAG 2.1.1)."""
+
+
 # --- links to the definitions page -----------------------------------------------------------
 
 DEFINITIONS_PATH: Final = "/definitions"

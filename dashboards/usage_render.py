@@ -22,6 +22,7 @@ from dashboards.figures import (
 from dashboards.i18n import fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
 from dashboards.render import (
     DEFINITIONS_PATH,
+    TABLE_WRAP,
     Ctx,
     _plotly_version,
     definitions_note,
@@ -308,7 +309,7 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
             f"{_int_cell(c.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
     head = head_cells(ctx, heads)
-    return f"""<div class="table-wrap"><table class="plan-table" id="hubs-table">
+    return f"""{TABLE_WRAP}<table class="plan-table" id="hubs-table">
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
 
 
@@ -345,7 +346,7 @@ def _ranking_table(
             f"<td>{esc(band)}</td></tr>"
         )
     head = head_cells(ctx, heads)
-    return f"""<div class="table-wrap"><table class="plan-table rank-table" id="{esc(element_id)}">
+    return f"""{TABLE_WRAP}<table class="plan-table rank-table" id="{esc(element_id)}">
 <caption>{esc(title)}</caption>
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
 
@@ -588,5 +589,5 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
             f"{_int_cell(r.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
     head = head_cells(ctx, heads)
-    return f"""<div class="table-wrap"><table class="plan-table" id="compare-table">
+    return f"""{TABLE_WRAP}<table class="plan-table" id="compare-table">
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
