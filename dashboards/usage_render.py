@@ -5,7 +5,9 @@ resources. Forms are plain GET forms (they work without JavaScript)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Final
 from urllib.parse import urlencode
 
@@ -34,6 +36,7 @@ from dashboards.render import (
     tr_html,
 )
 from dashboards.usage import Area, Areas, Exploration
+from hubsense.glossary import GLOSSARY
 from hubsense.query.compare import Comparison
 from hubsense.query.period import Period
 from hubsense.query.ranking import DeskRanking
@@ -49,6 +52,7 @@ PEAKS_TERMS: Final = (
     "peak_at_service_level",
     "recommended_desks",
 )
+_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 COMPARE_TERMS: Final = ("utilisation", "coverage", "peak_at_service_level", "recommended_desks")
 """The metrics the peaks and the comparison figures show (linked to their definitions)."""
 
@@ -82,6 +86,81 @@ def figure_html(element_id: str, fig: go.Figure, label: str) -> str:
         f'data-figure="{esc(element_id)}-data" role="img" aria-label="{esc(label)}"></div>\n'
         f"{json_block(element_id + '-data', figure_json(fig))}"
     )
+
+
+def figure_table(fig: go.Figure, lang: str, x_label: str) -> str:
+    """The numbers a figure draws, as a table under it (the chart's text alternative,
+    WCAG 1.1.1), folded away in a ``<details>``: a row per x value (per weekday for a
+    heatmap), a column per series. Vertical marker lines are left out: their values are
+    in the text beside the figure."""
+    traces = [t for t in fig.data if "value" not in (t.meta or {})]
+    if not traces:
+        return ""
+    heat = next((t for t in traces if t.type == "heatmap"), None)
+    if heat is not None:
+        columns = [str(x) for x in heat.x]
+        rows = [
+            (str(y), [_cell(v, lang, "") for v in zs]) for y, zs in zip(heat.y, heat.z, strict=True)
+        ]
+    else:
+        xs = list(dict.fromkeys(x for t in traces for x in (t.x or ())))
+        columns = [_series_name(t) for t in traces]
+        by_trace = [dict(zip(t.x or (), t.y or (), strict=False)) for t in traces]
+        units = [_series_unit(t) for t in traces]
+        rows = [
+            (
+                _x_text(x, lang),
+                [_cell(v.get(x), lang, u) for v, u in zip(by_trace, units, strict=True)],
+            )
+            for x in xs
+        ]
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in [x_label, *columns])
+    body = "".join(
+        f'<tr><th scope="row">{esc(x)}</th>'
+        + "".join(f'<td class="num">{esc(c)}</td>' for c in cells)
+        + "</tr>"
+        for x, cells in rows
+    )
+    return f"""<details class="figure-data"><summary>{esc(tr(lang, "figure_as_table"))}</summary>
+{TABLE_WRAP}<table class="plan-table"><thead><tr>{head}</tr></thead>
+<tbody>{body}</tbody></table></div></details>"""
+
+
+def _series_key(trace: go.BaseTraceType) -> str:
+    meta = trace.meta or {}
+    return str(meta.get("metric") or meta.get("series") or "")
+
+
+def _series_unit(trace: go.BaseTraceType) -> str:
+    term = GLOSSARY.get(_series_key(trace))
+    return term.unit if term is not None else ""
+
+
+def _series_name(trace: go.BaseTraceType) -> str:
+    return "" if trace.name is None else str(trace.name)
+
+
+def _x_text(x: object, lang: str) -> str:
+    if isinstance(x, str) and _ISO_DAY.fullmatch(x):
+        return fmt_date(date.fromisoformat(x), lang)
+    return fmt_int(x, lang) if isinstance(x, int) else str(x)
+
+
+def _cell(value: object, lang: str, unit: str) -> str:
+    """A drawn value as text: percent where the series is a share (drawn in percent)."""
+    if value is None or isinstance(value, bool):
+        return "–"
+    if isinstance(value, int):
+        return fmt_int(value, lang)
+    if isinstance(value, float):
+        return fmt_share(value / 100, lang, 1) if unit == "%" else fmt_num(value, lang, 2)
+    return str(value)
+
+
+def _figure_with_table(
+    element_id: str, fig: go.Figure, label: str, lang: str, x_label: str
+) -> str:
+    return figure_html(element_id, fig, label) + figure_table(fig, lang, x_label)
 
 
 def _value(text: str, field: str, note: str = "") -> str:
@@ -427,7 +506,10 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
         _section(
             "sec-daily",
             tr(lang, "sec_daily"),
-            figure_html("fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily"))
+            _figure_with_table(
+                "fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily"), lang,
+                tr(lang, "axis_date"),
+            )
             + definitions_note(ctx, ("utilisation", "coverage", "peak_concurrency")),
         )
     )
@@ -436,8 +518,9 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
             _section(
                 "sec-profile",
                 tr(lang, "sec_profile"),
-                figure_html(
-                    "fig-profile", profile_figure(ex.profile, lang), tr(lang, "sec_profile")
+                _figure_with_table(
+                    "fig-profile", profile_figure(ex.profile, lang), tr(lang, "sec_profile"),
+                    lang, tr(lang, "weekday"),
                 )
                 + definitions_note(ctx, ("mean_concurrency",)),
             )
@@ -461,8 +544,14 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
         peaks.append(
             f'<div class="hub-peaks" data-hub="{esc(hub)}"><h3>{esc(c.name)}</h3>'
             f'<p class="muted">{esc(facts)}</p>'
-            f"{figure_html(f'fig-peaks-{hub}', fig, tr(lang, 'sec_peaks') + ': ' + c.name)}"
-            "</div>"
+            + _figure_with_table(
+                f"fig-peaks-{hub}",
+                fig,
+                tr(lang, "sec_peaks") + ": " + c.name,
+                lang,
+                metric("peak_concurrency", lang),
+            )
+            + "</div>"
         )
     peaks.append(definitions_note(ctx, PEAKS_TERMS))
     parts.append(_section("sec-peaks", tr(lang, "sec_peaks"), "\n".join(peaks)))
@@ -528,7 +617,7 @@ action="{esc(ctx.root + COMPARE_PATH)}">
             _section(
                 "sec-compare",
                 tr(lang, "sec_compare"),
-                figure_html("fig-compare", fig, title)
+                figure_html("fig-compare", fig, title)  # the table below has its numbers
                 + definitions_note(ctx, COMPARE_TERMS)
                 + _compare_table(ctx, cmp),
             )

@@ -335,3 +335,44 @@ def test_figures_are_plain_json_in_swedish_format(fig: go.Figure) -> None:
     data = figure_json(fig)
     assert json.loads(json.dumps(data)) == data
     assert data["layout"]["separators"] == ",\u00a0"  # type: ignore[index]
+
+
+# --- the figures' numbers as tables (their text alternative) ---------------------------------
+
+
+def table_rows(html: str) -> list[list[str]]:
+    import re
+
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in rows]
+
+
+def test_the_daily_figure_as_a_table() -> None:
+    from dashboards.usage_render import figure_table
+
+    html = figure_table(daily_figure([DAILY_A], "sv"), "sv", "Datum")
+    assert html.startswith('<details class="figure-data"><summary>Siffrorna i figuren som tabell')
+    head, *rows = table_rows(html)
+    assert head == ["Datum", "Hubb A: Nyttjandegrad", "Hubb A: Samtidig topp"]
+    assert rows == [
+        ["2026-11-02", "25,0\u00a0%", "2"],
+        ["2026-11-03", "50,0\u00a0%", "4"],
+        ["2026-11-04", "–", "1"],
+        ["2026-11-05", "40,0\u00a0%", "3"],
+        ["2026-11-06", "–", "–"],  # closed
+    ]
+    english = table_rows(figure_table(daily_figure([DAILY_A], "en"), "en", "Date"))
+    assert english[1] == ["02/11/2026", "25.0%", "2"]
+
+
+def test_the_peaks_figure_as_a_table_leaves_out_the_marker_lines() -> None:
+    from dashboards.usage_render import figure_table
+
+    head, *rows = table_rows(figure_table(peaks_figure(DAILY_A, CAP_A, 0.8, "sv"), "sv", "k"))
+    assert head[1:] == [
+        "Underlagsdagar",
+        "Övriga öppetdagar med data (täckning under 80\u00a0%)",
+        "Andel dagar då toppen översteg x platser (höger axel)",
+    ]
+    assert rows[2] == ["2", "1", "0", "50,0\u00a0%"]
+    assert rows[5] == ["5", "0", "0", "–"]  # beyond the curve

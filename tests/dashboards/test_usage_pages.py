@@ -469,3 +469,16 @@ def test_planners_see_everything(secure: TestClient) -> None:
     assert 'id="most-used"' in page and 'id="download-xlsx"' in page
     assert "visas bara för planerare" in page  # the ranking says who may see it
     assert secure.get("/compare", headers=as_role(Role.PLANNER)).status_code == 200
+
+
+def test_every_explorer_figure_has_its_numbers_as_a_table(client: TestClient) -> None:
+    html = client.get("/utilisation", params={"scope": "municipality", "id": "harjedalen"}).text
+    figures = re.findall(r'<div class="figure usage-figure" id="([^"]+)"', html)
+    assert figures == ["fig-daily", "fig-profile", "fig-peaks-funasdalen", "fig-peaks-sveg"]
+    for element_id in figures:
+        after = html[html.index(f'id="{element_id}"') :]
+        assert after.index('<details class="figure-data">') < after.index("</section>")
+    # the heatmap: a row per weekday
+    profile = html[html.index('id="fig-profile"') :]
+    table = profile[profile.index("<table") : profile.index("</table>")]
+    assert table.count('<th scope="row">') == 7 and "<th scope=\"col\">Veckodag</th>" in table
