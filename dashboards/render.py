@@ -204,6 +204,7 @@ def page(
 {script_tags}
 </head>
 <body class="{esc(body_class)}">
+<a class="skip-link" href="#main">{esc(tr(ctx.lang, "skip_to_main"))}</a>
 <header class="topbar">
 <a class="brand" href="{ctx.href("/")}">{esc(tr(ctx.lang, "app_name"))}</a>
 <nav class="topnav">
