@@ -23,11 +23,14 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.types import Scope
 
 from api.deps import QueryContextDep, RegistryDep, SettingsDep
+from api.employee_view import cached_free_now, require_enabled
 from api.errors import status_of
 from api.models import LiveOut
 from dashboards.attention import attention_html
 from dashboards.dates import PeriodInput
 from dashboards.definitions import definitions_page
+from dashboards.free_now import PATH as FREE_PATH
+from dashboards.free_now import free_page
 from dashboards.i18n import tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
 from dashboards.overview import region_groups
@@ -52,7 +55,7 @@ from dashboards.usage_render import compare_page, explorer_page
 from hubsense.calendar import from_ns
 from hubsense.query.attention import HubAttention, region_attention
 from hubsense.query.compare import comparison
-from hubsense.query.context import QueryContext
+from hubsense.query.context import QueryContext, region_tz
 from hubsense.query.errors import QueryError
 from hubsense.query.live import hub_live
 from hubsense.query.overview import region_overview
@@ -215,6 +218,16 @@ def hub_view(
 def definitions_view(request: Request, lang: LangQuery = None) -> HTMLResponse:
     """What every metric on the pages means (``hubsense.glossary``), an anchor per metric."""
     return _html(definitions_page(_ctx(request, lang)))
+
+
+@router.get(FREE_PATH, response_class=HTMLResponse)
+def free_view(
+    request: Request, ask: QueryContextDep, settings: SettingsDep, lang: LangQuery = None
+) -> HTMLResponse:
+    """The employees' view (off unless ``employee_view``: then 404, like an unknown path)."""
+    require_enabled(settings.employee_view)
+    answer = cached_free_now(request, ask)
+    return _html(free_page(_ctx(request, lang), answer, region_tz(ask.registry)))
 
 
 @router.get("/dashboards/static/{name}")

@@ -55,7 +55,11 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @pytest.fixture(scope="module")
 def secure_url(registry: Registry, store: SqliteStore) -> Iterator[str]:
     app = create_app(
-        planning_settings(auth_enabled=True), registry, store, clock=lambda: NOW, keys=RING
+        planning_settings(auth_enabled=True, employee_view=True),
+        registry,
+        store,
+        clock=lambda: NOW,
+        keys=RING,
     )
     port = free_port()
     server = uvicorn.Server(
@@ -164,6 +168,31 @@ def test_logged_out_pages_pass_axe(open_tab: Any, secure_url: str, path: str) ->
         found = violations(tab.page)
         assert found == [], f"{width}:\n" + "\n".join(found)
         tab.screenshot(f"a11y-login-{slug(path)}-{width}.png")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_employees_view_on_a_phone(open_tab: Any, secure_url: str, lang: str) -> None:
+    """Logged out (no account), on a phone: the free desks per hub, styled, and axe-clean."""
+    tab = open_tab(PHONE)
+    log_in(tab, secure_url, None)
+    for width, viewport in WIDTHS.items():
+        tab.page.set_viewport_size(viewport)
+        response = tab.page.goto(f"{secure_url}/free?lang={lang}")
+        assert response is not None and response.status == 200
+        assert tab.page.locator(".free-card").count() == 11
+        card = tab.page.locator('.free-card[data-hub="svenstavik"] [data-field="now"]')
+        assert card.inner_text().endswith(
+            "2 av 12 platser lediga" if lang == "sv" else "2 of 12 desks free"
+        )
+        # the stylesheet loaded for a caller without an account: the cards are laid out
+        assert tab.page.evaluate(
+            "() => getComputedStyle(document.querySelector('.free-cards')).display"
+        ) == "grid"
+        assert tab.page.evaluate(test_browser.NO_OVERFLOW)
+        found = violations(tab.page)
+        assert found == [], f"{width}:\n" + "\n".join(found)
+        tab.screenshot(f"a11y-free-{lang}-{width}.png")
+    tab.assert_clean()
 
 
 def test_axe_finds_what_it_should(open_tab: Any, secure_url: str) -> None:
