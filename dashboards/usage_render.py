@@ -342,7 +342,12 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
     tiles.append((metric("desks", lang), fmt_int(s.desks, lang), "desks", ""))
     tiles.append((metric("open_days", lang), fmt_int(s.open_days, lang), "open_days", ""))
     tiles.append(
-        (metric("suspect_desks", lang), fmt_int(s.suspect_desks, lang), "suspect_desks", "")
+        (
+            metric("suspect_desks", lang),
+            fmt_int(s.suspect_desks, lang),
+            "suspect_desks",
+            _suspects_note(ex),
+        )
     )
     items = "".join(
         f'<div class="kf"><dt>{term_link(ctx, field, label)}</dt>'
@@ -350,6 +355,25 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
         for label, value, field, note in tiles
     )
     return f'<dl class="key-figures" id="key-figures">{items}</dl>'
+
+
+SUSPECTS_SHOWN: Final = 6
+
+
+def _suspects_note(ex: Exploration) -> str:
+    """Which desks the suspect-sensor count is (for callers who may see desks): their ids,
+    with the hub's name when the area has several hubs."""
+    if not ex.suspects:
+        return ""
+    names = {d.scope.id: d.scope.name for d in ex.dailies}
+    several = len(names) > 1
+    desks = list(
+        dict.fromkeys(
+            f"{s.desk} ({names.get(s.hub, s.hub)})" if several else s.desk for s in ex.suspects
+        )
+    )
+    more = " …" if len(desks) > SUSPECTS_SHOWN else ""
+    return ", ".join(desks[:SUSPECTS_SHOWN]) + more
 
 
 def _hubs_table(ctx: Ctx, ex: Exploration) -> str:

@@ -482,3 +482,21 @@ def test_every_explorer_figure_has_its_numbers_as_a_table(client: TestClient) ->
     profile = html[html.index('id="fig-profile"') :]
     table = profile[profile.index("<table") : profile.index("</table>")]
     assert table.count('<th scope="row">') == 7 and "<th scope=\"col\">Veckodag</th>" in table
+
+
+def test_the_suspect_sensors_figure_says_which_desks(
+    registry: Registry, sqlite_store: SqliteStore
+) -> None:
+    """A desk occupied without a break for 14 hours (stuck, over stuck_occupied_s) is named
+    beside the count, for a caller who may see desks."""
+    make = EventMaker(registry)
+    desk = registry.hubs["krokom"].desks[0].id
+    start = 8 * 86400
+    spell = [make("krokom", desk, ago_s=start - i * 300, occupied=True) for i in range(14 * 12)]
+    sqlite_store.write([*spell, make("krokom", desk, ago_s=start - 14 * 3600, occupied=False)], [])
+    with TestClient(make_app(registry, sqlite_store)) as c:
+        html = c.get("/utilisation", params={"scope": "hub", "id": "krokom"}).text
+        sensors = c.get("/api/reports/sensors", params={"scope": "hub", "id": "krokom"}).json()
+    assert [s["desk"] for s in sensors["suspects"]] == [desk]
+    assert field(html, "data-field", "suspect_desks") == "1"
+    assert field(html, "data-note", "suspect_desks") == desk
