@@ -15,6 +15,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Final
 
 import plotly.graph_objects as go
@@ -26,6 +27,7 @@ from hubsense.query.capacity import HubCapacity
 from hubsense.query.compare import CompareRow
 from hubsense.query.daily import DailySeries
 from hubsense.query.forecast import ForecastAnswer
+from hubsense.query.period import Period
 from hubsense.query.profile import HourWeekdayProfile
 
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies); each
@@ -112,7 +114,7 @@ P90_COLOUR: Final = "#e69f00"
 CURVE_COLOUR: Final = "#d55e00"
 OTHER_DAYS_COLOUR: Final = "#9e9e9e"
 HEATMAP_SCALE: Final = "Blues"
-DATE_TICKS: Final = {"sv": "%-d/%-m", "en": "%-d %b"}
+DATE_TICKS: Final = {"sv": "%Y-%m-%d", "en": "%-d %b"}
 DATE_HOVER: Final = {"sv": "%Y-%m-%d", "en": "%d/%m/%Y"}
 
 
@@ -223,23 +225,30 @@ def forecast_figure(answer: ForecastAnswer, lang: str) -> go.Figure:
 def daily_figure(dailies: Sequence[DailySeries], lang: str) -> go.Figure:
     """Per open day, one line of utilisation (%, top) and one bar series of peak
     concurrency (desks, bottom) per hub; ``dailies`` are the daily series (what
-    ``/api/reports/daily`` answers), one per hub. Days without known time leave a gap in
-    the line; the x axis spans the whole period, so closed days show as gaps too."""
+    ``/api/reports/daily`` answers), one per hub. The line has a point for every date of
+    the period: days without known time and closed days (not in the series) are gaps, so
+    the line never joins Friday to Monday. Each series has its own legend entry, named
+    after its hub and its metric."""
     lang = choose_lang(lang)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
     _base_layout(fig, lang, 480)
     if not dailies or not any(d.days for d in dailies):
         return _no_data(fig, lang)
+    calendar = _calendar(dailies[0].period)
     for i, d in enumerate(dailies):
         name, hub = d.scope.name, d.scope.id
         days = d.days
         x = [day.date.isoformat() for day in days]
-        coverage = [fmt_share(day.coverage, lang) for day in days]
+        by_date = {day.date.isoformat(): day for day in days}
+        # every date of the period: a closed day (weekend, holiday) breaks the line
+        # instead of joining Friday to Monday
+        line_days = [by_date.get(when) for when in calendar]
+        coverage = ["" if day is None else fmt_share(day.coverage, lang) for day in line_days]
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=[percent(day.utilisation) for day in days],
-                name=name,
+                x=calendar,
+                y=[None if day is None else percent(day.utilisation) for day in line_days],
+                name=f"{name}: {metric('utilisation', lang)}",
                 legendgroup=hub,
                 meta={"hub": hub, "metric": "utilisation"},
                 mode="lines+markers",
@@ -258,9 +267,8 @@ def daily_figure(dailies: Sequence[DailySeries], lang: str) -> go.Figure:
             go.Bar(
                 x=x,
                 y=[day.peak_concurrency for day in days],
-                name=name,
+                name=f"{name}: {metric('peak_concurrency', lang)}",
                 legendgroup=hub,
-                showlegend=False,
                 meta={"hub": hub, "metric": "peak_concurrency"},
                 marker={
                     "color": PALETTE[i % len(PALETTE)],
@@ -296,6 +304,11 @@ def daily_figure(dailies: Sequence[DailySeries], lang: str) -> go.Figure:
         col=1,
     )
     return fig
+
+
+def _calendar(period: Period) -> list[str]:
+    """Every local date of the period, ISO."""
+    return [(period.first + timedelta(days=n)).isoformat() for n in range(period.days)]
 
 
 def profile_figure(profile: HourWeekdayProfile, lang: str) -> go.Figure:
@@ -393,7 +406,7 @@ def peaks_figure(
             go.Scatter(
                 x=[p.capacity for p in curve],
                 y=[percent(p.share_exceeding) for p in curve],
-                name=metric("share_exceeding", lang),
+                name=tr(lang, "share_exceeding_legend"),
                 meta={"series": "share_exceeding"},
                 yaxis="y2",
                 mode="lines+markers",
@@ -405,10 +418,14 @@ def peaks_figure(
         )
     height = max([1, *evidence.values(), *(evidence[k] + other[k] for k in ks)]) * 1.08
 
-    def vline(x: int, name: str, series: str, colour: str, dash: str) -> None:
+    # equal desks and recommendation would draw one line over the other: side by side
+    # then, a third of a bar apart, each with its value in the legend and the hover
+    apart = 0.17 if recommended == desks else 0.0
+
+    def vline(x: int, name: str, series: str, colour: str, dash: str, shift: float) -> None:
         fig.add_trace(
             go.Scatter(
-                x=[x, x],
+                x=[x + shift, x + shift],
                 y=[0, height],
                 name=f"{name}: {fmt_int(x, lang)}",
                 meta={"series": series, "value": x},
@@ -418,7 +435,7 @@ def peaks_figure(
             )
         )
 
-    vline(desks, metric("desks", lang), "desks", DESKS_COLOUR, "solid")
+    vline(desks, metric("desks", lang), "desks", DESKS_COLOUR, "solid", -apart)
     if recommended is not None:
         vline(
             recommended,
@@ -426,6 +443,7 @@ def peaks_figure(
             "recommended_desks",
             RECOMMENDED_COLOUR,
             "dash",
+            apart,
         )
     fig.update_layout(
         barmode="stack",
@@ -476,14 +494,8 @@ def compare_figure(rows: Sequence[CompareRow], service_level: float, lang: str) 
             name=metric("utilisation", lang),
             meta={"metric": "utilisation"},
             marker={"color": PALETTE[0]},
-            text=[
-                ""
-                if r.utilisation is None
-                else fmt_share(r.utilisation, lang)
-                + "<br>"
-                + tr(lang, "coverage_short", pct=fmt_share(r.coverage, lang))
-                for r in rows
-            ],
+            # the share alone on the bar; its coverage is in the hover and the table below
+            text=["" if r.utilisation is None else fmt_share(r.utilisation, lang) for r in rows],
             textposition="outside",
             cliponaxis=False,
             customdata=[fmt_share(r.coverage, lang) for r in rows],

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, time
 from typing import Any
 
-from dashboards.live import LiveCounts, live_counts
+from dashboards.live import LiveCounts, live_counts, parse_datetime
+from hubsense.calendar import from_ns, is_open
 from hubsense.collation import swedish_key
-from hubsense.registry import Registry
+from hubsense.registry import Hub, Registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +24,17 @@ class HubCard:
     stale: bool
     offline_after_s: float | None
     open: bool = True  # within opening hours (no live data: shown as open, not guessed)
+    hours_today: tuple[time, time] | None = None  # opening hours today; None: closed today
+    updated: datetime | None = None  # the live state's as_of, the hub's local time
 
     @property
     def total(self) -> int:
         return self.desk_count
+
+    @property
+    def full(self) -> bool:
+        """Every desk taken now (a full hub is marked, in text as well as colour)."""
+        return self.counts is not None and self.total > 0 and self.counts.occupied >= self.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +55,25 @@ class MunicipalityGroup:
         return sum(c.total for c in self.cards)
 
 
-def hub_card(registry: Registry, hub_id: str, live: Mapping[str, Any] | None) -> HubCard:
+def _local(when: datetime | None, hub: Hub) -> datetime | None:
+    return None if when is None else when.astimezone(hub.tz)
+
+
+def hours_today(hub: Hub, now_ns: int) -> tuple[time, time] | None:
+    """The hub's opening hours on its local today, None when it is closed all day
+    (weekday without hours, closed date, public holiday)."""
+    today = from_ns(now_ns, hub.tz).date()
+    if not is_open(hub, today):
+        return None
+    return hub.opening_hours[today.weekday()]
+
+
+def hub_card(
+    registry: Registry, hub_id: str, live: Mapping[str, Any] | None, now_ns: int | None = None
+) -> HubCard:
     hub = registry.hubs[hub_id]
     after = live.get("offline_after_s") if live is not None else None
+    as_of = live.get("as_of") if live is not None else None
     return HubCard(
         hub=hub.id,
         name=hub.name,
@@ -58,15 +83,20 @@ def hub_card(registry: Registry, hub_id: str, live: Mapping[str, Any] | None) ->
         stale=bool(live.get("stale")) if live is not None else False,
         offline_after_s=float(after) if isinstance(after, int | float) else None,
         open=live.get("open") is not False if live is not None else True,
+        hours_today=None if now_ns is None else hours_today(hub, now_ns),
+        updated=_local(parse_datetime(as_of), hub),
     )
 
 
 def region_groups(
-    registry: Registry, lives: Mapping[str, Mapping[str, Any] | None]
+    registry: Registry,
+    lives: Mapping[str, Mapping[str, Any] | None],
+    now_ns: int | None = None,
 ) -> list[MunicipalityGroup]:
     """Every municipality (Swedish order by name), its hubs' cards ordered by hub name.
 
-    ``lives`` maps hub id → that hub's live JSON (missing or ``None``: no data)."""
+    ``lives`` maps hub id → that hub's live JSON (missing or ``None``: no data); with
+    ``now_ns`` each card has the hub's opening hours today."""
     groups = []
     for muni in sorted(registry.municipalities.values(), key=lambda m: swedish_key(m.name)):
         hub_ids = sorted(muni.hubs, key=lambda h: swedish_key(registry.hubs[h].name))
@@ -75,7 +105,7 @@ def region_groups(
                 id=muni.id,
                 name=muni.name,
                 code=muni.code,
-                cards=tuple(hub_card(registry, h, lives.get(h)) for h in hub_ids),
+                cards=tuple(hub_card(registry, h, lives.get(h), now_ns) for h in hub_ids),
             )
         )
     return groups

@@ -1,6 +1,7 @@
 """Dashboard pages served by the API app: ``GET /`` (region overview), ``GET /hubs/{hub}``
 (live hub view), ``GET /utilisation`` (utilisation explorer), ``GET /compare``
-(municipality comparison) and their static files under ``/dashboards/static/``.
+(municipality comparison), ``GET /definitions`` (what the metrics mean) and their static
+files under ``/dashboards/static/``.
 
 The pages read the same live state as ``GET /api/hubs/{hub}/live`` (``hubsense.query.live``,
 as that route's JSON, which their scripts then poll), render it server-side. The
@@ -22,13 +23,19 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.types import Scope
 
 from api.deps import QueryContextDep, RegistryDep, SettingsDep
+from api.employee_view import cached_free_now, require_enabled
 from api.errors import status_of
 from api.models import LiveOut
 from dashboards.attention import attention_html
+from dashboards.dates import PeriodInput
+from dashboards.definitions import definitions_page
+from dashboards.free_now import PATH as FREE_PATH
+from dashboards.free_now import free_page
 from dashboards.i18n import tr
 from dashboards.live import hub_tiles, live_counts, parse_datetime
 from dashboards.overview import region_groups
 from dashboards.render import (
+    DEFINITIONS_PATH,
     Ctx,
     hub_page,
     hub_path,
@@ -48,7 +55,7 @@ from dashboards.usage_render import compare_page, explorer_page
 from hubsense.calendar import from_ns
 from hubsense.query.attention import HubAttention, region_attention
 from hubsense.query.compare import comparison
-from hubsense.query.context import QueryContext
+from hubsense.query.context import QueryContext, region_tz
 from hubsense.query.errors import QueryError
 from hubsense.query.live import hub_live
 from hubsense.query.overview import region_overview
@@ -148,7 +155,7 @@ def overview(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> 
         overview_page(
             ctx,
             region=registry.region,
-            groups=region_groups(registry, lives),
+            groups=region_groups(registry, lives, ask.now_ns),
             live_urls={h: _live_url(request, ctx, h) for h in registry.hubs},
             store_error=any(v is None for v in lives.values()),
             analytics=read_overview_analytics(request.scope, ask),
@@ -207,6 +214,22 @@ def hub_view(
     )
 
 
+@router.get(DEFINITIONS_PATH, response_class=HTMLResponse)
+def definitions_view(request: Request, lang: LangQuery = None) -> HTMLResponse:
+    """What every metric on the pages means (``hubsense.glossary``), an anchor per metric."""
+    return _html(definitions_page(_ctx(request, lang)))
+
+
+@router.get(FREE_PATH, response_class=HTMLResponse)
+def free_view(
+    request: Request, ask: QueryContextDep, settings: SettingsDep, lang: LangQuery = None
+) -> HTMLResponse:
+    """The employees' view (off unless ``employee_view``: then 404, like an unknown path)."""
+    require_enabled(settings.employee_view)
+    answer = cached_free_now(request, ask)
+    return _html(free_page(_ctx(request, lang), answer, region_tz(ask.registry)))
+
+
 @router.get("/dashboards/static/{name}")
 def static_file(name: str) -> FileResponse:
     """One of ``ASSETS`` (no other file is reachable)."""
@@ -233,6 +256,10 @@ FromQuery = Annotated[
 ToQuery = Annotated[
     str | None, Query(description="Local date after the last one, YYYY-MM-DD (default: today).")
 ]
+LastQuery = Annotated[
+    str | None,
+    Query(description="The last local date included (the forms' field; instead of to)."),
+]
 
 
 def _blank(value: str | None) -> str | None:
@@ -240,9 +267,14 @@ def _blank(value: str | None) -> str | None:
     return value if value is not None and value.strip() else None
 
 
-def _raw_period(from_: str | None, to: str | None) -> dict[str, str]:
-    """The dates as typed, for the form (cut short: they are echoed)."""
-    return {"from": (from_ or "")[:_MAX_ECHO], "to": (to or "")[:_MAX_ECHO]}
+def _raw_period(from_: str | None, to: str | None, last: str | None) -> PeriodInput:
+    """The dates as typed (empty: the default; cut short: they are echoed)."""
+
+    def typed(value: str | None) -> str | None:
+        blank = _blank(value)
+        return None if blank is None else blank[:_MAX_ECHO]
+
+    return PeriodInput(typed(from_), typed(to), typed(last))
 
 
 @router.get("/utilisation", response_class=HTMLResponse)
@@ -257,6 +289,7 @@ def utilisation_view(
     ] = None,
     from_: FromQuery = None,
     to: ToQuery = None,
+    last: LastQuery = None,
 ) -> HTMLResponse:
     """Utilisation of the region, a municipality or a hub over a period: daily series,
     hour × weekday profile, daily peaks against the desks, hubs, desk ranking, report
@@ -264,11 +297,11 @@ def utilisation_view(
     ctx = _ctx(request, lang)
     registry = ask.registry
     offered = areas(registry)
-    raw = _raw_period(from_, to)
+    raw = _raw_period(from_, to, last)
     chosen = None
     try:
         chosen = choose_area(registry, _blank(scope), _blank(id), _blank(area))
-        asked = period(ask, _blank(from_), _blank(to))
+        asked = period(ask, *raw.api_dates())
         ex = explore(ask, chosen, asked, desks_allowed=may_read(request.scope, API_PATHS["desks"]))
     except QueryError as exc:
         page = explorer_page(
@@ -306,14 +339,15 @@ def compare_view(
     lang: LangQuery = None,
     from_: FromQuery = None,
     to: ToQuery = None,
+    last: LastQuery = None,
 ) -> HTMLResponse:
     """Every municipality side by side: utilisation, peak at the service level and the
     recommended desks against the desks now."""
     ctx = _ctx(request, lang)
     registry = ask.registry
-    raw = _raw_period(from_, to)
+    raw = _raw_period(from_, to, last)
     try:
-        cmp = comparison(ask, period(ask, _blank(from_), _blank(to)))
+        cmp = comparison(ask, period(ask, *raw.api_dates()))
     except QueryError as exc:
         page = compare_page(ctx, region=registry.region, raw=raw, cmp=None, problems=[str(exc)])
         return _html(page, status_of(exc))

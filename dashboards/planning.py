@@ -12,7 +12,9 @@ municipalities its scope sees whole (``hubsense.access.AccessScope.planning_view
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import PurePath
 from typing import Annotated, Final
 from urllib.parse import urlencode
 
@@ -23,17 +25,35 @@ from pydantic import ValidationError
 
 from api.deps import QueryContextDep
 from api.errors import status_of
+from dashboards.dates import PeriodInput, date_field
 from dashboards.figures import FONT, SEPARATORS, figure_json
-from dashboards.i18n import tr
+from dashboards.i18n import fmt_date, tr
 from dashboards.pages import _PAGE_HEADERS
-from dashboards.render import Ctx, _plotly_version, esc, json_block, page, page_ctx
+from dashboards.render import (
+    TABLE_WRAP,
+    Ctx,
+    _plotly_version,
+    esc,
+    json_block,
+    page,
+    page_ctx,
+)
 from hubsense.planning.explain import explain
 from hubsense.planning.export import AssumptionRow, assumption_rows
 from hubsense.planning.params import PlanningQuery
-from hubsense.planning.plan import MunicipalityPlan, Plan, Span
+from hubsense.planning.plan import MunicipalityPlan, Note, Plan, Span
 from hubsense.planning.privacy import Suppressed, Value
-from hubsense.planning.text import Lang, fmt_num, fmt_pct, fmt_range, label, note_text
+from hubsense.planning.text import (
+    Lang,
+    assumption_name,
+    fmt_num,
+    fmt_pct,
+    fmt_range,
+    label,
+    note_text,
+)
 from hubsense.query.errors import QueryError
+from hubsense.query.period import Period
 from hubsense.query.planning import planning
 from hubsense.store.base import StoreError
 
@@ -80,13 +100,26 @@ def _query_params(request: Request) -> dict[str, str]:
     return {k: v for k, v in request.query_params.items() if v.strip() != ""}
 
 
+def _period_input(raw: dict[str, str]) -> PeriodInput:
+    return PeriodInput(raw.get("from"), raw.get("to"), raw.get("last"))
+
+
+def _api_params(raw: dict[str, str]) -> dict[str, str]:
+    """The query as the planning use case takes it: the form's inclusive ``last`` and
+    either date spelling become the API's ISO ``from`` and exclusive ``to``."""
+    params = {k: v for k, v in raw.items() if k not in ("from", "to", "last")}
+    first, end = _period_input(raw).api_dates()
+    params.update({k: v for k, v in (("from", first), ("to", end)) if v is not None})
+    return params
+
+
 @router.get(PATH, response_class=HTMLResponse)
 def planning_view(request: Request, ask: QueryContextDep, lang: LangQuery = None) -> HTMLResponse:
     ctx = page_ctx(request, lang)
     raw = _query_params(request)
     raw["lang"] = ctx.lang
     try:
-        q = PlanningQuery.model_validate(raw)
+        q = PlanningQuery.model_validate(_api_params(raw))
         answer = planning(ask, q)
     except ValidationError as exc:
         problems = [
@@ -232,7 +265,36 @@ def _r(s: Span | None, lang: Lang, field: str, decimals: int = 0) -> str:
     return f'<span{cls} data-field="{esc(field)}">{esc(text)}</span>'
 
 
-def _row(p: MunicipalityPlan, plan: Plan, lang: Lang, columns: int) -> str:
+def _notes(p: MunicipalityPlan, lang: Lang) -> list[tuple[Note, str]]:
+    return [(n, note_text(n.code, dict(n.params), lang)) for n in p.notes]
+
+
+def _common_notes(plan: Plan, lang: Lang) -> dict[str, list[str]]:
+    """Notes that read the same for several municipalities (note text → their names):
+    said once above the table instead of under every row."""
+    by_text: dict[str, list[str]] = {}
+    for p in plan.municipalities:
+        for text in dict.fromkeys(text for _, text in _notes(p, lang)):
+            by_text.setdefault(text, []).append(p.name)
+    return {text: names for text, names in by_text.items() if len(names) > 1}
+
+
+def _common_notes_html(common: dict[str, list[str]], lang: Lang) -> str:
+    if not common:
+        return ""
+    items = "".join(
+        f"<li>{esc(text)} <span class=\"muted\">({esc(', '.join(names))})</span></li>"
+        for text, names in common.items()
+    )
+    return (
+        f'<div class="plan-common-notes" id="common-notes"><p>{esc(label("common_notes", lang))}:'
+        f"</p><ul>{items}</ul></div>"
+    )
+
+
+def _row(
+    p: MunicipalityPlan, plan: Plan, lang: Lang, columns: int, common: Mapping[str, object]
+) -> str:
     m, pr, b = p.measured, p.projection, p.benefit
     basis = label(f"basis_{p.basis}", lang)
     measured = "–"
@@ -249,8 +311,9 @@ def _row(p: MunicipalityPlan, plan: Plan, lang: Lang, columns: int) -> str:
             f"{_r(pr.desks, lang, 'projected-desks')} · {esc(fmt_pct(pr.adoption.mid, lang))}"
         )
     notes = "".join(
-        f'<li data-note="{esc(n.code)}">{esc(note_text(n.code, dict(n.params), lang))}</li>'
-        for n in p.notes
+        f'<li data-note="{esc(n.code)}">{esc(text)}</li>'
+        for n, text in _notes(p, lang)
+        if text not in common
     )
     explained = "".join(f"<li>{esc(line)}</li>" for line in explain(p, plan, lang))
     how = "Så räknades det" if lang == "sv" else "How it was computed"
@@ -274,6 +337,8 @@ def _row(p: MunicipalityPlan, plan: Plan, lang: Lang, columns: int) -> str:
 
 
 def _evidence_table(plan: Plan, lang: Lang) -> str:
+    """The facts per municipality, as two tables that fit a laptop's width: the labour
+    market and population figures, then the commuting distance bands."""
     heads = [
         label("municipality", lang),
         label("facts_period", lang),
@@ -292,21 +357,23 @@ def _evidence_table(plan: Plan, lang: Lang) -> str:
     if first is not None:
         bands = [label("band_n", lang, band=b.label) for b in first.bands]
     rows = []
+    band_rows = []
     for p in plan.municipalities:
         ev = p.evidence
+        name = f'<th scope="row">{esc(p.name)}</th>'
         if ev is None:
-            cells = "".join("<td>–</td>" for _ in range(len(heads) - 1 + len(bands)))
-            rows.append(
-                f'<tr data-municipality="{esc(p.id)}">'
-                f'<th scope="row">{esc(p.name)}</th>{cells}</tr>'
-            )
+            cells = "".join("<td>–</td>" for _ in range(len(heads) - 1))
+            rows.append(f'<tr data-municipality="{esc(p.id)}">{name}{cells}</tr>')
+            empty = "".join("<td>–</td>" for _ in bands)
+            band_rows.append(f'<tr data-municipality="{esc(p.id)}">{name}{empty}</tr>')
             continue
         band_cells = "".join(
             f'<td class="num">{_v(b.n, lang, field="band-" + b.key)}</td>' for b in ev.bands
         )
+        band_rows.append(f'<tr data-municipality="{esc(p.id)}">{name}{band_cells}</tr>')
         rows.append(
-            f"""<tr data-municipality="{esc(p.id)}"><th scope="row">{esc(p.name)}</th>
-<td>{esc(ev.first_day.isoformat())} – {esc(ev.last_day.isoformat())}</td>
+            f"""<tr data-municipality="{esc(p.id)}">{name}
+<td>{esc(fmt_date(ev.first_day, lang))} – {esc(fmt_date(ev.last_day, lang))}</td>
 <td class="num">{_v(ev.employed_residents, lang, field="employed")}</td>
 <td class="num">{_v(ev.commuters, lang, field="commuters")} ({_p(ev.commuter_share, lang)})</td>
 <td class="num">{_v(ev.long_commuters, lang, field="long")} ({_p(ev.long_commute_share, lang)})</td>
@@ -316,13 +383,27 @@ def _evidence_table(plan: Plan, lang: Lang) -> str:
 <td class="num">{_v(ev.open_positions, lang, field="open")} \
 ({_v(ev.open_positions_per_100, lang, 1)})</td>
 <td class="num">{_p(ev.growth_per_year, lang)}</td>
-<td class="num">{_v(ev.in_migration_per_1000, lang, 1)}</td>
-{band_cells}</tr>"""
+<td class="num">{_v(ev.in_migration_per_1000, lang, 1)}</td></tr>"""
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in [*heads, *bands])
-    return f"""<div class="table-wrap"><table class="plan-table" id="evidence-table">
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    tables = f"""{TABLE_WRAP}<table class="plan-table" id="evidence-table">
 <thead><tr>{head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table></div>"""
+    if bands:
+        band_head = "".join(
+            f'<th scope="col">{esc(h)}</th>' for h in [label("municipality", lang), *bands]
+        )
+        tables += f"""
+{TABLE_WRAP}<table class="plan-table" id="bands-table">
+<caption>{esc(label("t_bands", lang))}</caption>
+<thead><tr>{band_head}</tr></thead>
+<tbody>{"".join(band_rows)}</tbody></table></div>"""
+    return tables
+
+
+def _file_name(source: str | None) -> str:
+    """The facts file's name, never the server's path to it."""
+    return "–" if not source else PurePath(source).name
 
 
 def _shown_assumption(r: AssumptionRow, lang: Lang) -> str:
@@ -363,7 +444,7 @@ def _form(ctx: Ctx, plan: Plan | None, raw: dict[str, str], rows: list[Assumptio
         meaning = r.meaning if r is not None else ""
         lines.append(
             f"""<tr data-assumption="{esc(name)}"><th scope="row"><label for="f-{esc(name)}">\
-<code>{esc(name)}</code></label></th>
+{esc(assumption_name(name, lang))}</label> <code class="param">{esc(name)}</code></th>
 <td>{_input(name, raw, lang, shown)}</td>
 <td class="effective" data-field="effective">{esc(shown)}</td>
 <td data-field="source">{esc(source)}</td><td class="muted">{esc(meaning)}</td></tr>"""
@@ -372,7 +453,8 @@ def _form(ctx: Ctx, plan: Plan | None, raw: dict[str, str], rows: list[Assumptio
         r = by_key.get(key)
         if r is not None:
             lines.append(
-                f"""<tr data-assumption="{esc(key)}"><th scope="row"><code>{esc(key)}</code></th>
+                f"""<tr data-assumption="{esc(key)}"><th scope="row">\
+{esc(assumption_name(key, lang))} <code class="param">{esc(key)}</code></th>
 <td></td><td class="effective">{esc(_shown_assumption(r, lang))}</td>
 <td>{esc(label("src_setting", lang))}</td><td class="muted">{esc(r.meaning)}</td></tr>"""
             )
@@ -382,22 +464,22 @@ def _form(ctx: Ctx, plan: Plan | None, raw: dict[str, str], rows: list[Assumptio
         f"{esc(label('desks_needed' if v == 'demand' else 'hours_saved', lang))}</option>"
         for v in ("demand", "benefit")
     )
-    period_from = raw.get("from", plan.first.isoformat() if plan else "")
-    period_to = raw.get("to", plan.end.isoformat() if plan else "")
+    period_from, period_last = _period_input(raw).shown(
+        lang, Period(plan.first, plan.end) if plan else None
+    )
     sv = lang == "sv"
+    from_label = "Från (mätperiod)" if sv else "From (measurement)"
     lang_field = '<input type="hidden" name="lang" value="en">' if ctx.lang == "en" else ""
     return f"""<form id="assumptions-form" class="assumptions" method="get" \
 action="{esc(ctx.root + PATH)}">
 {lang_field}
 <div class="form-row">
-<label for="f-from">{esc("Från (mätperiod)" if sv else "From (measurement)")}</label>
-<input id="f-from" name="from" type="date" value="{esc(period_from)}">
-<label for="f-to">{esc("Till (exkl.)" if sv else "To (exclusive)")}</label>
-<input id="f-to" name="to" type="date" value="{esc(period_to)}">
+{date_field(lang, "f-from", "from", from_label, period_from)}
+{date_field(lang, "f-last", "last", tr(lang, "form_last"), period_last)}
 <label for="f-rank_by">{esc("Rangordna efter" if sv else "Rank by")}</label>
 <select id="f-rank_by" name="rank_by">{rank_options}</select>
 </div>
-<div class="table-wrap"><table class="plan-table assumptions-table">
+{TABLE_WRAP}<table class="plan-table assumptions-table">
 <thead><tr><th scope="col">{esc(label("assumption", lang))}</th>\
 <th scope="col">{esc("Ändra" if sv else "Change")}</th>\
 <th scope="col">{esc(label("value", lang))}</th>\
@@ -471,13 +553,16 @@ def planning_page(
     period = label(
         "period",
         lang,
-        first=plan.first.isoformat(),
-        last=(plan.end - timedelta(days=1)).isoformat(),
+        first=fmt_date(plan.first, lang),
+        last=fmt_date(plan.end - timedelta(days=1), lang),
         days=(plan.end - plan.first).days,
     )
+    measured_days = [p.measured.evidence_days for p in plan.municipalities if p.measured]
+    if measured_days:
+        period += "; " + label("period_evidence", lang, n=max(measured_days))
     parts.append(
         f'<p class="plan-meta"><span id="period">{esc(period)}</span> · '
-        f"{esc(label('facts_file', lang, file=plan.facts_source or '–'))} · "
+        f"{esc(label('facts_file', lang, file=_file_name(plan.facts_source)))} · "
         f'<span id="privacy-rule">{esc(label("privacy", lang, k=plan.min_group_size))}</span></p>'
     )
     if facts_error and not any(n.code == "facts_invalid" for n in plan.notes):
@@ -501,7 +586,10 @@ def planning_page(
         label("co2_saved", lang),
     ]
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
-    body_rows = "\n".join(_row(p, plan, lang, len(heads)) for p in plan.municipalities)
+    common = _common_notes(plan, lang)
+    body_rows = "\n".join(
+        _row(p, plan, lang, len(heads), common) for p in plan.municipalities
+    )
     ranked = label(
         "ranked_by_demand" if plan.assumptions.rank_by == "demand" else "ranked_by_benefit", lang
     )
@@ -513,12 +601,13 @@ def planning_page(
 <p class="muted">{esc(ranked)} {esc(label("ranked_suppressed", lang))}</p>
 <div id="planning-figure" class="figure plan-figure" role="img" \
 aria-label="{esc(label("desks_needed_range", lang))}"></div>
-<div class="table-wrap"><table class="plan-table" id="planning-table">
+{TABLE_WRAP}<table class="plan-table" id="planning-table">
 <caption>{esc(label("t_plan", lang))}</caption>
 <thead><tr>{head}</tr></thead>
 <tbody>
 {body_rows}
 </tbody></table></div>
+{_common_notes_html(common, lang)}
 {_download_links(ctx, raw)}
 </section>
 <section class="plan-section" aria-labelledby="assumptions-title">

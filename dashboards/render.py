@@ -14,7 +14,7 @@ import json
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -50,6 +50,7 @@ from dashboards.live import (
 from dashboards.overview import HubCard, MunicipalityGroup, region_totals
 from dashboards.usage import OverviewAnalytics, may_read
 from hubsense.calendar import from_ns
+from hubsense.glossary import GLOSSARY
 from hubsense.query.context import region_tz
 
 POLL_MS = 2000
@@ -90,6 +91,7 @@ NAV: Final = {
     "/planning": "planning",
     "/utilisation": "nav_utilisation",
     "/compare": "nav_compare",
+    "/definitions": "nav_definitions",  # (DEFINITIONS_PATH)
 }
 """The top navigation: page path → its label (``dashboards.i18n``), in the order shown."""
 
@@ -138,6 +140,56 @@ def hub_path(hub_id: str) -> str:
     return f"/hubs/{quote(hub_id, safe='')}"
 
 
+TABLE_WRAP: Final = '<div class="table-wrap" tabindex="0">'
+"""A table's box. It scrolls sideways when the table is wider than the screen, so it takes
+the keyboard focus: a keyboard user scrolls it with the arrow keys (WCAG 2.1.1)."""
+
+
+# --- links to the definitions page -----------------------------------------------------------
+
+DEFINITIONS_PATH: Final = "/definitions"
+"""The definitions page (``dashboards.definitions``): one anchor per glossary key."""
+
+
+def plain_definition(key: str, lang: str) -> str:
+    """A metric's definition as plain text (for a tooltip): the code marks dropped."""
+    return GLOSSARY[key].definition("sv" if choose_lang(lang) == "sv" else "en").replace("`", "")
+
+
+def term_href(ctx: Ctx, key: str) -> str:
+    """The definition of glossary ``key`` on the definitions page (escaped)."""
+    return f"{ctx.href(DEFINITIONS_PATH)}#{esc(key)}"
+
+
+def term_link(ctx: Ctx, key: str, text: str | None = None) -> str:
+    """``text`` (default: the metric's name) linked to the metric's definition, which the
+    link's title also shows on hover."""
+    shown = metric(key, ctx.lang) if text is None else text
+    return (
+        f'<a class="term" href="{term_href(ctx, key)}" data-term="{esc(key)}" '
+        f'title="{esc(plain_definition(key, ctx.lang))}">{esc(shown)}</a>'
+    )
+
+
+def term_text(ctx: Ctx, text: str, key: str | None) -> str:
+    """``text`` escaped, linked to the definition of ``key`` if there is one."""
+    return esc(text) if key is None else term_link(ctx, key, text)
+
+
+def head_cells(ctx: Ctx, heads: Iterable[tuple[str, str | None]]) -> str:
+    """A table's column headers: (text, glossary key or None); a metric's header links to
+    its definition."""
+    return "".join(f'<th scope="col">{term_text(ctx, text, key)}</th>' for text, key in heads)
+
+
+def definitions_note(ctx: Ctx, keys: Iterable[str]) -> str:
+    """Under a figure: links to the definitions of the metrics it shows."""
+    links = ", ".join(term_link(ctx, key) for key in keys)
+    return (
+        f'<p class="definitions-note">{esc(tr(ctx.lang, "definitions_of"))}: {links}</p>'
+    )
+
+
 # --- page frame ---------------------------------------------------------------------------
 
 
@@ -168,6 +220,7 @@ def page(
 {script_tags}
 </head>
 <body class="{esc(body_class)}">
+<a class="skip-link" href="#main">{esc(tr(ctx.lang, "skip_to_main"))}</a>
 <header class="topbar">
 <a class="brand" href="{ctx.href("/")}">{esc(tr(ctx.lang, "app_name"))}</a>
 <nav class="topnav">
@@ -206,14 +259,42 @@ title="{esc(tr(lang, "hub_closed_title"))}"{" hidden" if is_open else ""}>\
 {esc(tr(lang, "hub_closed"))}</span>"""
 
 
+def full_badge(lang: str, full: bool) -> str:
+    """The "Fullt"/"Full" badge of a hub with every desk taken (the overview's script
+    toggles it); text, so colour never carries it alone."""
+    return f"""<span class="badge-full" data-field="full" \
+title="{esc(tr(lang, "hub_full_title"))}"{"" if full else " hidden"}>\
+{esc(tr(lang, "hub_full"))}</span>"""
+
+
+def hours_text(lang: str, hours: tuple[time, time] | None) -> str:
+    """``Öppet i dag 08:00–17:00`` or ``Stängt i dag``."""
+    if hours is None:
+        return tr(lang, "closed_today")
+    opens, closes = hours
+    until = "24:00" if closes.microsecond else closes.strftime("%H:%M")
+    return tr(lang, "open_today", opens=opens.strftime("%H:%M"), closes=until)
+
+
 # --- region overview -----------------------------------------------------------------------
 
 
-def _analytics_item(key: str, label: str, value: str, note: str = "") -> str:
-    """A card's analytics figure: the value, and a note (coverage, or why it is "–")."""
+_ANALYTICS_TERMS: Final = {
+    "utilisation_30d": "utilisation",
+    "peak_today": "peak_concurrency",
+    "recommended_desks": "recommended_desks",
+}
+"""The glossary metric behind each of a card's analytics figures."""
+
+
+def _analytics_item(
+    ctx: Ctx, key: str, label: str, value: str, note: str = ""
+) -> str:
+    """A card's analytics figure: its label linked to the definition, the value, and a note
+    (coverage, or why it is "–")."""
     small = f' <small class="analytics-note" data-analytics-note="{esc(key)}">{esc(note)}</small>'
     return (
-        f"<div><dt>{esc(label)}</dt><dd>"
+        f"<div><dt>{term_link(ctx, _ANALYTICS_TERMS[key], label)}</dt><dd>"
         f'<span class="analytics-value" data-analytics="{esc(key)}">{esc(value)}</span>'
         f"{small if note else ''}</dd></div>"
     )
@@ -232,7 +313,7 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
     a = analytics.of(hub)
     if analytics.state != "ok" or a is None:
         why = "analytics_for_planners" if analytics.state == "denied" else "analytics_unavailable"
-        items = "".join(_analytics_item(k, v, "–") for k, v in labels.items())
+        items = "".join(_analytics_item(ctx, k, v, "–") for k, v in labels.items())
         return (
             f'<div class="card-analytics" data-analytics-state="{esc(analytics.state)}">'
             f'<dl class="card-stats">{items}</dl>'
@@ -240,6 +321,7 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
         )
     if a.utilisation is None:
         util = _analytics_item(
+            ctx,
             "utilisation_30d",
             labels["utilisation_30d"],
             "–",
@@ -248,10 +330,12 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
     else:
         cover = tr(lang, "coverage_short", pct=fmt_share(a.coverage, lang))
         util = _analytics_item(
+            ctx,
             "utilisation_30d", labels["utilisation_30d"], fmt_share(a.utilisation, lang), cover
         )
     if a.peak_today is None:
         peak = _analytics_item(
+            ctx,
             "peak_today",
             labels["peak_today"],
             "–",
@@ -259,10 +343,10 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
         )
     else:
         shown = tr(lang, "of_desks", n=fmt_int(a.peak_today, lang), total=fmt_int(desks, lang))
-        peak = _analytics_item("peak_today", labels["peak_today"], shown)
+        peak = _analytics_item(ctx, "peak_today", labels["peak_today"], shown)
     if a.recommended is None:
         why = tr(lang, "reason_no_evidence", pct=fmt_share(analytics.min_coverage, lang))
-        rec = _analytics_item("recommended_desks", labels["recommended_desks"], "–", why)
+        rec = _analytics_item(ctx, "recommended_desks", labels["recommended_desks"], "–", why)
     else:
         note = ""
         if a.too_few_days:
@@ -276,6 +360,7 @@ def hub_analytics_html(ctx: Ctx, hub: str, desks: int, analytics: OverviewAnalyt
             bound = tr(lang, "lower_bound_note", n=fmt_int(a.days_at_capacity, lang))
             note = f"{note}; {bound}" if note else bound
         rec = _analytics_item(
+            ctx,
             "recommended_desks", labels["recommended_desks"], fmt_int(a.recommended, lang), note
         )
     link = ctx.href(f"/utilisation?scope=hub&id={quote(hub, safe='')}")
@@ -304,11 +389,14 @@ def hub_card_html(
         occupied=_num(counts.occupied if counts else None, ctx.lang, "occupied"),
         total=_num(card.total, ctx.lang, "total"),
     )
-    return f"""<li class="card{" card-nodata" if counts is None else ""}" \
-data-hub="{esc(card.hub)}" data-live-url="{esc(live_url)}">
+    classes = "card" + (" card-nodata" if counts is None else "") + (
+        " card-full" if card.full else ""
+    )
+    return f"""<li class="{classes}" data-hub="{esc(card.hub)}" data-live-url="{esc(live_url)}">
 <h3 class="card-title"><a href="{ctx.href(hub_path(card.hub))}">{esc(card.name)}</a> \
-{closed_badge(ctx.lang, card.open)}</h3>
+{closed_badge(ctx.lang, card.open)} {full_badge(ctx.lang, card.full)}</h3>
 <p class="card-occupancy">{occupancy}</p>
+<p class="card-hours" data-field="hours">{esc(hours_text(ctx.lang, card.hours_today))}</p>
 <p class="card-stale badge-stale" data-field="stale"{"" if card.stale else " hidden"}>\
 <span aria-hidden="true">!</span> {stale_note}</p>
 <dl class="card-stats">
@@ -389,6 +477,7 @@ aria-labelledby="muni-{esc(group.id)}">
     }
     body = f"""<h1>{esc(tr(lang, "overview_title", region=region))}</h1>
 <p class="region-now">{region_now}</p>
+{_updated_html(lang, groups)}
 {_analytics_intro(ctx, analytics)}
 {banner}
 {attention}
@@ -409,6 +498,21 @@ aria-labelledby="muni-{esc(group.id)}">
         body=body,
         scripts=["overview.js"],
         body_class="page-overview",
+    )
+
+
+def _updated_html(lang: str, groups: list[MunicipalityGroup]) -> str:
+    """When the live numbers were read (the newest hub's state; the script moves it on
+    with every refresh), so a wall display that stopped updating shows it."""
+    times = [c.updated for g in groups for c in g.cards if c.updated is not None]
+    if not times:
+        return ''
+    newest = max(times)
+    tz = getattr(newest.tzinfo, "key", "UTC")
+    return (
+        f'<p class="overview-updated">{esc(tr(lang, "updated"))}: '
+        f'<time id="overview-updated" datetime="{esc(newest.isoformat())}" data-tz="{esc(tz)}">'
+        f'{esc(newest.strftime("%H:%M"))}</time></p>'
     )
 
 

@@ -26,6 +26,7 @@ from hubsense.query.period import Period
 from hubsense.query.profile import HourWeekdayProfile, profile
 from hubsense.query.ranking import DeskRanking, ranking
 from hubsense.query.scope import resolve_scope
+from hubsense.query.sensors import SuspectSensor, sensor_health
 from hubsense.query.summary import ScopeSummary
 from hubsense.query.utilisation import Utilisation, hub_summaries, utilisation
 from hubsense.registry import Registry
@@ -177,6 +178,7 @@ class Exploration:
     most_used: DeskRanking | None  # None: not allowed for this caller
     least_used: DeskRanking | None
     forecast: ForecastAnswer | None = None  # None: a municipality without hubs
+    suspects: tuple[SuspectSensor, ...] | None = None  # which desks; None: not allowed
 
     @property
     def hub_ids(self) -> list[str]:
@@ -204,4 +206,5 @@ def explore(ctx: QueryContext, area: Area, period: Period, *, desks_allowed: boo
         most_used=ranking(ctx, scope, period, "desc", RANK_LIMIT) if ranked else None,
         least_used=ranking(ctx, scope, period, "asc", RANK_LIMIT) if ranked else None,
         forecast=forecast(ctx, scope, period) if has_hubs else None,
+        suspects=sensor_health(ctx, scope, period).suspects if ranked else None,
     )

@@ -5,12 +5,15 @@ resources. Forms are plain GET forms (they work without JavaScript)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Final
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 
+from dashboards.dates import PeriodInput, date_field
 from dashboards.figures import (
     compare_figure,
     daily_figure,
@@ -20,9 +23,21 @@ from dashboards.figures import (
     profile_figure,
 )
 from dashboards.i18n import choose_lang, fmt_date, fmt_int, fmt_num, fmt_share, metric, tr
-from dashboards.render import Ctx, _plotly_version, esc, json_block, page
+from dashboards.render import (
+    DEFINITIONS_PATH,
+    TABLE_WRAP,
+    Ctx,
+    _plotly_version,
+    definitions_note,
+    esc,
+    head_cells,
+    json_block,
+    page,
+    term_link,
+    tr_html,
+)
 from dashboards.usage import Area, Areas, Exploration
-from hubsense.glossary import FORECAST_REASON_LABELS, FORECAST_TERM_LABELS, Lang
+from hubsense.glossary import FORECAST_REASON_LABELS, FORECAST_TERM_LABELS, GLOSSARY, Lang
 from hubsense.query.capacity import CapacityNeed, HubCapacity
 from hubsense.query.compare import Comparison
 from hubsense.query.period import Period
@@ -31,6 +46,17 @@ from hubsense.query.ranking import DeskRanking
 EXPLORER_PATH: Final = "/utilisation"
 COMPARE_PATH: Final = "/compare"
 SCRIPTS: Final = ("usage.js",)
+PEAKS_TERMS: Final = (
+    "peak_concurrency",
+    "evidence_days",
+    "share_exceeding",
+    "desks",
+    "peak_at_service_level",
+    "recommended_desks",
+)
+_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+COMPARE_TERMS: Final = ("utilisation", "coverage", "peak_at_service_level", "recommended_desks")
+"""The metrics the peaks and the comparison figures show (linked to their definitions)."""
 
 
 def _scripts() -> list[str]:
@@ -64,6 +90,81 @@ def figure_html(element_id: str, fig: go.Figure, label: str) -> str:
     )
 
 
+def figure_table(fig: go.Figure, lang: str, x_label: str) -> str:
+    """The numbers a figure draws, as a table under it (the chart's text alternative,
+    WCAG 1.1.1), folded away in a ``<details>``: a row per x value (per weekday for a
+    heatmap), a column per series. Vertical marker lines are left out: their values are
+    in the text beside the figure."""
+    traces = [t for t in fig.data if "value" not in (t.meta or {})]
+    if not traces:
+        return ""
+    heat = next((t for t in traces if t.type == "heatmap"), None)
+    if heat is not None:
+        columns = [str(x) for x in heat.x]
+        rows = [
+            (str(y), [_cell(v, lang, "") for v in zs]) for y, zs in zip(heat.y, heat.z, strict=True)
+        ]
+    else:
+        xs = list(dict.fromkeys(x for t in traces for x in (t.x or ())))
+        columns = [_series_name(t) for t in traces]
+        by_trace = [dict(zip(t.x or (), t.y or (), strict=False)) for t in traces]
+        units = [_series_unit(t) for t in traces]
+        rows = [
+            (
+                _x_text(x, lang),
+                [_cell(v.get(x), lang, u) for v, u in zip(by_trace, units, strict=True)],
+            )
+            for x in xs
+        ]
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in [x_label, *columns])
+    body = "".join(
+        f'<tr><th scope="row">{esc(x)}</th>'
+        + "".join(f'<td class="num">{esc(c)}</td>' for c in cells)
+        + "</tr>"
+        for x, cells in rows
+    )
+    return f"""<details class="figure-data"><summary>{esc(tr(lang, "figure_as_table"))}</summary>
+{TABLE_WRAP}<table class="plan-table"><thead><tr>{head}</tr></thead>
+<tbody>{body}</tbody></table></div></details>"""
+
+
+def _series_key(trace: go.BaseTraceType) -> str:
+    meta = trace.meta or {}
+    return str(meta.get("metric") or meta.get("series") or "")
+
+
+def _series_unit(trace: go.BaseTraceType) -> str:
+    term = GLOSSARY.get(_series_key(trace))
+    return term.unit if term is not None else ""
+
+
+def _series_name(trace: go.BaseTraceType) -> str:
+    return "" if trace.name is None else str(trace.name)
+
+
+def _x_text(x: object, lang: str) -> str:
+    if isinstance(x, str) and _ISO_DAY.fullmatch(x):
+        return fmt_date(date.fromisoformat(x), lang)
+    return fmt_int(x, lang) if isinstance(x, int) else str(x)
+
+
+def _cell(value: object, lang: str, unit: str) -> str:
+    """A drawn value as text: percent where the series is a share (drawn in percent)."""
+    if value is None or isinstance(value, bool):
+        return "–"
+    if isinstance(value, int):
+        return fmt_int(value, lang)
+    if isinstance(value, float):
+        return fmt_share(value / 100, lang, 1) if unit == "%" else fmt_num(value, lang, 2)
+    return str(value)
+
+
+def _figure_with_table(
+    element_id: str, fig: go.Figure, label: str, lang: str, x_label: str
+) -> str:
+    return figure_html(element_id, fig, label) + figure_table(fig, lang, x_label)
+
+
 def _value(text: str, field: str, note: str = "") -> str:
     small = f' <small class="why" data-note="{esc(field)}">{esc(note)}</small>' if note else ""
     return f'<span class="value" data-field="{esc(field)}">{esc(text)}</span>{small}'
@@ -87,15 +188,13 @@ def _period_line(ctx: Ctx, period: Period) -> str:
     return f'<p class="plan-meta" id="period">{esc(text)}</p>'
 
 
-def _date_fields(ctx: Ctx, raw: Mapping[str, str], period: Period | None) -> str:
-    first = raw.get("from") or (period.first.isoformat() if period else "")
-    end = raw.get("to") or (period.end.isoformat() if period else "")
+def _date_fields(ctx: Ctx, raw: PeriodInput, period: Period | None) -> str:
+    """The period's fields, both inclusive, in the page language's date format."""
+    first, last = raw.shown(ctx.lang, period)
     lang_field = '<input type="hidden" name="lang" value="en">' if ctx.lang == "en" else ""
     return f"""{lang_field}
-<label for="f-from">{esc(tr(ctx.lang, "form_from"))}</label>
-<input id="f-from" name="from" type="date" value="{esc(first)}">
-<label for="f-to">{esc(tr(ctx.lang, "form_to"))}</label>
-<input id="f-to" name="to" type="date" value="{esc(end)}">
+{date_field(ctx.lang, "f-from", "from", tr(ctx.lang, "form_from"), first)}
+{date_field(ctx.lang, "f-last", "last", tr(ctx.lang, "form_last"), last)}
 <button type="submit">{esc(tr(ctx.lang, "form_show"))}</button>"""
 
 
@@ -141,7 +240,7 @@ def _area_form(
     ctx: Ctx,
     offered: Areas,
     chosen: Area | None,
-    raw: Mapping[str, str],
+    raw: PeriodInput,
     period: Period | None,
 ) -> str:
     lang = ctx.lang
@@ -257,10 +356,16 @@ def _key_figures(ctx: Ctx, ex: Exploration) -> str:
     tiles.append((metric("desks", lang), fmt_int(s.desks, lang), "desks", ""))
     tiles.append((metric("open_days", lang), fmt_int(s.open_days, lang), "open_days", ""))
     tiles.append(
-        (metric("suspect_desks", lang), fmt_int(s.suspect_desks, lang), "suspect_desks", "")
+        (
+            metric("suspect_desks", lang),
+            fmt_int(s.suspect_desks, lang),
+            "suspect_desks",
+            _suspects_note(ex),
+        )
     )
     items = "".join(
-        f'<div class="kf"><dt>{esc(label)}</dt><dd>{_value(value, field, note)}</dd></div>'
+        f'<div class="kf"><dt>{term_link(ctx, field, label)}</dt>'
+        f"<dd>{_value(value, field, note)}</dd></div>"
         for label, value, field, note in tiles
     )
     return f'<dl class="key-figures" id="key-figures">{items}</dl>'
@@ -333,6 +438,25 @@ def _saturation_note(share: float | None, full_hours: float | None, lang: str) -
     return "; ".join(parts)
 
 
+SUSPECTS_SHOWN: Final = 6
+
+
+def _suspects_note(ex: Exploration) -> str:
+    """Which desks the suspect-sensor count is (for callers who may see desks): their ids,
+    with the hub's name when the area has several hubs."""
+    if not ex.suspects:
+        return ""
+    names = {d.scope.id: d.scope.name for d in ex.dailies}
+    several = len(names) > 1
+    desks = list(
+        dict.fromkeys(
+            f"{s.desk} ({names.get(s.hub, s.hub)})" if several else s.desk for s in ex.suspects
+        )
+    )
+    more = " …" if len(desks) > SUSPECTS_SHOWN else ""
+    return ", ".join(desks[:SUSPECTS_SHOWN]) + more
+
+
 def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
     lang = ctx.lang
     if ex.capacity is None:
@@ -345,16 +469,16 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
         label=metric("peak_at_service_level", lang),
         pct=fmt_share(ex.capacity.service_level, lang),
     )
-    heads = [
-        tr(lang, "hub"),
-        metric("desks", lang),
-        metric("utilisation", lang),
-        metric("peak_concurrency", lang),
-        p90,
-        metric("recommended_desks", lang),
-        metric("demand_recommended_desks", lang),
-        metric("days_at_capacity", lang),
-        metric("evidence_days", lang),
+    heads: list[tuple[str, str | None]] = [
+        (tr(lang, "hub"), None),
+        (metric("desks", lang), "desks"),
+        (metric("utilisation", lang), "utilisation"),
+        (metric("peak_concurrency", lang), "peak_concurrency"),
+        (p90, "peak_at_service_level"),
+        (metric("recommended_desks", lang), "recommended_desks"),
+        (metric("demand_recommended_desks", lang), "demand_recommended_desks"),
+        (metric("days_at_capacity", lang), "days_at_capacity"),
+        (metric("evidence_days", lang), "evidence_days"),
     ]
     rows = []
     for hub_id in ex.hub_ids:
@@ -375,8 +499,8 @@ def _hubs_table(ctx: Ctx, ex: Exploration) -> str:
             f"{_int_cell(c.days_at_capacity, 'days_at_capacity', lang, full)}"
             f"{_int_cell(c.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
-    return f"""<div class="table-wrap"><table class="plan-table" id="hubs-table">
+    head = head_cells(ctx, heads)
+    return f"""{TABLE_WRAP}<table class="plan-table" id="hubs-table">
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
 
 
@@ -390,12 +514,12 @@ def _ranking_table(
     """Desks of the ranking (``/api/reports/desks``, in its order); the hub's name under the desk id
     when the ranking spans several hubs."""
     lang = ctx.lang
-    heads = [
-        "#",
-        tr(lang, "desk"),
-        metric("utilisation", lang),
-        metric("coverage", lang),
-        metric("usage_band", lang),
+    heads: list[tuple[str, str | None]] = [
+        ("#", None),
+        (tr(lang, "desk"), None),
+        (metric("utilisation", lang), "utilisation"),
+        (metric("coverage", lang), "coverage"),
+        (metric("usage_band", lang), "usage_band"),
     ]
     rows = []
     for d in ranking.desks:
@@ -412,8 +536,8 @@ def _ranking_table(
             f"{_pct_cell(d.coverage, 'coverage', lang)}"
             f"<td>{esc(band)}</td></tr>"
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
-    return f"""<div class="table-wrap"><table class="plan-table rank-table" id="{esc(element_id)}">
+    head = head_cells(ctx, heads)
+    return f"""{TABLE_WRAP}<table class="plan-table rank-table" id="{esc(element_id)}">
 <caption>{esc(title)}</caption>
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""
 
@@ -423,6 +547,14 @@ def _band(name: str, lang: str) -> str:
 
     labels = BAND_LABELS.get(name)
     return name if labels is None else labels["sv" if lang == "sv" else "en"]
+
+
+def _lead(ctx: Ctx, key: str) -> str:
+    """A page's lead text with its link to the definitions page."""
+    link = (
+        f'<a href="{ctx.href(DEFINITIONS_PATH)}">{esc(tr(ctx.lang, "definitions_link"))}</a>'
+    )
+    return tr_html(ctx.lang, key, definitions=link)
 
 
 def _section(element_id: str, title: str, body: str) -> str:
@@ -438,7 +570,7 @@ def explorer_page(
     *,
     areas: Areas,
     chosen: Area | None,
-    raw: Mapping[str, str],
+    raw: PeriodInput,
     ex: Exploration | None,
     problems: Sequence[str] = (),
     desks_allowed: bool = False,
@@ -450,7 +582,7 @@ def explorer_page(
     title = tr(lang, "explorer_title", name=name) if name else tr(lang, "nav_utilisation")
     parts = [
         f"<h1>{esc(title)}</h1>",
-        f'<p class="subtitle">{esc(tr(lang, "explorer_lead"))}</p>',
+        f'<p class="subtitle">{_lead(ctx, "explorer_lead")}</p>',
         _area_form(ctx, areas, chosen, raw, ex.period if ex else None),
         _problems(ctx, problems),
     ]
@@ -486,7 +618,11 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
         _section(
             "sec-daily",
             tr(lang, "sec_daily"),
-            figure_html("fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily")),
+            _figure_with_table(
+                "fig-daily", daily_figure(ex.dailies, lang), tr(lang, "sec_daily"), lang,
+                tr(lang, "axis_date"),
+            )
+            + definitions_note(ctx, ("utilisation", "coverage", "peak_concurrency")),
         )
     )
     if ex.forecast is not None:
@@ -496,9 +632,11 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
             _section(
                 "sec-profile",
                 tr(lang, "sec_profile"),
-                figure_html(
-                    "fig-profile", profile_figure(ex.profile, lang), tr(lang, "sec_profile")
-                ),
+                _figure_with_table(
+                    "fig-profile", profile_figure(ex.profile, lang), tr(lang, "sec_profile"),
+                    lang, tr(lang, "weekday"),
+                )
+                + definitions_note(ctx, ("mean_concurrency",)),
             )
         )
     caps = {h.hub: h for h in cap.hubs}
@@ -520,9 +658,16 @@ def _body(ctx: Ctx, ex: Exploration, *, desks_allowed: bool, report_allowed: boo
         peaks.append(
             f'<div class="hub-peaks" data-hub="{esc(hub)}"><h3>{esc(c.name)}</h3>'
             f'<p class="muted">{esc(facts)}</p>'
-            f"{figure_html(f'fig-peaks-{hub}', fig, tr(lang, 'sec_peaks') + ': ' + c.name)}"
-            "</div>"
+            + _figure_with_table(
+                f"fig-peaks-{hub}",
+                fig,
+                tr(lang, "sec_peaks") + ": " + c.name,
+                lang,
+                metric("peak_concurrency", lang),
+            )
+            + "</div>"
         )
+    peaks.append(definitions_note(ctx, PEAKS_TERMS))
     parts.append(_section("sec-peaks", tr(lang, "sec_peaks"), "\n".join(peaks)))
     parts.append(_section("sec-hubs", tr(lang, "sec_hubs"), _hubs_table(ctx, ex)))
     if desks_allowed and ex.most_used is not None and ex.least_used is not None:
@@ -559,7 +704,7 @@ def compare_page(
     ctx: Ctx,
     *,
     region: str,
-    raw: Mapping[str, str],
+    raw: PeriodInput,
     cmp: Comparison | None,
     problems: Sequence[str] = (),
     report_allowed: bool = False,
@@ -586,7 +731,9 @@ action="{esc(ctx.root + COMPARE_PATH)}">
             _section(
                 "sec-compare",
                 tr(lang, "sec_compare"),
-                figure_html("fig-compare", fig, title) + _compare_table(ctx, cmp),
+                figure_html("fig-compare", fig, title)  # the table below has its numbers
+                + definitions_note(ctx, COMPARE_TERMS)
+                + _compare_table(ctx, cmp),
             )
         )
         if report_allowed:
@@ -612,15 +759,15 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
         label=metric("peak_at_service_level", lang),
         pct=fmt_share(cmp.service_level, lang),
     )
-    heads = [
-        tr(lang, "municipality"),
-        metric("desks", lang),
-        metric("utilisation", lang),
-        p90,
-        metric("recommended_desks", lang),
-        tr(lang, "difference"),
-        metric("days_at_capacity", lang),
-        metric("evidence_days", lang),
+    heads: list[tuple[str, str | None]] = [
+        (tr(lang, "municipality"), None),
+        (metric("desks", lang), "desks"),
+        (metric("utilisation", lang), "utilisation"),
+        (p90, "peak_at_service_level"),
+        (metric("recommended_desks", lang), "recommended_desks"),
+        (tr(lang, "difference"), "recommended_desks"),
+        (metric("days_at_capacity", lang), "days_at_capacity"),
+        (metric("evidence_days", lang), "evidence_days"),
     ]
     rows = []
     for r in cmp.rows:
@@ -647,6 +794,6 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
             f"{_int_cell(r.days_at_capacity, 'days_at_capacity', lang, full)}"
             f"{_int_cell(r.evidence_days, 'evidence_days', lang, few)}</tr>"
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
-    return f"""<div class="table-wrap"><table class="plan-table" id="compare-table">
+    head = head_cells(ctx, heads)
+    return f"""{TABLE_WRAP}<table class="plan-table" id="compare-table">
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>"""

@@ -295,6 +295,14 @@ class Settings(BaseSettings):
         "read when older than this.",
     )
 
+    # --- Employees' view (dashboards/README.md) -------------------------------------------
+    employee_view: bool = Field(
+        False,
+        description="Serve the employees' page /free and GET /api/free-now without an "
+        "account: free desks now per hub (counts only), today's hours, usually busy hours. "
+        "Off: both answer 404.",
+    )
+
     # --- Privacy and planning evidence (docs/planning.md) --------------------------------
     min_group_size: int = Field(
         5,

@@ -29,6 +29,7 @@ from hubsense.glossary import (
     GLOSSARY,
     SUSPECT_LABELS,
     Lang,
+    count,
     header,
     label,
 )
@@ -102,12 +103,12 @@ T: dict[str, dict[Lang, str]] = {
     "capacity_rule": {
         "sv": "Rekommenderat antal platser = {level} %-percentilen (närmaste rang) av dagliga "
         "samtidiga toppar på underlagsdagar (öppetdagar med minst {coverage} % täckning) + "
-        "{buffer} platser i buffert. Färre än {min_days} underlagsdagar flaggas. Var hubben "
+        "{buffer} i buffert. Färre än {min_days} underlagsdagar flaggas. Var hubben "
         "full någon underlagsdag är rekommendationen en undre gräns; då skattas efterfrågan "
         "med de fulla dagarna som censurerade observationer (docs/metrics.md).",
         "en": "Recommended desks = the {level} % percentile (nearest rank) of daily peak "
         "concurrency on evidence days (open days with at least {coverage} % coverage) + "
-        "{buffer} desks of buffer. Fewer than {min_days} evidence days are flagged. If the "
+        "{buffer} of buffer. Fewer than {min_days} evidence days are flagged. If the "
         "hub was full on an evidence day, the recommendation is a lower bound; demand is then "
         "estimated with the full days as censored observations (docs/metrics.md).",
     },
@@ -362,8 +363,8 @@ def _hub_sentence(
             return text + "Det finns inga underlagsdagar för en rekommendation."
         return text + (
             f"Den samtidiga toppen var högst {p} platser på {level} % av underlagsdagarna "
-            f"(P{level}, närmaste rang; högsta {cap.max_peak}). Med {buffer} "
-            f"{'plats' if buffer == 1 else 'platser'} i buffert rekommenderas {rec} platser. "
+            f"(P{level}, närmaste rang; högsta {cap.max_peak}). Med "
+            f"{count(buffer, 'desks', lang)} i buffert rekommenderas {rec} platser. "
             f"Underlaget är {cap.evidence_days} av {cap.open_days} öppetdagar."
         )
     text = (
@@ -376,8 +377,8 @@ def _hub_sentence(
         return text + "There are no evidence days for a recommendation."
     return text + (
         f"Peak concurrency was at most {p} desks on {level}% of evidence days "
-        f"(P{level}, nearest rank; highest {cap.max_peak}). With a buffer of {buffer} "
-        f"{'desk' if buffer == 1 else 'desks'}, {rec} desks are recommended. The evidence is "
+        f"(P{level}, nearest rank; highest {cap.max_peak}). With a buffer of "
+        f"{count(buffer, 'desks', lang)}, {rec} desks are recommended. The evidence is "
         f"{cap.evidence_days} of {cap.open_days} open days."
     )
 
@@ -524,7 +525,7 @@ def build_report(
             lang,
             level=round(p.service_level * 100),
             coverage=round(p.min_coverage * 100),
-            buffer=p.buffer_desks,
+            buffer=count(p.buffer_desks, "desks", lang),
             min_days=p.min_days,
         ),
     ]

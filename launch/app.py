@@ -17,13 +17,14 @@ from fastapi import FastAPI
 
 import dashboards.pages
 import dashboards.planning
-from api import webhooks
+from api import employee_view, webhooks
+from api.answer_cache import AnswerCache
 from api.deps import Clock, ReadinessCheck
 from api.errors import install_error_handlers
 from api.live_cache import LiveCache
 from api.metrics import MetricsSource, install_metrics
 from api.openapi import install_openapi
-from api.routers import health, hubs, live, rejections, reports, timeline, utilisation
+from api.routers import free_now, health, hubs, live, rejections, reports, timeline, utilisation
 from api.routers import planning as planning_routes
 from api.routers import registry as registry_routes
 from api.security import KeySource, install_security
@@ -77,6 +78,7 @@ def create_app(
         if metrics_source is None
         else _unavailable_from(metrics_source)
     )
+    app.state.free_now_cache = AnswerCache(employee_view.CACHE_S)  # the employees' view
     app.state.clock = clock if clock is not None else system_clock
     app.state.simulated_speed = simulated_speed
     app.state.readiness_checks = checks
@@ -90,6 +92,7 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(webhooks.router, prefix=API_PREFIX)  # signed sensor-cloud pushes
     app.include_router(planning_routes.router, prefix=API_PREFIX)  # planning evidence
+    app.include_router(free_now.router, prefix=API_PREFIX)  # the employees' view
     install_metrics(app, settings, registry, store, app.state.clock, metrics_source)  # /metrics
     app.include_router(dashboards.pages.router)  # HTML dashboards: /, /hubs/{hub}
     app.include_router(dashboards.planning.router)  # HTML: /planning

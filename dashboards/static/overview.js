@@ -69,8 +69,14 @@
         if (stale) { stale.hidden = !data.stale; }
         var closed = card.querySelector('[data-field="closed"]');
         if (closed) { closed.hidden = data.open !== false; }
+        // every desk taken: the "full" badge (text) and the card's mark
+        var total = valueOf(card.querySelector('[data-field="total"]'));
+        var full = total !== null && total > 0 && c.occupied >= total;
+        var badge = card.querySelector('[data-field="full"]');
+        if (badge) { badge.hidden = !full; }
+        card.classList.toggle("card-full", full);
         syncSimClock(data.as_of);
-        return true;
+        return data.as_of || true;
       }, function () {
         setField(card, "occupied", null);
         setField(card, "offline", null);
@@ -80,10 +86,23 @@
       });
   }
 
+  // "Updated HH:MM": the newest state any hub answered with, in the hubs' time zone.
+  function showUpdated(results) {
+    var el = document.getElementById("overview-updated");
+    var times = results.filter(function (r) { return typeof r === "string"; });
+    if (!el || times.length === 0) { return; }
+    var newest = times.reduce(function (a, b) { return new Date(a) > new Date(b) ? a : b; });
+    el.dateTime = newest;
+    el.textContent = new Date(newest).toLocaleTimeString(cfg.locale, {
+      timeZone: el.dataset.tz || undefined, hour: "2-digit", minute: "2-digit"
+    });
+  }
+
   function refresh() {
     var cards = Array.prototype.slice.call(document.querySelectorAll(".card[data-live-url]"));
     Promise.all(cards.map(refreshCard)).then(function (results) {
       refreshTotals();
+      showUpdated(results);
       var banner = document.getElementById("stale-banner");
       banner.hidden = results.every(Boolean);
       document.body.dataset.lastPoll = banner.hidden ? "ok" : "error";

@@ -137,6 +137,15 @@ LABELS: Final[dict[str, dict[Lang, str]]] = {
         "en": "Measurement period {first} – {last} ({days} days)",
     },
     "facts_file": {"sv": "Faktafil: {file}", "en": "Facts file: {file}"},
+    "period_evidence": {
+        "sv": "mätdata från högst {n} underlagsdagar",
+        "en": "measurements from at most {n} evidence days",
+    },
+    "common_notes": {"sv": "Gäller flera kommuner", "en": "Applies to several municipalities"},
+    "t_bands": {
+        "sv": "Pendling per avståndsband (antal personer)",
+        "en": "Commuting by distance band (people)",
+    },
     "privacy": {
         "sv": "Integritet: ett värde som bygger på färre än {k} personer visas som ”<{k}”, "
         "aldrig sitt värde (min_group_size).",
@@ -248,6 +257,30 @@ ASSUMPTIONS: Final[dict[str, dict[Lang, str]]] = {
     },
 }
 
+ASSUMPTION_NAMES: Final[dict[str, dict[Lang, str]]] = {
+    "eligible": {"sv": "Behöriga", "en": "Eligible"},
+    "adoption": {"sv": "Användarandel, mitt", "en": "Adoption, mid"},
+    "adoption_low": {"sv": "Användarandel, låg", "en": "Adoption, low"},
+    "adoption_high": {"sv": "Användarandel, hög", "en": "Adoption, high"},
+    "peak_ratio": {"sv": "Toppkvot", "en": "Peak ratio"},
+    "buffer": {"sv": "Buffert (platser)", "en": "Buffer (desks)"},
+    "horizon_years": {"sv": "År framåt", "en": "Years ahead"},
+    "open_days_per_year": {"sv": "Öppetdagar per år", "en": "Open days per year"},
+    "min_commute_km": {
+        "sv": "Kortaste pendling som räknas (km)",
+        "en": "Shortest commute counted (km)",
+    },
+    "hub_trip_km": {"sv": "Resa till hubben (km)", "en": "Trip to the hub (km)"},
+    "hub_trip_minutes": {"sv": "Resa till hubben (min)", "en": "Trip to the hub (min)"},
+    "speed_kmh": {"sv": "Medelhastighet (km/h)", "en": "Average speed (km/h)"},
+    "co2_kg_per_km": {"sv": "CO₂ per bil-km (kg)", "en": "CO₂ per car-km (kg)"},
+    "long_commute_minutes": {"sv": "Lång pendling (min)", "en": "Long commute (min)"},
+    "service_level": {"sv": "Servicenivå", "en": "Service level"},
+    "min_days": {"sv": "Minsta antal underlagsdagar", "en": "Fewest evidence days"},
+    "min_group_size": {"sv": "Minsta gruppstorlek", "en": "Minimum group size"},
+}
+"""The assumptions' names for people (the keys are the query's and the settings' names)."""
+
 NOTES: Final[dict[str, dict[Lang, str]]] = {
     "no_facts": {
         "sv": "Faktafilen har ingen period för mätperioden.",
@@ -327,6 +360,11 @@ NOTES: Final[dict[str, dict[Lang, str]]] = {
         "en": "Figures resting on fewer than {k} people are shown as “<{k}”.",
     },
 }
+
+
+def assumption_name(key: str, lang: Lang) -> str:
+    names = ASSUMPTION_NAMES.get(key)
+    return key if names is None else names[lang]
 
 
 def label(key: str, lang: Lang, **fields: object) -> str:

@@ -1,12 +1,13 @@
-"""docs/metrics.md and hubsense.glossary agree: every term is defined in the glossary table
-with the same Swedish and English names and unit, and the API uses the same field names."""
+"""docs/metrics.md and hubsense.glossary agree: the terms table of the doc is the glossary's
+``markdown_table()`` (regenerate it with ``python -m hubsense.glossary``), every term is defined
+in both languages, and the API uses the same field names."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from api.analytics_models import CapacityOut, DayOut, HubCapacityOut, SummaryOut
-from hubsense.glossary import GLOSSARY, UNITS
+from hubsense.glossary import GLOSSARY, UNITS, markdown_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
 
@@ -18,6 +19,16 @@ def table_rows() -> dict[str, list[str]]:
             cells = [c.strip() for c in line.strip("|").split("|")]
             rows[cells[0].strip("`")] = cells
     return rows
+
+
+def test_the_doc_holds_the_glossary_table() -> None:
+    assert markdown_table() in DOC.read_text(encoding="utf-8")
+
+
+def test_every_term_is_defined_in_both_languages() -> None:
+    for key, term in GLOSSARY.items():
+        assert term.definition("sv").strip() and term.definition("en").strip(), key
+        assert term.definition("sv") != term.definition("en"), key
 
 
 def test_every_term_is_defined_with_the_same_names() -> None:
@@ -43,3 +54,20 @@ def test_the_api_uses_the_glossary_names() -> None:
     }
     assert metric_fields <= fields
     assert metric_fields <= set(GLOSSARY)
+
+
+def test_counts_say_one_in_the_singular() -> None:
+    from hubsense.glossary import count
+
+    assert [count(n, "desks", "sv") for n in (0, 1, 2)] == ["0 platser", "1 plats", "2 platser"]
+    assert [count(n, "desks", "en") for n in (1, 2)] == ["1 desk", "2 desks"]
+    assert count(1, "days", "sv") == "1 dag"
+
+
+def test_the_report_rule_says_one_desk_of_buffer() -> None:
+    from hubsense.glossary import count
+    from hubsense.reports import tr
+
+    rule = tr("capacity_rule", "sv", level=90, coverage=80, buffer=count(1, "desks", "sv"),
+              min_days=20)
+    assert "+ 1 plats i buffert." in rule

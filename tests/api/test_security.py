@@ -213,6 +213,10 @@ def test_the_policy_decisions_the_issue_asks_for() -> None:
         "/api/webhooks/**",
         "/login",
         "/logout",
+        # the employees' view (404 unless employee_view) and the stylesheet it needs
+        "/free",
+        "/api/free-now",
+        "/dashboards/static/dashboard.css",
     }
 
 

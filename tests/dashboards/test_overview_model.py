@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, time
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from dashboards.live import LiveCounts
 from dashboards.overview import region_groups, region_totals, swedish_key
+from hubsense.calendar import to_ns
 from hubsense.registry import Registry, parse_registry
 
 NO_HUB = """
@@ -76,3 +79,65 @@ def test_municipality_without_a_hub_is_listed_empty() -> None:
     assert [(g.name, len(g.cards)) for g in groups] == [("Åre", 1), ("Östersund", 0)]
     assert groups[1].occupied == 0
     assert groups[1].total == 0
+
+
+# --- what a card says besides the counts --------------------------------------------------
+
+ONE_DESK = NO_HUB  # one hub "h" with one desk, open Mondays 08:00-17:00
+
+
+def _live(occupied: bool, as_of: str = "2026-11-23T09:15:00+00:00") -> dict[str, Any]:
+    state = "occupied" if occupied else "free"
+    return {
+        "as_of": as_of,
+        "stale": False,
+        "open": True,
+        "offline_after_s": 900,
+        "counts": {"occupied": int(occupied), "free": int(not occupied), "offline": 0,
+                   "unknown": 0, "low_battery": 0},
+        "desks": [{"desk": "a01", "zone": "a", "state": state}],
+    }
+
+
+def test_a_full_hub_is_marked_in_text(client: TestClient) -> None:
+    from dashboards.render import Ctx, hub_card_html
+
+    registry = parse_registry(ONE_DESK)
+    monday = to_ns(datetime(2026, 11, 23, 10, tzinfo=UTC))
+    (group,) = [g for g in region_groups(registry, {"h": _live(True)}, monday) if g.cards]
+    card = group.cards[0]
+    assert card.full is True
+    html = hub_card_html(Ctx("sv"), card, "/api/hubs/h/live")
+    assert 'class="card card-full"' in html
+    assert re.search(r'<span class="badge-full" data-field="full" [^>]*>fullt</span>', html)
+    (free,) = [g for g in region_groups(registry, {"h": _live(False)}, monday) if g.cards]
+    assert free.cards[0].full is False
+    html = hub_card_html(Ctx("en"), free.cards[0], "/api/hubs/h/live")
+    assert "card-full" not in html and 'data-field="full" ' in html and " hidden>full<" in html
+
+
+def test_a_card_says_todays_opening_hours(client: TestClient) -> None:
+    from dashboards.render import Ctx, hub_card_html
+
+    registry = parse_registry(ONE_DESK)
+    monday = to_ns(datetime(2026, 11, 23, 10, tzinfo=UTC))
+    tuesday = to_ns(datetime(2026, 11, 24, 10, tzinfo=UTC))
+    (on_monday,) = [g for g in region_groups(registry, {"h": _live(False)}, monday) if g.cards]
+    (on_tuesday,) = [g for g in region_groups(registry, {"h": _live(False)}, tuesday) if g.cards]
+    assert on_monday.cards[0].hours_today == (time(8), time(17))
+    assert on_tuesday.cards[0].hours_today is None
+    assert "Öppet i dag 08:00–17:00" in hub_card_html(Ctx("sv"), on_monday.cards[0], "/x")
+    assert "Closed today" in hub_card_html(Ctx("en"), on_tuesday.cards[0], "/x")
+    # in the hub's local time: 09:15 UTC is 10:15 in Stockholm
+    assert on_monday.cards[0].updated is not None
+    assert on_monday.cards[0].updated.strftime("%H:%M") == "10:15"
+
+
+def test_the_overview_says_when_its_numbers_were_read(client: TestClient) -> None:
+    html = client.get("/").text
+    m = re.search(r'<p class="overview-updated">Uppdaterad: <time id="overview-updated" '
+                  r'datetime="([^"]+)" data-tz="Europe/Stockholm">(\d\d:\d\d)</time></p>', html)
+    assert m is not None
+    assert datetime.fromisoformat(m.group(1)).strftime("%H:%M") == m.group(2)
+    hubs = client.app.state.registry.hubs  # type: ignore[attr-defined]
+    assert html.count('class="card-hours"') == len(hubs)

@@ -46,7 +46,7 @@ def tiles(html: str) -> dict[str, tuple[str, bool]]:
 
 def assert_same_origin_only(html: str) -> None:
     for url in URL_ATTR.findall(html):
-        assert url.startswith(("/", "data:", "?")), url
+        assert url.startswith(("/", "data:", "?", "#")), url  # "#": within the page
         assert not url.startswith("//"), url
     assert "http://" not in html and "https://" not in html
 

@@ -130,10 +130,33 @@ def test_planning_page(open_tab: Any, planning_url: str) -> None:
     # small groups: "<5", never the value (Bräcke has 2 open positions in the file)
     bracke = page.locator('#evidence-table tr[data-municipality="bracke"] [data-field="open"]')
     assert bracke.inner_text() == "<5"
-    assert (
-        "Värden som bygger på färre än 5 personer"
-        in page.locator('#planning-table tr[data-detail="bracke"]').inner_text()
+    # a note shared by several municipalities is said once, with their names
+    common = page.locator("#common-notes").inner_text()
+    assert "Värden som bygger på färre än 5 personer" in common and "Bräcke" in common
+    assert common.count("Värden som bygger på färre än 5 personer") == 1
+    assert "Värden som bygger på färre än 5 personer" not in page.locator(
+        '#planning-table tr[data-detail="bracke"]'
+    ).inner_text()
+    # the assumptions by their names, the parameter's name beside; the facts file by its
+    # name, never the server's path
+    assert page.locator('[data-assumption="hub_trip_km"] th').inner_text() == (
+        "Resa till hubben (km) hub_trip_km"
     )
+    meta = page.locator(".plan-meta").inner_text()
+    assert "Faktafil: " in meta and "/" not in meta.split("Faktafil: ")[1].split(" · ")[0]
+    # the measurement period says how much of it has data
+    assert "mätdata från högst" in page.locator("#period").inner_text()
+    # the eligible select shows its whole choice; the facts table fits its section
+    assert page.evaluate(
+        "() => { const s = document.getElementById('f-eligible');"
+        " return s.scrollWidth <= s.clientWidth + 1; }"
+    )
+    widths = page.evaluate(
+        "() => { const t = document.getElementById('evidence-table');"
+        " const box = t.closest('section');"
+        " return [t.getBoundingClientRect().width, box.getBoundingClientRect().width]; }"
+    )
+    assert widths[0] <= widths[1], widths
 
     # the calculation behind a number
     detail = page.locator('#planning-table tr[data-detail="ragunda"] details')

@@ -110,12 +110,17 @@ def test_daily_figure_has_a_line_and_bars_per_hub() -> None:
     (bars_a,) = by_meta(fig, hub="a", metric="peak_concurrency")
     assert isinstance(line_a, go.Scatter) and isinstance(bars_a, go.Bar)
     dates = ("2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05")
-    assert tuple(line_a.x) == dates and tuple(bars_a.x) == dates
-    assert list(line_a.y) == [25.0, 50.0, None, 40.0]  # percent; the unknown day is a gap
+    assert tuple(bars_a.x) == dates
+    # the line has every date of the period: the closed 6 November is a gap, as is the
+    # day without known time, so the line never joins across a closed day
+    assert tuple(line_a.x) == (*dates, "2026-11-06")
+    assert list(line_a.y) == [25.0, 50.0, None, 40.0, None]  # percent
     assert line_a.connectgaps is False
     assert list(bars_a.y) == [2, 4, 1, 3]
     assert list(bars_a.customdata) == [4, 4, 4, 4]  # desks, for "2 / 4" in the hover
-    assert list(line_a.customdata) == ["100\u00a0%", "90\u00a0%", "0\u00a0%", "50\u00a0%"]
+    assert list(line_a.customdata) == [
+        "100\u00a0%", "90\u00a0%", "0\u00a0%", "50\u00a0%", ""
+    ]
     # utilisation on top (y), peaks below (y2), on one shared date axis over the period
     assert line_a.yaxis == "y" and bars_a.yaxis == "y2"
     assert fig.layout.yaxis.title.text == "Nyttjandegrad (%)"
@@ -128,7 +133,13 @@ def test_daily_figure_has_a_line_and_bars_per_hub() -> None:
     (line_b,) = by_meta(fig, hub="b", metric="utilisation")
     assert line_b.line.dash != line_a.line.dash
     assert line_b.marker.symbol != line_a.marker.symbol
-    assert [t.name for t in fig.data if t.showlegend is not False] == ["Hubb A", "Hubb B"]
+    # one legend entry per series, saying its hub and its metric
+    assert [t.name for t in fig.data if t.showlegend is not False] == [
+        "Hubb A: Nyttjandegrad",
+        "Hubb A: Samtidig topp",
+        "Hubb B: Nyttjandegrad",
+        "Hubb B: Samtidig topp",
+    ]
 
 
 def test_daily_figure_in_english_and_empty() -> None:
@@ -201,7 +212,8 @@ def test_peaks_histogram_with_capacity_lines_and_curve() -> None:
     assert fig.layout.barmode == "stack"
     assert list(curve.x) == [0, 1, 2, 3, 4]
     assert list(curve.y) == [100.0, 100.0, 50.0, 50.0, 0.0]
-    assert curve.yaxis == "y2" and curve.name == "Andel dagar över kapaciteten"
+    assert curve.yaxis == "y2"
+    assert curve.name == "Andel dagar då toppen översteg x platser (höger axel)"
     assert list(desks.x) == [4, 4] and desks.name == "Platser i dag: 4"
     assert list(recommended.x) == [5, 5] and recommended.name == "Rekommenderat antal platser: 5"
     assert recommended.line.dash == "dash" and desks.line.dash == "solid"
@@ -209,6 +221,17 @@ def test_peaks_histogram_with_capacity_lines_and_curve() -> None:
     assert fig.layout.xaxis.title.text == "Samtidig topp (platser)"
     assert fig.layout.yaxis.title.text == "Antal dagar"
     assert fig.layout.yaxis2.title.text == "Andel dagar över kapaciteten (%)"
+
+
+def test_equal_desks_and_recommendation_are_two_lines_side_by_side() -> None:
+    fig = peaks_figure(DAILY_A, replace(CAP_A, recommended_desks=4), 0.8, "sv")
+    (desks,) = by_meta(fig, series="desks")
+    (recommended,) = by_meta(fig, series="recommended_desks")
+    assert desks.meta["value"] == recommended.meta["value"] == 4
+    assert desks.x[0] == desks.x[1] < 4 < recommended.x[0] == recommended.x[1]
+    assert recommended.x[0] - desks.x[0] < 0.5  # still within the bar of 4 desks
+    assert desks.name == "Platser i dag: 4"
+    assert recommended.name == "Rekommenderat antal platser: 4"
 
 
 def test_peaks_without_a_recommendation_draw_no_line() -> None:
@@ -281,11 +304,9 @@ def test_compare_figure_groups_the_desks_per_municipality() -> None:
     (rec,) = by_meta(fig, metric="recommended_desks")
     assert list(util.x) == ["Berg", "Åre", "Utan hubb"]
     assert list(util.y) == [30.0, 12.5, None]  # no hub: no bar, never 0
-    assert list(util.text) == [
-        "30\u00a0%<br>täckning 90\u00a0%",
-        "13\u00a0%<br>täckning 50\u00a0%",
-        "",
-    ]
+    # the share alone on the bar; the coverage is in the hover (and the page's table)
+    assert list(util.text) == ["30\u00a0%", "13\u00a0%", ""]
+    assert list(util.customdata) == ["90\u00a0%", "50\u00a0%", "–"]
     assert list(desks.y) == [10, 20, None]
     assert list(p90.y) == [6, 15, None]
     assert list(rec.y) == [7, 16, None]
@@ -352,3 +373,44 @@ def test_forecast_figure_draws_each_hubs_band_line_and_desks() -> None:
     assert by_meta(fig, hub="b") == []  # no forecast, no trace
     empty = forecast_figure(replace(answer, hubs=(none,)), "en")
     assert not empty.data and empty.layout.annotations[0].text
+
+
+# --- the figures' numbers as tables (their text alternative) ---------------------------------
+
+
+def table_rows(html: str) -> list[list[str]]:
+    import re
+
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in rows]
+
+
+def test_the_daily_figure_as_a_table() -> None:
+    from dashboards.usage_render import figure_table
+
+    html = figure_table(daily_figure([DAILY_A], "sv"), "sv", "Datum")
+    assert html.startswith('<details class="figure-data"><summary>Siffrorna i figuren som tabell')
+    head, *rows = table_rows(html)
+    assert head == ["Datum", "Hubb A: Nyttjandegrad", "Hubb A: Samtidig topp"]
+    assert rows == [
+        ["2026-11-02", "25,0\u00a0%", "2"],
+        ["2026-11-03", "50,0\u00a0%", "4"],
+        ["2026-11-04", "–", "1"],
+        ["2026-11-05", "40,0\u00a0%", "3"],
+        ["2026-11-06", "–", "–"],  # closed
+    ]
+    english = table_rows(figure_table(daily_figure([DAILY_A], "en"), "en", "Date"))
+    assert english[1] == ["02/11/2026", "25.0%", "2"]
+
+
+def test_the_peaks_figure_as_a_table_leaves_out_the_marker_lines() -> None:
+    from dashboards.usage_render import figure_table
+
+    head, *rows = table_rows(figure_table(peaks_figure(DAILY_A, CAP_A, 0.8, "sv"), "sv", "k"))
+    assert head[1:] == [
+        "Underlagsdagar",
+        "Övriga öppetdagar med data (täckning under 80\u00a0%)",
+        "Andel dagar då toppen översteg x platser (höger axel)",
+    ]
+    assert rows[2] == ["2", "1", "0", "50,0\u00a0%"]
+    assert rows[5] == ["5", "0", "0", "–"]  # beyond the curve

@@ -231,10 +231,17 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
         days = api(client, "daily", scope="hub", id=hub, **PERIOD_30)["days"]
         line = next(t for t in fig["data"] if t["meta"] == {"hub": hub, "metric": "utilisation"})
         bars = next(t for t in fig["data"] if t["meta"]["hub"] == hub and t["type"] == "bar")
-        assert line["x"] == [d["date"] for d in days]
-        assert line["y"] == [
+        # a point for every date of the period; the API's open days carry its values
+        first = date.fromisoformat(PERIOD_30["from"])
+        end = date.fromisoformat(PERIOD_30["to"])
+        calendar = range(first.toordinal(), end.toordinal())
+        assert line["x"] == [str(date.fromordinal(n)) for n in calendar]
+        shown = dict(zip(line["x"], line["y"], strict=True))
+        assert [shown[d["date"]] for d in days] == [
             None if d["utilisation"] is None else round(d["utilisation"] * 100, 2) for d in days
         ]
+        open_days = {d["date"] for d in days}
+        assert all(v is None for when, v in shown.items() if when not in open_days)
         assert bars["y"] == [d["peak_concurrency"] for d in days]
         # the known history: the peaks as built
         hub_peaks = {d["date"]: d["peak_concurrency"] for d in days if d["evidence"]}
@@ -244,7 +251,7 @@ def test_explorer_for_a_municipality_matches_the_api(client: TestClient) -> None
         evidence = next(t for t in peaks if t["meta"]["series"] == "evidence_days")
         assert sum(evidence["y"]) == sum(1 for d in days if d["evidence"])
         c = next(h for h in cap["hubs"] if h["hub"] == hub)
-        lines = {t["meta"]["series"]: t["x"][0] for t in peaks if "value" in t["meta"]}
+        lines = {t["meta"]["series"]: t["meta"]["value"] for t in peaks if "value" in t["meta"]}
         assert lines == {"desks": c["desks"], "recommended_desks": c["recommended_desks"]}
         curve = next(t for t in peaks if t["meta"]["series"] == "share_exceeding")
         assert len(curve["x"]) == len(c["curve"])
@@ -313,8 +320,9 @@ def test_explorer_defaults_to_the_first_municipality_and_30_days(client: TestCli
     html = client.get("/utilisation").text
     assert "<h1>Nyttjandegrad – Berg</h1>" in html
     assert '<option value="municipality:berg" selected>' in html
-    assert 'name="from" type="date" value="2026-10-26"' in html
-    assert 'name="to" type="date" value="2026-11-25"' in html
+    # the form's period is inclusive: the last day shown is the day before the API's to
+    assert re.search(r'id="f-from" name="from" type="text"[^>]* value="2026-10-26"', html)
+    assert re.search(r'id="f-last" name="last" type="text"[^>]* value="2026-11-24"', html)
     # the language switch keeps the question
     assert (
         'id="lang-switch" href="/utilisation?scope=municipality&amp;id=berg&amp;'
@@ -503,3 +511,34 @@ def test_planners_see_everything(secure: TestClient) -> None:
     assert 'id="most-used"' in page and 'id="download-xlsx"' in page
     assert "visas bara för planerare" in page  # the ranking says who may see it
     assert secure.get("/compare", headers=as_role(Role.PLANNER)).status_code == 200
+
+
+def test_every_explorer_figure_has_its_numbers_as_a_table(client: TestClient) -> None:
+    html = client.get("/utilisation", params={"scope": "municipality", "id": "harjedalen"}).text
+    figures = re.findall(r'<div class="figure usage-figure" id="([^"]+)"', html)
+    assert figures == ["fig-daily", "fig-profile", "fig-peaks-funasdalen", "fig-peaks-sveg"]
+    for element_id in figures:
+        after = html[html.index(f'id="{element_id}"') :]
+        assert after.index('<details class="figure-data">') < after.index("</section>")
+    # the heatmap: a row per weekday
+    profile = html[html.index('id="fig-profile"') :]
+    table = profile[profile.index("<table") : profile.index("</table>")]
+    assert table.count('<th scope="row">') == 7 and "<th scope=\"col\">Veckodag</th>" in table
+
+
+def test_the_suspect_sensors_figure_says_which_desks(
+    registry: Registry, sqlite_store: SqliteStore
+) -> None:
+    """A desk occupied without a break for 14 hours (stuck, over stuck_occupied_s) is named
+    beside the count, for a caller who may see desks."""
+    make = EventMaker(registry)
+    desk = registry.hubs["krokom"].desks[0].id
+    start = 8 * 86400
+    spell = [make("krokom", desk, ago_s=start - i * 300, occupied=True) for i in range(14 * 12)]
+    sqlite_store.write([*spell, make("krokom", desk, ago_s=start - 14 * 3600, occupied=False)], [])
+    with TestClient(make_app(registry, sqlite_store)) as c:
+        html = c.get("/utilisation", params={"scope": "hub", "id": "krokom"}).text
+        sensors = c.get("/api/reports/sensors", params={"scope": "hub", "id": "krokom"}).json()
+    assert [s["desk"] for s in sensors["suspects"]] == [desk]
+    assert field(html, "data-field", "suspect_desks") == "1"
+    assert field(html, "data-note", "suspect_desks") == desk
