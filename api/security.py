@@ -199,6 +199,12 @@ def permits(rule: Rule, who: Principal) -> bool:
     return who.role >= rule.access and (not rule.whole_region or who.scope.is_region)
 
 
+def is_public(scope: Scope) -> bool:
+    """Whether the request's route is open to anyone (``Open.PUBLIC`` in ``POLICY``)."""
+    rule = rule_for(scope.get("method", "GET"), route_path(scope))
+    return rule.access is Open.PUBLIC
+
+
 def route_path(scope: Scope) -> str:
     """The path the router matches: the request path without the app's ``root_path``
     (the same computation as Starlette's routing, so policy and routing agree)."""

@@ -165,6 +165,8 @@ SV: Final[dict[str, str]] = {
     "helgdagar, juli och jul. Över antalet platser är toppen begränsad: "
     "den som inte får plats syns inte.",
     "forecast_not_estimated": "{hub}: perioden säger inget om {terms}.",
+    "band_high": "{band}, övre gräns",
+    "band_low": "{band}, undre gräns",
     "sec_profile": "Genomsnittlig samtidighet per timme och veckodag",
     "sec_peaks": "Dagliga toppar mot platserna i dag och rekommendationen",
     "sec_hubs": "Hubbarna",
@@ -353,6 +355,8 @@ EN: Final[dict[str, str]] = {
     "public holidays, July and Christmas. Above the desks the peak is "
     "capped: whoever finds no desk is not seen.",
     "forecast_not_estimated": "{hub}: the period says nothing about {terms}.",
+    "band_high": "{band}, upper end",
+    "band_low": "{band}, lower end",
     "sec_profile": "Average concurrency by hour and weekday",
     "sec_peaks": "Daily peaks against the current and the recommended desks",
     "sec_hubs": "The hubs",

@@ -105,10 +105,11 @@ def figure_table(fig: go.Figure, lang: str, x_label: str) -> str:
             (str(y), [_cell(v, lang, "") for v in zs]) for y, zs in zip(heat.y, heat.z, strict=True)
         ]
     else:
-        xs = list(dict.fromkeys(x for t in traces for x in (t.x or ())))
-        columns = [_series_name(t) for t in traces]
-        by_trace = [dict(zip(t.x or (), t.y or (), strict=False)) for t in traces]
-        units = [_series_unit(t) for t in traces]
+        series = [part for t in traces for part in _table_series(t, lang)]
+        xs = list(dict.fromkeys(x for _, points, _ in series for x in points))
+        columns = [name for name, _, _ in series]
+        by_trace = [points for _, points, _ in series]
+        units = [unit for _, _, unit in series]
         rows = [
             (
                 _x_text(x, lang),
@@ -136,6 +137,22 @@ def _series_key(trace: go.BaseTraceType) -> str:
 def _series_unit(trace: go.BaseTraceType) -> str:
     term = GLOSSARY.get(_series_key(trace))
     return term.unit if term is not None else ""
+
+
+def _table_series(
+    trace: go.BaseTraceType, lang: str
+) -> list[tuple[str, dict[object, object], str]]:
+    """A trace as table columns (name, x → y, unit): a band (a filled polygon, its upper
+    edge forward and its lower edge back) as two, its upper and its lower end."""
+    xs, ys = list(trace.x or ()), list(trace.y or ())
+    name, unit = _series_name(trace), _series_unit(trace)
+    if getattr(trace, "fill", None) == "toself" and len(xs) % 2 == 0 and xs:
+        n = len(xs) // 2
+        return [
+            (tr(lang, "band_high", band=name), dict(zip(xs[:n], ys[:n], strict=True)), unit),
+            (tr(lang, "band_low", band=name), dict(zip(xs[n:], ys[n:], strict=True)), unit),
+        ]
+    return [(name, dict(zip(xs, ys, strict=False)), unit)]
 
 
 def _series_name(trace: go.BaseTraceType) -> str:
@@ -423,7 +440,8 @@ def _forecast(ctx: Ctx, ex: Exploration) -> str:
     title = tr(lang, "sec_forecast")
     return (
         f'<p class="plan-meta">{esc(tr(lang, "forecast_lead"))}</p>'
-        + figure_html("fig-forecast", forecast_figure(ex.forecast, lang), title)
+        + _figure_with_table("fig-forecast", forecast_figure(ex.forecast, lang), title, lang,
+                             tr(lang, "axis_date"))
         + (f'<ul class="why-list" id="forecast-notes">{items}</ul>' if items else "")
     )
 

@@ -9,7 +9,7 @@ number at all, so one person's arrival cannot be read from a count of two.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Final, Literal
 
@@ -19,7 +19,7 @@ from hubsense.query.analysis import analyse
 from hubsense.query.context import QueryContext
 from hubsense.query.live import hub_live
 from hubsense.query.period import Period
-from hubsense.registry import Hub
+from hubsense.registry import Hub, Registry
 
 Level = Literal["free", "few", "full", "unknown"]
 PROFILE_DAYS: Final = 28
@@ -94,6 +94,11 @@ def _hub(ctx: QueryContext, hub: Hub, history: Analysis) -> HubFreeNow:
         closes=hours[1] if hours else None,
         busy=busy_hours(mean, desks),
     )
+
+
+def seen_by(answer: FreeNow, registry: Registry) -> FreeNow:
+    """The answer as a scope sees it: the hubs of ``registry`` (the scope's view) only."""
+    return replace(answer, hubs=tuple(h for h in answer.hubs if h.hub in registry.hubs))
 
 
 def free_now(ctx: QueryContext) -> FreeNow:

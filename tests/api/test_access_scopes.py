@@ -143,6 +143,9 @@ PROBES: dict[tuple[str, str], list[str]] = {
     ],
     ("GET", "/compare"): [f"/compare?{PERIOD}"],
     ("GET", "/planning"): ["/planning"],
+    ("GET", "/definitions"): ["/definitions"],
+    ("GET", "/free"): ["/free"],
+    ("GET", "/api/free-now"): ["/api/free-now"],
     ("GET", "/login"): ["/login?next=/hubs/{hub}"],
     ("POST", "/login"): ["/login"],
     ("GET", "/logout"): ["/logout"],
@@ -250,7 +253,9 @@ def registry_module() -> Registry:
 
 @pytest.fixture(scope="module")
 def app_client(registry_module: Registry, store: SqliteStore) -> Iterator[TestClient]:
-    app = create_app(secure_settings(), registry_module, store, clock=lambda: NOW, keys=RING)
+    # the employees' view on, so that its public page is asked with each scope as well
+    settings = secure_settings(employee_view=True)
+    app = create_app(settings, registry_module, store, clock=lambda: NOW, keys=RING)
     with TestClient(app) as client:
         yield client
 
@@ -606,12 +611,12 @@ def test_a_key_that_sees_no_municipality_whole_is_told_so(
 @pytest.mark.parametrize(
     ("role", "scope", "links"),
     [
-        (Role.VIEWER, REGION, ["/"]),
-        (Role.PLANNER, REGION, ["/", "/planning", "/utilisation", "/compare"]),
+        (Role.VIEWER, REGION, ["/", "/definitions"]),
+        (Role.PLANNER, REGION, ["/", "/planning", "/utilisation", "/compare", "/definitions"]),
         (
             Role.PLANNER,
             AccessScope.of(hubs=["sveg"]),
-            ["/", "/planning", "/utilisation", "/compare"],
+            ["/", "/planning", "/utilisation", "/compare", "/definitions"],
         ),
     ],
 )

@@ -373,6 +373,15 @@ def test_forecast_figure_draws_each_hubs_band_line_and_desks() -> None:
     assert by_meta(fig, hub="b") == []  # no forecast, no trace
     empty = forecast_figure(replace(answer, hubs=(none,)), "en")
     assert not empty.data and empty.layout.annotations[0].text
+    # its table: the band as its upper and lower end, a row per day
+    from dashboards.usage_render import figure_table
+
+    head, *rows = table_rows(figure_table(fig, "sv", "Datum"))
+    assert head[0] == "Datum" and len(rows) == 3
+    upper = next(i for i, h in enumerate(head) if h.endswith("övre gräns"))
+    lower = next(i for i, h in enumerate(head) if h.endswith("undre gräns"))
+    assert [r[upper] for r in rows] == ["4,50", "5,50", "6,50"]
+    assert [r[lower] for r in rows] == ["2,00", "3,00", "4,00"]
 
 
 # --- the figures' numbers as tables (their text alternative) ---------------------------------
