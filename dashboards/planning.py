@@ -34,6 +34,7 @@ from dashboards.render import (
     Ctx,
     _plotly_version,
     esc,
+    head_cells,
     json_block,
     page,
     page_ctx,
@@ -336,22 +337,25 @@ def _row(
 </td></tr>"""
 
 
-def _evidence_table(plan: Plan, lang: Lang) -> str:
+def _evidence_table(ctx: Ctx, plan: Plan, lang: Lang) -> str:
     """The facts per municipality, as two tables that fit a laptop's width: the labour
-    market and population figures, then the commuting distance bands."""
-    heads = [
-        label("municipality", lang),
-        label("facts_period", lang),
-        label("employed_residents", lang),
-        label("commuters", lang),
-        label("long_commuters", lang, minutes=fmt_num(plan.assumptions.long_commute_minutes, lang)),
-        label("rest_hours", lang),
-        label("shift_workers", lang),
-        label("shift_long", lang),
-        label("open_positions", lang),
-        label("growth", lang),
-        label("in_per_1000", lang),
+    market and population figures, then the commuting distance bands. Headers of terms the
+    definitions page explains link to them."""
+    minutes = fmt_num(plan.assumptions.long_commute_minutes, lang)
+    defined: list[tuple[str, str | None]] = [
+        (label("municipality", lang), None),
+        (label("facts_period", lang), None),
+        (label("employed_residents", lang), None),
+        (label("commuters", lang), None),
+        (label("long_commuters", lang, minutes=minutes), "long_commuters"),
+        (label("rest_hours", lang), "rest_hours"),
+        (label("shift_workers", lang), None),
+        (label("shift_long", lang), None),
+        (label("open_positions", lang), "open_positions"),
+        (label("growth", lang), None),
+        (label("in_per_1000", lang), None),
     ]
+    heads = [text for text, _ in defined]
     bands: list[str] = []
     first = next((p.evidence for p in plan.municipalities if p.evidence), None)
     if first is not None:
@@ -385,7 +389,7 @@ def _evidence_table(plan: Plan, lang: Lang) -> str:
 <td class="num">{_p(ev.growth_per_year, lang)}</td>
 <td class="num">{_v(ev.in_migration_per_1000, lang, 1)}</td></tr>"""
         )
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    head = head_cells(ctx, defined)
     tables = f"""{TABLE_WRAP}<table class="plan-table" id="evidence-table">
 <thead><tr>{head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table></div>"""
@@ -616,7 +620,7 @@ aria-label="{esc(label("desks_needed_range", lang))}"></div>
 </section>
 <section class="plan-section" aria-labelledby="evidence-title">
 <h2 id="evidence-title">{esc(label("t_evidence", lang))}</h2>
-{_evidence_table(plan, lang)}
+{_evidence_table(ctx, plan, lang)}
 </section>
 {json_block("planning-figure-data", figure)}"""
     )

@@ -783,7 +783,7 @@ def _compare_table(ctx: Ctx, cmp: Comparison) -> str:
         (metric("utilisation", lang), "utilisation"),
         (p90, "peak_at_service_level"),
         (metric("recommended_desks", lang), "recommended_desks"),
-        (tr(lang, "difference"), "recommended_desks"),
+        (tr(lang, "difference"), "difference"),
         (metric("days_at_capacity", lang), "days_at_capacity"),
         (metric("evidence_days", lang), "evidence_days"),
     ]

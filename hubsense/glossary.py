@@ -434,6 +434,50 @@ _TERMS = [
             "sensor health."
         ),
     ),
+    Term(
+        "difference", "Skillnad mot i dag", "Difference from today", "desks",
+        sv_def=(
+            "`recommended_desks − desks`: hur många platser fler (+) eller färre (−) "
+            "rekommendationen har än hubbarna har i dag."
+        ),
+        en_def=(
+            "`recommended_desks − desks`: how many desks more (+) or fewer (−) the "
+            "recommendation has than the hubs have today."
+        ),
+    ),
+    Term(
+        "long_commuters", "Långpendlare", "Long commuters",
+        sv_def=(
+            "Utpendlare i faktafilens avståndsband vars genomsnittliga restid enkel väg är "
+            "minst `long_commute_minutes` (45 min)."
+        ),
+        en_def=(
+            "Out-commuters in the facts file's distance bands whose mean one-way travel time "
+            "is at least `long_commute_minutes` (45 min)."
+        ),
+    ),
+    Term(
+        "rest_hours", "Dygnsvila", "Daily rest", "h",
+        sv_def=(
+            "Långpendlarnas genomsnittliga restid tur och retur i timmar: tid som tas av de 11 "
+            "timmar i följd av dygnsvila per 24 timmar som arbetstidslagen (13 §) ger."
+        ),
+        en_def=(
+            "The long commuters' mean round trip in hours: time taken out of the 11 consecutive "
+            "hours of rest in every 24 that the Working Hours Act (13 §) gives."
+        ),
+    ),
+    Term(
+        "open_positions", "Lediga tjänster", "Open positions",
+        sv_def=(
+            "Arbetsgivarnas lediga tjänster i kommunen enligt faktafilen; inom parentes per "
+            "100 sysselsatta boende."
+        ),
+        en_def=(
+            "Employers' open positions in the municipality, from the facts file; in brackets "
+            "per 100 employed residents."
+        ),
+    ),
 ]
 
 GLOSSARY: dict[str, Term] = {t.key: t for t in _TERMS}

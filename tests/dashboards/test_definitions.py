@@ -68,7 +68,11 @@ def test_a_metric_named_in_a_definition_links_to_its_own_definition(client: Test
                 "share_exceeding", "usage_band", "open_days", "suspect_desks",
             },
         ),
-        ("/compare", {"utilisation", "desks", "peak_at_service_level", "recommended_desks"}),
+        (
+            "/compare",
+            {"utilisation", "desks", "peak_at_service_level", "recommended_desks", "difference"},
+        ),
+        ("/planning", {"long_commuters", "rest_hours", "open_positions"}),
         ("/", {"utilisation", "peak_concurrency", "recommended_desks"}),
     ],
 )
