@@ -315,8 +315,8 @@ def render(doc: dict[str, Any]) -> str:
         f"Linux {m['kernel']}. Python {v['python']}, Mosquitto {v['mosquitto']}, "
         f"{v['influxd']}, {v['wrk']}, paho-mqtt {v['paho-mqtt']}, FastAPI {v['fastapi']}, "
         f"uvicorn {v['uvicorn']}. Broker, database, collector, API and load generators all "
-        "run on this machine; other engineers' test suites ran on it at the same time, so "
-        "the load average is given for each benchmark.",
+        "run on this machine, and other work may share it, so the load average is given for "
+        "each benchmark.",
         "",
         "Figures are median (min, max, n = runs).",
         "",
