@@ -7,24 +7,21 @@ authentication on, the known data of test_browser.py and the example planning fa
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import uvicorn
 
-from hubsense.devservers import free_port
 from hubsense.keys import KeyEntry, KeyRing, Role, key_digest, new_key
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
 from launch.app import create_app
 from tests.api.api_support import NOW
 from tests.dashboards import test_browser
-from tests.dashboards.test_browser import LAPTOP, PATIENCE_MS, Tab
+from tests.dashboards.test_browser import LAPTOP, Tab
 from tests.planning.conftest import planning_settings
+from tests.serving import served
 
 pytestmark = pytest.mark.browser
 
@@ -61,25 +58,8 @@ def secure_url(registry: Registry, store: SqliteStore) -> Iterator[str]:
         clock=lambda: NOW,
         keys=RING,
     )
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn-a11y", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + PATIENCE_MS / 1000
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=PATIENCE_MS / 1000)
+    with served(app, "a11y") as url:
+        yield url
 
 
 def violations(page: Any) -> list[str]:

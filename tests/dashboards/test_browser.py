@@ -9,8 +9,6 @@ Screenshots of every page go to artifacts/screenshots/ (gitignored).
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +17,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 
 from dashboards.i18n import fmt_int, fmt_share
-from hubsense.devservers import free_port
 from hubsense.registry import Registry
 from hubsense.store.sqlite import SqliteStore
 from tests.conftest import IN_CI
@@ -35,6 +31,7 @@ from tests.dashboards.support import (
     fill_known,
     make_app,
 )
+from tests.serving import served
 
 pytestmark = pytest.mark.browser
 
@@ -81,28 +78,8 @@ def store(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Itera
 
 @pytest.fixture(scope="module")
 def base_url(registry: Registry, store: SqliteStore) -> Iterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        make_app(registry, store),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-dashboards", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + PATIENCE_MS / 1000
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=PATIENCE_MS / 1000)
+    with served(make_app(registry, store), "dashboards") as url:
+        yield url
 
 
 # --- the browser ------------------------------------------------------------------------------

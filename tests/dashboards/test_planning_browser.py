@@ -7,15 +7,11 @@ known hub use (tests/planning/conftest.py).
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
-from hubsense.devservers import free_port
 from hubsense.planning.model import Assumptions
 from hubsense.planning.service import make_plan
 from hubsense.registry import Registry
@@ -23,9 +19,10 @@ from hubsense.store.sqlite import SqliteStore
 from launch.app import create_app
 from tests.api.api_support import NOW
 from tests.dashboards import test_browser
-from tests.dashboards.test_browser import NO_OVERFLOW, PATIENCE_MS, TABLET, Tab
+from tests.dashboards.test_browser import NO_OVERFLOW, TABLET, Tab
 from tests.planning.conftest import END, FIRST, USED, planning_settings
 from tests.planning.support import fill
+from tests.serving import served
 
 pytestmark = pytest.mark.browser
 
@@ -44,29 +41,10 @@ def planning_url(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -
     fill(store, registry, FIRST, END, USED)
     settings = planning_settings()
     make_plan(store, registry, settings, FIRST, END, Assumptions(), now_ns=NOW)  # warm rollups
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, registry, store, clock=lambda: NOW),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, name="uvicorn-planning", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + PATIENCE_MS / 1000
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}/planning"
+        with served(create_app(settings, registry, store, clock=lambda: NOW), "planning") as url:
+            yield f"{url}/planning"
     finally:
-        server.should_exit = True
-        thread.join(timeout=PATIENCE_MS / 1000)
         store.close()
 
 
