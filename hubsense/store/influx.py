@@ -693,15 +693,8 @@ class InfluxStore:
 
     @classmethod
     def _results(cls, resp: httpx.Response, what: str) -> list[dict[str, Any]]:
-        data = cls._json(resp, what)
-        if isinstance(data, dict) and isinstance(data.get("error"), str):
-            raise StoreRejected(f"{what}: {data['error']}")
-        results = data.get("results") if isinstance(data, dict) else None
-        if not isinstance(results, list):
-            raise StoreRejected(f"{what}: unexpected response {resp.text[:200]}")
+        results = _checked_results(cls._json(resp, what), what, resp.text)
         for result in results:
-            if result.get("error"):
-                raise StoreRejected(f"{what}: {result['error']}")
             for series in result.get("series") or []:
                 if series.get("partial"):
                     raise StoreRejected(f"{what}: result truncated by the server (max-row-limit)")
@@ -848,15 +841,8 @@ class InfluxStore:
             data = orjson.loads(line)
         except ValueError as exc:
             raise StoreRejected(f"{what}: response is not JSON: {line[:200]}") from exc
-        if isinstance(data, dict) and isinstance(data.get("error"), str):
-            raise StoreRejected(f"{what}: {data['error']}")
-        results = data.get("results") if isinstance(data, dict) else None
-        if not isinstance(results, list):
-            raise StoreRejected(f"{what}: unexpected response {line[:200]}")
-        for result in results:
-            if result.get("error"):
-                raise StoreRejected(f"{what}: {result['error']}")
-        return results
+        # (a chunk's series may be "partial": the next chunk goes on with it)
+        return _checked_results(data, what, line)
 
     def count_events(self, hub: str | None = None) -> int:
         q = f"SELECT COUNT({quote_ident('seq')}) FROM {quote_ident(PRESENCE)}"
@@ -1339,6 +1325,20 @@ class InfluxStore:
 
 
 # --- rollups --------------------------------------------------------------------------------
+
+
+def _checked_results(data: Any, what: str, text: str) -> list[dict[str, Any]]:
+    """The ``results`` of a decoded /query answer; an error in it, or another shape, raises
+    StoreRejected (``text``: the answer, for the message)."""
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        raise StoreRejected(f"{what}: {data['error']}")
+    results = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(results, list):
+        raise StoreRejected(f"{what}: unexpected response {text[:200]}")
+    for result in results:
+        if result.get("error"):
+            raise StoreRejected(f"{what}: {result['error']}")
+    return results
 
 
 def _rollup_point(
