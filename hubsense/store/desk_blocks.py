@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from hubsense.metrics import DeskDayRollup, DeskTotals
-from hubsense.store.rollup_rows import sums_text, totals_of
+from hubsense.store.rollup_rows import add_sums, sums_text
 
 BLOCK_NS = 16 * 86_400 * 1_000_000_000
 
@@ -97,14 +97,9 @@ class DeskInBlock:
     stuck_days: int = 0
 
     def add(self, sums: str, idle_open_days: int, day_stuck_ns: int) -> None:
-        for i, v in enumerate(sums.split(",")):
-            self.sums[i] += int(v)
-        self.sums[9] += 1
+        add_sums(self.sums, sums)
         self.max_idle_open_days = max(self.max_idle_open_days, idle_open_days)
         self.stuck_days += day_stuck_ns > 0
-
-    def totals(self) -> DeskTotals:
-        return totals_of(self.sums)
 
     def flagged(self, min_idle_open_days: int) -> bool:
         """Whether ``flagged_desk_days`` would return one of its rows."""
