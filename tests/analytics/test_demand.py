@@ -5,12 +5,15 @@ peaks; and why not when it cannot be made."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy.differentiate import hessian
 
-from hubsense.demand import PeakDay, estimate_demand
+from hubsense.demand import PeakDay, _Fit, estimate_demand
 from hubsense.metrics import capacity, nearest_rank
 
 
@@ -90,3 +93,42 @@ def test_capacity_carries_the_estimate_as_a_lower_bound(level: float) -> None:
     assert c.demand_at_service_level == est.estimate
     assert c.demand_recommended_desks == est.estimate + 1  # type: ignore[operator]
     assert (c.demand_low, c.demand_high) == (est.low, est.high)
+
+
+day_lists = st.lists(
+    st.tuples(st.integers(0, 4), st.integers(0, 30)), min_size=3, max_size=60
+).map(lambda ds: [PeakDay(w, 5, 20) for w in range(5)]  # every weekday has a day
+       + [PeakDay(w, min(p, 20), 20) for w, p in ds])
+
+
+@given(day_lists, st.lists(st.floats(1.5, 40), min_size=5, max_size=5),
+       st.floats(math.log(0.3), 2.0))
+def test_the_gradient_is_the_slope_of_the_likelihood(
+    days: list[PeakDay], mu: list[float], log_dispersion: float
+) -> None:
+    """The analytic gradient against central differences of the likelihood itself, away
+    from the kinks (μ = 1 and σ at its floor), in the far tails included."""
+    fit = _Fit(days, [d.weekday for d in days], 5)
+    theta = np.array([*mu, log_dispersion])
+    _, gradient = fit.nll_and_grad(theta)
+    h = 1e-6 * np.maximum(np.abs(theta), 1.0)
+    numeric = np.array([
+        (fit.nll(theta + h[i] * np.eye(6)[i]) - fit.nll(theta - h[i] * np.eye(6)[i]))
+        / (2 * h[i])
+        for i in range(6)
+    ])
+    scale = max(1.0, float(np.abs(numeric).max()))
+    assert np.allclose(gradient, numeric, rtol=1e-4, atol=1e-4 * scale)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_hessian_at_the_fit_is_the_likelihood_s_curvature(seed: int) -> None:
+    """At the maximum of a regular fit: the differences of the gradient agree with scipy's
+    numerical second derivative of the likelihood, and are positive definite."""
+    days, _ = binomial_days(seed, 0.5)
+    fit = _Fit(days, [d.weekday for d in days], 5)
+    theta = fit.solve()
+    h = fit.hessian(theta)
+    reference = hessian(fit.nll, theta, order=2, maxiter=2, initial_step=0.05).ddf
+    assert np.allclose(h, reference, rtol=1e-3, atol=1e-3 * float(np.abs(reference).max()))
+    np.linalg.cholesky(h)
