@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -81,17 +82,21 @@ def from_ns(t_ns: int, tz: tzinfo | None = None) -> datetime:
 
 def local_ns(hub: Hub, day: date, seconds_of_day: int) -> int:
     """Instant of a local wall-clock time (seconds after local midnight, DST-aware)."""
-    s = min(max(seconds_of_day, 0), 86399)
-    dt = datetime(day.year, day.month, day.day, s // 3600, s // 60 % 60, s % 60, tzinfo=hub.tz)
-    return int(dt.timestamp()) * NS
+    return _local_ns(hub.timezone, day, min(max(seconds_of_day, 0), 86399))
 
 
 def day_bounds(hub: Hub, day: date) -> Interval:
     """Local midnight to next local midnight."""
-    start = datetime(day.year, day.month, day.day, tzinfo=hub.tz)
-    nxt = day + timedelta(days=1)
-    end = datetime(nxt.year, nxt.month, nxt.day, tzinfo=hub.tz)
-    return int(start.timestamp()) * NS, int(end.timestamp()) * NS
+    return _local_ns(hub.timezone, day, 0), _local_ns(hub.timezone, day + timedelta(days=1), 0)
+
+
+@lru_cache(maxsize=65_536)
+def _local_ns(timezone: str, day: date, s: int) -> int:
+    # Kept: a planner's page over a year of the region asks for the same few thousand
+    # (zone, day, time) instants tens of thousands of times, and each costs a zone lookup.
+    dt = datetime(day.year, day.month, day.day, s // 3600, s // 60 % 60, s % 60,
+                  tzinfo=ZoneInfo(timezone))
+    return int(dt.timestamp()) * NS
 
 
 def opening_window(hub: Hub, day: date) -> Interval | None:
