@@ -25,6 +25,11 @@ Schema
                           desk-days summed per desk over 16 days
                           (``hubsense.store.desk_blocks``), rewritten with every write of
                           its desk-days, so a year's desk totals read ~23 rows per hub.
+    ``rollup_group_block`` tag hub; time = block start; text field rows: the hub's
+                          group-days of the block, compressed
+                          (``hubsense.store.group_blocks``), rewritten after every write
+                          of its group-days; ``group_day_rollups`` reads the blocks within
+                          the range and the days they leave uncovered.
     ``write_rollups`` deletes the hub's rollups in the range first (1.x: InfluxQL ``DELETE``;
     2.x: ``POST /api/v2/delete``; 3.x without the v2 management API: no delete, rows are
     only overwritten, so a row that should vanish, e.g. after opening hours changed, stays)
@@ -103,7 +108,9 @@ from hubsense.store.desk_blocks import (
     is_copied,
     uncovered,
 )
+from hubsense.store.group_blocks import StoredGroupDay, pack, unpack
 from hubsense.store.rollup_rows import (
+    GROUP_DAY_FIELDS,
     add_sums,
     desk_day_from,
     desk_day_values,
@@ -122,6 +129,8 @@ SLOT = "rollup_slot"
 DESK_FLAG = "rollup_desk_flag"  # copies of flagged-looking desk-days (desk_blocks.is_copied)
 ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT, DESK_FLAG)
 DESK_BLOCK = "rollup_desk_block"  # hubsense.store.desk_blocks; rewritten, never deleted
+GROUP_BLOCK = "rollup_group_block"  # hubsense.store.group_blocks; rewritten, never deleted
+_GROUP_DAY_NAMES = tuple(name for name, _ in GROUP_DAY_FIELDS)
 _WRITE_CHUNK = 5000
 _READ_CHUNK_NS = 31 * 86400 * 1_000_000_000
 _GROUPED_READ_CHUNK_NS = 4 * 366 * 86400 * 1_000_000_000
@@ -891,6 +900,11 @@ class InfluxStore:
             self._delete_rollups(hub, start_ns, end_ns)  # (logs and only overwrites without)
         blocks = self._blocks_around(hub, start_ns, end_ns)
         add_rollups(blocks, desk_days)
+        group_blocks = self._group_blocks_around(hub, start_ns, end_ns)
+        for g in group_days:
+            group_blocks.setdefault(block_of(g.day_start_ns), []).append(
+                StoredGroupDay(g.group, g.day_start_ns, group_day_values(g))
+            )
         copies = [r for r in desk_days
                   if is_copied(r.idle_open_days, r.day_stuck_ns)
                   or (r.desk, r.day_start_ns) in stored[DESK_FLAG]]
@@ -901,6 +915,8 @@ class InfluxStore:
         points += [slot_point(r) for r in slots]
         points += [desk_block_point(hub, b, block) for b, block in sorted(blocks.items())]
         points += [group_day_point(r) for r in group_days]
+        # and the group blocks after the group-days, so that they say what the rows say
+        points += [group_block_point(hub, b, rows) for b, rows in sorted(group_blocks.items())]
         for i in range(0, len(points), _WRITE_CHUNK):
             self._send(points[i : i + _WRITE_CHUNK])
 
@@ -920,6 +936,23 @@ class InfluxStore:
             if lo < hi:
                 self._add_stored_rows(blocks, hub, lo, hi)
         return blocks
+
+    def _group_blocks_around(
+        self, hub: str, start_ns: int, end_ns: int
+    ) -> dict[int, list[StoredGroupDay]]:
+        """The stored group-days of the blocks overlapping ``[start_ns, end_ns)`` that lie
+        outside it (those inside are about to be replaced), by block: what a write of that
+        range adds its group-days to, as ``_blocks_around`` does for the desk blocks."""
+        spans = blocks_between(start_ns, end_ns)
+        out: dict[int, list[StoredGroupDay]] = {b: [] for b in spans}
+        if not spans:
+            return out
+        outside = [(spans[0], start_ns), (end_ns, spans[-1] + BLOCK_NS)]
+        statements = [self._select(GROUP_DAY, hub, lo, hi, "*", "group")
+                      for lo, hi in outside if lo < hi]
+        for r in self._batched(statements):
+            out[block_of(int(r["time"]))].append(_stored_group_day(r))
+        return out
 
     def _add_stored_rows(self, blocks: Blocks, hub: str, lo: int, hi: int) -> None:
         """Add the stored desk-days in ``[lo, hi)`` to their blocks, making sure that the
@@ -1288,13 +1321,34 @@ class InfluxStore:
     def group_day_rollups(
         self, hub: str, start_ns: int, end_ns: int, group: str | None = None
     ) -> list[GroupDayRollup]:
+        # From the group blocks that lie within the range, and the rows of the days they
+        # leave uncovered, both ends in one request (hubsense.store.group_blocks).
         where = "" if group is None else f"{quote_ident('group')} = {quote_literal(group)}"
-        rows = self._rollup_rows(
-            GROUP_DAY, hub, start_ns, end_ns, where, group_by=f" GROUP BY {quote_ident('group')}"
-        )
-        out = [group_day_from(str(r["hub"]), str(r["group"]), int(r["time"]), r) for r in rows]
+        blocks = self._stored_group_blocks(hub, start_ns, end_ns)
+        stored = [g for rows in blocks.values() for g in rows
+                  if group is None or g.group == group]
+        edges = [self._select(GROUP_DAY, hub, lo, hi, "*", "group", where)
+                 for lo, hi in uncovered(start_ns, end_ns, set(blocks))]
+        stored += [_stored_group_day(r) for r in self._batched(edges)]
+        out = [group_day_from(hub, g.group, g.time_ns, g.values) for g in stored]
         out.sort(key=lambda r: (r.day_start_ns, r.group))
         return out
+
+    def _stored_group_blocks(
+        self, hub: str, start_ns: int, end_ns: int
+    ) -> dict[int, list[StoredGroupDay]]:
+        """The stored group blocks that lie wholly within the range and hold their rows."""
+        starts = full_blocks(start_ns, end_ns)
+        if not starts:
+            return {}
+        statement = self._select(GROUP_BLOCK, hub, starts[0], starts[-1] + 1,
+                                 quote_ident("rows"), "hub")
+        blocks: dict[int, list[StoredGroupDay]] = {}
+        for r in self._batched([statement]):
+            rows = unpack(str(r.get("rows") or ""))
+            if rows is not None:
+                blocks[int(r["time"])] = rows
+        return blocks
 
     def slot_rollups(
         self,
@@ -1367,6 +1421,18 @@ def group_day_point(r: GroupDayRollup) -> Point:
 def desk_block_point(hub: str, start_ns: int, block: Block | None) -> Point:
     return _rollup_point(DESK_BLOCK, {"hub": hub}, start_ns,
                          {"desks": block_text(block), "summable": int(block is not None)})
+
+
+def group_block_point(hub: str, start_ns: int, rows: Sequence[StoredGroupDay]) -> Point:
+    return _rollup_point(GROUP_BLOCK, {"hub": hub}, start_ns,
+                         {"rows": pack(rows, _GROUP_DAY_NAMES)})
+
+
+def _stored_group_day(row: Mapping[str, Any]) -> StoredGroupDay:
+    """A group-day row of a /query answer (``SELECT *``, grouped by group)."""
+    return StoredGroupDay(
+        str(row["group"]), int(row["time"]), {n: row.get(n) for n in _GROUP_DAY_NAMES}
+    )
 
 
 def desk_flag_point(r: DeskDayRollup) -> Point:

@@ -289,3 +289,39 @@ def test_totals_and_flags_follow_every_write_over_any_range(store: Store, seed: 
                               or (n > 0 and r.idle_open_days >= n)),
                              key=lambda r: (r.day_start_ns, r.desk))
             assert store.flagged_desk_days(hub, lo, hi, n) == flagged
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_group_days_follow_every_write_over_any_range(store: Store, seed: int) -> None:
+    """Writes of overlapping day ranges of group-days (hub and zones), in a random order
+    over seven weeks (so over several of InfluxStore's 16-day group blocks,
+    hubsense.store.group_blocks): after each, the group-days over random ranges, of every
+    group and of one, are those stored last."""
+    rng = random.Random(seed)
+    hub, groups = "svenstavik", ["*", "a", "b'c"]
+    model: dict[tuple[str, int], GroupDayRollup] = {}
+
+    def row(group: str, i: int) -> GroupDayRollup:
+        base = gd(hub, group, 0, peak=rng.randrange(0, 12))
+        return replace(base, day=date(2026, 11, 1) + timedelta(days=i),
+                       day_start_ns=D0 + i * DAY, computed_ns=rng.randrange(10**18),
+                       full_ns=rng.choice([None, 0, 5 * H]), params=rng.choice(["v4:a", "v4:b"]))
+
+    for _ in range(8):
+        first = rng.randrange(-10, 40)
+        end = first + rng.choice([1, 1, 3, 17, 30])
+        rows = [row(g, i) for i in range(first, end) for g in groups if rng.random() < 0.8]
+        write(store, hub, first, end, [], rows, [])
+        for key in [k for k in model if first <= k[1] < end]:
+            del model[key]
+        model.update({(r.group, (r.day_start_ns - D0) // DAY): r for r in rows})
+        for _ in range(4):
+            a = rng.randrange(-12, 45)
+            b = a + rng.randrange(0, 50)
+            lo, hi = D0 + a * DAY, D0 + b * DAY
+            want = sorted((r for (_, i), r in model.items() if a <= i < b),
+                          key=lambda r: (r.day_start_ns, r.group))
+            assert store.group_day_rollups(hub, lo, hi) == want
+            g = rng.choice(groups)
+            assert store.group_day_rollups(hub, lo, hi, group=g) == [
+                r for r in want if r.group == g]

@@ -5,7 +5,9 @@ tests/store/test_influx_unit.py."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -34,8 +36,9 @@ ROW_LINE = (
 EDGE_READ = 'SELECT "sums", "idle_open_days", "day_stuck_ns" FROM "rollup_desk_day" '
 
 
-def stored(*desk_keys: tuple[str, int]) -> Reply:
-    """The answer to the three key queries: these desk-day rows stored, nothing else."""
+def stored(*desk_keys: tuple[str, int]) -> Callable[[Any], Reply]:
+    """The answer to the key queries: these desk-day rows stored, nothing else (so every
+    other read, of the blocks' other days, finds nothing)."""
     desk_days: dict[str, object] = {"statement_id": 0}
     if desk_keys:
         desk_days["series"] = [
@@ -43,8 +46,16 @@ def stored(*desk_keys: tuple[str, int]) -> Reply:
              "values": [[t, 1]]}
             for d, t in desk_keys
         ]
-    return Reply(200, {"results": [desk_days, {"statement_id": 1}, {"statement_id": 2},
+    keys = Reply(200, {"results": [desk_days, {"statement_id": 1}, {"statement_id": 2},
                                    {"statement_id": 3}]})
+
+    def answer(rec: Any) -> Reply:
+        q = rec.params["q"]
+        if q.startswith('SELECT "open_ns"'):
+            return keys
+        return Reply(200, {"results": [{"statement_id": i} for i in range(q.count("; ") + 1)]})
+
+    return answer
 
 
 def test_v1_deletes_with_influxql_then_writes() -> None:
@@ -67,12 +78,17 @@ def test_v1_deletes_with_influxql_then_writes() -> None:
             f"AND time < {D0 + DAY}"
             for m in ("rollup_desk_day", "rollup_group_day", "rollup_slot", "rollup_desk_flag")
         )
-        # the rest of the day's 16-day desk block is read, to sum the block again
-        assert len(edges) == 2 and all(e.params["q"].startswith(EDGE_READ) for e in edges)
+        # the rest of the day's 16-day block is read, to make its desk and group blocks
+        # again
+        desk_edges = [e for e in edges if e.params["q"].startswith(EDGE_READ)]
+        (group_edges,) = [e for e in edges if e not in desk_edges]
+        assert len(desk_edges) == 2
+        assert group_edges.params["q"].startswith('SELECT * FROM "rollup_group_day" ')
         (write,) = fake.find("POST", "/write")
-        block, group_day = write.body.decode().splitlines()
+        block, group_day, group_block = write.body.decode().splitlines()
         assert block.startswith("rollup_desk_block,hub=svenstavik desks=")
-        assert group_day == ROW_LINE  # last: it marks the day computed
+        assert group_day == ROW_LINE  # it marks the day computed
+        assert group_block.startswith("rollup_group_block,hub=svenstavik rows=")  # says so
         store.close()
     finally:
         fake.close()
@@ -115,7 +131,7 @@ def test_v2_uses_the_delete_api_per_measurement() -> None:
         ]
         assert deletes[0].headers["authorization"] == "Token s3cret"
         (write,) = fake.find("POST", "/api/v2/write")
-        assert write.body.decode().splitlines()[-1] == ROW_LINE
+        assert write.body.decode().splitlines()[-2] == ROW_LINE
         # an id the delete predicate cannot carry safely is refused, not interpolated
         with pytest.raises(StoreRejected, match="predicate"):
             store.write_rollups('x" OR hub="y', D0, D0 + DAY, [], [], [])
