@@ -1144,18 +1144,32 @@ class InfluxStore:
         # days they do not cover: InfluxDB 1.x's SUM over nine fields takes longer than
         # reading them (a cursor per field and series), and reading a year of rows costs
         # in proportion to their bytes (hubsense.store.desk_blocks).
-        blocks, rest = self._summed_blocks(hub, start_ns, end_ns)
+        # The blocks and both ends in one request; a second one only for the blocks not
+        # stored or not summable (rows stored before blocks existed or before version 3).
+        starts = full_blocks(start_ns, end_ns)
+        sums_field = quote_ident("sums")
+        statements = [self._select(DESK_DAY, hub, lo, hi, sums_field, "desk")
+                      for lo, hi in uncovered(start_ns, end_ns, set(starts))]
+        if starts:
+            statements.insert(0, self._select(DESK_BLOCK, hub, starts[0], starts[-1] + 1,
+                                              quote_ident("desks"), "hub"))
+        results = self._query_many(statements)
+        blocks: dict[int, Block] = {}
+        if starts:
+            for r in self._rows(results.pop(0)):
+                block = block_from_text(str(r.get("desks") or ""))
+                if block is not None:
+                    blocks[int(r["time"])] = block
         sums: dict[str, list[int]] = {}
         for block in blocks.values():
             for desk, x in block.items():
                 acc = sums.setdefault(desk, [0] * 10)
                 for i, v in enumerate(x.sums):
                     acc[i] += v
-        edges = [  # (both ends in one request)
-            self._select(DESK_DAY, hub, lo, hi, quote_ident("sums"), "desk")
-            for lo, hi in rest
-        ]
-        for r in self._batched(edges):
+        missing = [self._select(DESK_DAY, hub, b, b + BLOCK_NS, sums_field, "desk")
+                   for b in starts if b not in blocks]
+        rows = [r for result in results for r in self._rows(result)]
+        for r in rows + self._batched(missing):
             text = r.get("sums")
             if text:
                 add_sums(sums.setdefault(str(r["desk"]), [0] * 10), str(text))
@@ -1249,12 +1263,8 @@ class InfluxStore:
         ]
 
     def _batched(self, statements: Sequence[str]) -> list[dict[str, Any]]:
-        """The rows of many statements, sent ``_STATEMENTS_PER_REQUEST`` to a request."""
-        rows: list[dict[str, Any]] = []
-        for i in range(0, len(statements), _STATEMENTS_PER_REQUEST):
-            for result in self._query("; ".join(statements[i : i + _STATEMENTS_PER_REQUEST])):
-                rows += self._rows(result)
-        return rows
+        """The rows of many statements (``_query_many``), one list."""
+        return [row for result in self._query_many(statements) for row in self._rows(result)]
 
     def desk_day_windows(
         self, hub: str, windows: Sequence[tuple[str, int, int]]
@@ -1323,32 +1333,40 @@ class InfluxStore:
     ) -> list[GroupDayRollup]:
         # From the group blocks that lie within the range, and the rows of the days they
         # leave uncovered, both ends in one request (hubsense.store.group_blocks).
+        # A second request only for blocks not stored or stored empty (rows written
+        # before group blocks existed; a block too long for a field).
         where = "" if group is None else f"{quote_ident('group')} = {quote_literal(group)}"
-        blocks = self._stored_group_blocks(hub, start_ns, end_ns)
+        starts = full_blocks(start_ns, end_ns)
+        edges = uncovered(start_ns, end_ns, set(starts))
+        statements = [self._select(GROUP_DAY, hub, lo, hi, "*", "group", where)
+                      for lo, hi in edges]
+        if starts:
+            statements.insert(0, self._select(GROUP_BLOCK, hub, starts[0], starts[-1] + 1,
+                                              quote_ident("rows"), "hub"))
+        results = self._query_many(statements)
+        blocks: dict[int, list[StoredGroupDay]] = {}
+        if starts:
+            for r in self._rows(results.pop(0)):
+                rows = unpack(str(r.get("rows") or ""))
+                if rows is not None:
+                    blocks[int(r["time"])] = rows
         stored = [g for rows in blocks.values() for g in rows
                   if group is None or g.group == group]
-        edges = [self._select(GROUP_DAY, hub, lo, hi, "*", "group", where)
-                 for lo, hi in uncovered(start_ns, end_ns, set(blocks))]
-        stored += [_stored_group_day(r) for r in self._batched(edges)]
+        stored += [_stored_group_day(r) for result in results for r in self._rows(result)]
+        missing = [self._select(GROUP_DAY, hub, b, b + BLOCK_NS, "*", "group", where)
+                   for b in starts if b not in blocks]
+        stored += [_stored_group_day(r) for r in self._batched(missing)]
         out = [group_day_from(hub, g.group, g.time_ns, g.values) for g in stored]
         out.sort(key=lambda r: (r.day_start_ns, r.group))
         return out
 
-    def _stored_group_blocks(
-        self, hub: str, start_ns: int, end_ns: int
-    ) -> dict[int, list[StoredGroupDay]]:
-        """The stored group blocks that lie wholly within the range and hold their rows."""
-        starts = full_blocks(start_ns, end_ns)
-        if not starts:
-            return {}
-        statement = self._select(GROUP_BLOCK, hub, starts[0], starts[-1] + 1,
-                                 quote_ident("rows"), "hub")
-        blocks: dict[int, list[StoredGroupDay]] = {}
-        for r in self._batched([statement]):
-            rows = unpack(str(r.get("rows") or ""))
-            if rows is not None:
-                blocks[int(r["time"])] = rows
-        return blocks
+    def _query_many(self, statements: Sequence[str]) -> list[dict[str, Any]]:
+        """The results of many statements, in their order, ``_STATEMENTS_PER_REQUEST`` to
+        a request."""
+        results: list[dict[str, Any]] = []
+        for i in range(0, len(statements), _STATEMENTS_PER_REQUEST):
+            results += self._query("; ".join(statements[i : i + _STATEMENTS_PER_REQUEST]))
+        return results
 
     def slot_rollups(
         self,
