@@ -579,7 +579,11 @@ def load(
     lo, hi = range_ns(hub, first, end)
     w_first, w_end = desk_margin or (first, end)
     w_first, w_end = min(w_first, first), max(w_end, end)
-    w_lo, w_hi = range_ns(hub, w_first, w_end)
+    # Days that have not begun have no rollups (``stale_days`` computes none): the margin
+    # past the period is read up to today only, not asked of the store for nothing.
+    tomorrow = local_dates(hub, now_ns, now_ns + 1)[0] + timedelta(days=1)
+    read_end = max(end, min(w_end, tomorrow))
+    w_lo, w_hi = range_ns(hub, w_first, read_end)
     marks = store.group_day_rollups(hub_id, w_lo, w_hi, group=HUB_GROUP)
     recomputed = 0
     if ensure:
@@ -608,7 +612,7 @@ def load(
             (w_first, w_end),
             store.desk_day_totals(hub_id, lo, hi),
             [m for m in marks if first <= m.day < end],
-            _flagged(store, hub, first, end, w_end, min_idle_open_days),
+            _flagged(store, hub, first, end, read_end, min_idle_open_days),
             zones=lambda: [
                 g for g in store.group_day_rollups(hub_id, lo, hi) if g.group != HUB_GROUP
             ],
