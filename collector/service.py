@@ -416,6 +416,7 @@ class Collector:
             "pending": self.pending,
             "queued": len(self.transport.inbox),
             "acked": self.acked,
+            "written_batches": sink.batches,
             "written_events": sink.events_written,
             "written_rejections": sink.rejections_written,
             "write_retries": sink.retries,
