@@ -125,3 +125,29 @@ def test_a_failed_shared_load_reaches_every_waiter_and_is_not_kept():
     assert all(isinstance(r, RuntimeError) for r in results)
     assert len(attempts) == 1
     assert asyncio.run(cache.shared("h", lambda: {"back": 1})) == {"back": 1}
+
+
+def test_the_next_load_starts_one_load_before_the_entry_ends_and_old_answers_meanwhile():
+    clock = Clock()
+    cache = LiveCache(1.0, monotonic=clock)
+    loads = []
+
+    def load():
+        loads.append(clock.t)
+        clock.t += 0.1  # a load takes 0.1 s
+        return {"n": len(loads)}
+
+    async def ask(at: float):
+        clock.t = at
+        answer = await cache.shared("h", load)
+        await asyncio.sleep(0.05)  # let a load started in the background finish
+        return answer
+
+    async def scenario():
+        return [await ask(t) for t in (0.0, 0.5, 0.95, 0.99)]
+
+    assert asyncio.run(scenario()) == [{"n": 1}, {"n": 1}, {"n": 1}, {"n": 2}]
+    # the first entry counts from 0.0; at 0.95 (past its end, 1.0, less one load) the second
+    # load began while 0.95 was answered from the first: nobody waited, nothing older
+    # than ttl_s was answered
+    assert loads == [0.0, 0.95]
