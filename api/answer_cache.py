@@ -34,3 +34,25 @@ class AnswerCache(Generic[T]):
             self.computed += 1
             self._entry = (started, answer)
             return answer
+
+
+class AnswerCaches(Generic[T]):
+    """An ``AnswerCache`` per key, made on first use. The keys are ids from the registry
+    (one per hub), so their number is bounded by it."""
+
+    def __init__(self, ttl_s: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self.monotonic = monotonic
+        self._caches: dict[str, AnswerCache[T]] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        cache = self._caches.get(key)
+        if cache is None:
+            with self._guard:
+                cache = self._caches.setdefault(key, AnswerCache(self.ttl_s, self.monotonic))
+        return cache.get(compute)
+
+    @property
+    def computed(self) -> int:
+        return sum(c.computed for c in self._caches.values())

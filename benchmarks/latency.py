@@ -7,6 +7,13 @@ sample: a poller asks ``GET /api/hubs/{hub}/live`` every 20 ms until the desk's
 ``last_seen`` is at or after the sampled message's timestamp. Latency = the response that
 first shows it − the moment just before ``publish``. The collector runs with its default
 settings (``flush_interval_s`` 0.2 s bounds how long a message waits for its batch).
+
+Each repeat runs twice: without the write signal (the API's live cache keeps a hub's
+events for ``live_cache_s``, 0.25 s) and with it (``store_signal_file`` given to both
+processes: the collector touches it after every write and the API reads the hub again
+when it changed). What that costs the store is measured in the same runs: store writes
+per message (the collector's batches over its stored events, from its stats file) and
+influxd CPU per message (over the publishing, with the API's reads included).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from benchmarks.common import (
 )
 from benchmarks.registry_gen import write_registry
 from hubsense.contract import encode_payload, topic_for
+from hubsense.statsfile import read_stats
 from simulators.publisher import _close, connect
 
 TZ = ZoneInfo("Europe/Stockholm")
@@ -78,8 +86,20 @@ def _poll(
     return None, errors
 
 
+def _collector_stats(path: Path, events: int, timeout: float = 20.0) -> dict[str, Any]:
+    """The collector's stats once they count ``events`` stored (it writes them every 5 s)."""
+    deadline = time.monotonic() + timeout
+    stats: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        stats = read_stats(path)
+        if int(stats.get("written_events", 0)) >= events:
+            break
+        time.sleep(0.5)
+    return stats
+
+
 def _run_once(
-    servers: Servers, registry_file: Path, work: Path, seconds: float, tag: str
+    servers: Servers, registry_file: Path, work: Path, seconds: float, tag: str, signal: bool
 ) -> dict[str, Any]:
     registry = write_registry(registry_file)
     desks = [
@@ -89,7 +109,17 @@ def _run_once(
     ]
     db = f"latency_{tag}"
     cid = f"bench-latency-{tag}"
-    env = collector_env(servers, db=db, client_id=cid, registry=registry_file, workdir=work)
+    stats_file = work / f"stats-{tag}.json"
+    signal_env = {"store_signal_file": work / f"signal-{tag}"} if signal else {}
+    env = collector_env(
+        servers,
+        db=db,
+        client_id=cid,
+        registry=registry_file,
+        workdir=work,
+        collector_stats_file=stats_file,
+        **signal_env,
+    )
     mark = len(servers.mosquitto_log())
     collector = start_collector(env, work / f"{cid}.log")
     api = None
@@ -103,6 +133,7 @@ def _run_once(
                 "HUBSENSE_STORE": "influxdb",
                 "HUBSENSE_INFLUX_URL": servers.influxd.url,
                 "HUBSENSE_INFLUX_DATABASE": db,
+                **{f"HUBSENSE_{k.upper()}": str(v) for k, v in signal_env.items()},
             },
         )
         client, acks = connect(servers.mosquitto.url, max_inflight=0)
@@ -111,7 +142,10 @@ def _run_once(
         seq = dict.fromkeys((d[3] for d in desks), 0)
         occupied = dict.fromkeys((d[3] for d in desks), False)
         total = int(seconds * RATE)
+        assert servers.influxd.proc is not None
+        influxd_pid = servers.influxd.proc.pid
         cpu0 = cpu_seconds(collector.pid)
+        influx_cpu0 = cpu_seconds(influxd_pid)
         t0 = time.monotonic()
         sent = 0
         try:
@@ -145,6 +179,7 @@ def _run_once(
                         )
                     sent += 1
             elapsed = time.monotonic() - t0
+            influx_cpu = cpu_seconds(influxd_pid) - influx_cpu0
             acks.wait_acked(sent, 60)
         finally:
             _close(client)
@@ -154,6 +189,7 @@ def _run_once(
         pool.shutdown()
         cpu = cpu_seconds(collector.pid) - cpu0
         rss = peak_rss_mb(collector.pid)
+        stats = _collector_stats(stats_file, sent)
     finally:
         if api is not None:
             stop_process(api.proc)
@@ -164,7 +200,9 @@ def _run_once(
     store = servers.store(db)
     stored = store.count_events()
     store.close()
+    written = int(stats.get("written_events", 0))
     return {
+        "write_signal": signal,
         "published": sent,
         "publish_rate": round(sent / elapsed),
         "stored": stored,
@@ -178,6 +216,10 @@ def _run_once(
         "max_ms": round(1000 * max(got), 1),
         "collector_cpu_pct": round(100 * cpu / elapsed),
         "collector_peak_rss_mb": round(rss, 1),
+        "store_writes_per_1000_msgs": (
+            round(1000 * int(stats.get("written_batches", 0)) / written, 2) if written else None
+        ),
+        "influxd_cpu_us_per_msg": round(1e6 * influx_cpu / sent),
         "api_auth": api.auth if api else "",
         "all_ms": [round(1000 * x, 1) for x in got],
     }
@@ -187,18 +229,22 @@ def run(quick: bool = False) -> dict[str, Any]:
     seconds = 8.0 if quick else 30.0
     repeats = 1 if quick else 3
     work = Path(tempfile.mkdtemp(prefix="hubsense-bench-latency-"))
-    runs = []
+    runs: dict[str, list[dict[str, Any]]] = {"signal": [], "no_signal": []}
     with Servers() as servers:
         for i in range(repeats):
-            r = _run_once(servers, work / "registry.toml", work, seconds, f"r{i}")
-            log(
-                f"latency {i}: p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms over {r['samples']} "
-                f"samples at {r['publish_rate']} msg/s, stored {r['stored']}/{r['published']}"
-            )
-            runs.append(r)
-    pooled = sorted(x for r in runs for x in r["all_ms"])
-    for r in runs:
-        del r["all_ms"]
+            for signal in (False, True):
+                name = "signal" if signal else "no_signal"
+                r = _run_once(
+                    servers, work / "registry.toml", work, seconds, f"{name}{i}", signal
+                )
+                log(
+                    f"latency {i} ({name}): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms over "
+                    f"{r['samples']} samples at {r['publish_rate']} msg/s, stored "
+                    f"{r['stored']}/{r['published']}, {r['store_writes_per_1000_msgs']} writes "
+                    f"per 1,000 messages, influxd {r['influxd_cpu_us_per_msg']} µs/message"
+                )
+                runs[name].append(r)
+    out = {name: _summarise(rs) for name, rs in runs.items()}
     return {
         "config": {
             "rate": RATE,
@@ -209,9 +255,23 @@ def run(quick: bool = False) -> dict[str, Any]:
             "endpoint": "/api/hubs/{hub}/live",
             "store": "influxdb",
         },
+        **out["signal"],  # the figures of the configuration the target is for
+        "no_signal": out["no_signal"],
+    }
+
+
+def _summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    pooled = sorted(x for r in runs for x in r["all_ms"])
+    for r in runs:
+        del r["all_ms"]
+    return {
         "runs": runs,
         "p50_ms": summary([r["p50_ms"] for r in runs]),
         "p99_ms": summary([r["p99_ms"] for r in runs]),
+        "store_writes_per_1000_msgs": summary(
+            [r["store_writes_per_1000_msgs"] for r in runs if r["store_writes_per_1000_msgs"]], 2
+        ),
+        "influxd_cpu_us_per_msg": summary([r["influxd_cpu_us_per_msg"] for r in runs]),
         "pooled": {
             "samples": len(pooled),
             "p50_ms": percentile(pooled, 50),

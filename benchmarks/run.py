@@ -41,9 +41,10 @@ BENCHMARKS = {
 TARGETS = {
     "drain": "≥ 20,000 msg/s",
     "rss": "< 250 MB",
-    "latency": "p99 < 1 s",
+    "latency": "p99 < 250 ms",
     "reports": "< 1 s each",
     "api": "≥ 1,000 req/s at p99 < 50 ms",
+    "page": "≥ 200 req/s",
     "pages": "< 300 ms each, cold",
     "recompute": "< 5 s per pass",
     "demo": "every route < 1 s (p99) from the banner, also beside 2 CPU burners",
@@ -201,9 +202,31 @@ def headline(doc: dict[str, Any]) -> list[list[str]]:
                 "Publish → visible in API at 1,000 msg/s, p99 (ms)",
                 fmt(lat["p99_ms"]),
                 TARGETS["latency"],
-                _met(p99 < 1000),
+                _met(p99 < 250),
             ]
         )
+        before = lat.get("no_signal")
+        if before:
+            rows.append(
+                [
+                    "… the same without the write signal (live cache only), p99 (ms)",
+                    fmt(before["p99_ms"]),
+                    TARGETS["latency"],
+                    _met(before["p99_ms"]["median"] < 250),
+                ]
+            )
+            rows.append(
+                [
+                    "… store writes per 1,000 messages; influxd CPU µs per message "
+                    "(with signal / without)",
+                    f"{fmt(lat['store_writes_per_1000_msgs'])} / "
+                    f"{fmt(before['store_writes_per_1000_msgs'])}; "
+                    f"{fmt(lat['influxd_cpu_us_per_msg'])} / "
+                    f"{fmt(before['influxd_cpu_us_per_msg'])}",
+                    "not raised",
+                    "",
+                ]
+            )
     pg = b.get("pages", {}).get("result")
     if pg:
         for p in pg["pages"]:
@@ -274,8 +297,8 @@ def headline(doc: dict[str, Any]) -> list[list[str]]:
             for ep in ("live", "page"):
                 r = api[store][ep]
                 rps, p99 = r["rps"]["median"], r["p99_ms"]["median"]
-                target = TARGETS["api"] if ep == "live" else "—"
-                met = _met(rps >= 1000 and p99 < 50) if ep == "live" else ""
+                target = TARGETS["api"] if ep == "live" else TARGETS["page"]
+                met = _met(rps >= 1000 and p99 < 50) if ep == "live" else _met(rps >= 200)
                 if ep == "live" and not (rps >= 1000 and p99 < 50):
                     met += f" ({rps / 1000:.0%} of the rate, p99 {p99 / 50:.0f}× the bound)"
                 rows.append(
@@ -499,12 +522,20 @@ def _ingest_md(r: dict[str, Any]) -> list[str]:
     return out
 
 
-def _latency_md(r: dict[str, Any]) -> list[str]:
-    c = r["config"]
+def _latency_md(doc: dict[str, Any]) -> list[str]:
+    c = doc["config"]
+    out: list[str] = []
+    for title, r in (("with the write signal", doc), ("without it", doc.get("no_signal"))):
+        if r is not None:
+            out += _latency_runs_md(c, r, title if "no_signal" in doc else "")
+    return out
+
+
+def _latency_runs_md(c: dict[str, Any], r: dict[str, Any], title: str) -> list[str]:
     errs = sorted({e for x in r["runs"] for e in x.get("api_error_examples", [])})
     out = [
         "",
-        "## Latency",
+        f"## Latency{', ' + title if title else ''}",
         "",
         f"Publish → visible in `GET {c['endpoint']}` (uvicorn subprocess, InfluxDB) at "
         f"{c['rate']:,} msg/s for {c['seconds']:.0f} s per run; every {c['sample_every']}th "
@@ -524,6 +555,8 @@ def _latency_md(r: dict[str, Any]) -> list[str]:
                     x.get("api_errors", 0),
                     f"{x['stored']}/{x['published']}",
                     x["collector_cpu_pct"],
+                    x.get("store_writes_per_1000_msgs", "—"),
+                    x.get("influxd_cpu_us_per_msg", "—"),
                     x["api_auth"],
                 ]
                 for i, x in enumerate(r["runs"])
@@ -539,6 +572,8 @@ def _latency_md(r: dict[str, Any]) -> list[str]:
                 "failed requests",
                 "stored/published",
                 "collector CPU %",
+                "store writes / 1,000 msgs",
+                "influxd µs / msg",
                 "API auth",
             ],
         ),

@@ -38,6 +38,7 @@ from hubsense.registry import Registry
 from hubsense.retention import apply_retention
 from hubsense.rollups import RollupUpdater
 from hubsense.store.base import Store, StoreError, StoreUnavailable
+from hubsense.writesignal import WriteSignal
 
 log = logging.getLogger(__name__)
 RETENTION_EVERY_S = 3600.0
@@ -104,6 +105,11 @@ class Collector:
             stop=self._halt,
             now_ns=clock_ns,
             monotonic=time.monotonic,
+            on_written=(
+                WriteSignal(settings.store_signal_file).bump
+                if settings.store_signal_file is not None
+                else lambda: None
+            ),
         )
         self.spool = (
             Spool(settings.spool_path, settings.spool_max_bytes) if settings.spool_path else None
@@ -410,6 +416,7 @@ class Collector:
             "pending": self.pending,
             "queued": len(self.transport.inbox),
             "acked": self.acked,
+            "written_batches": sink.batches,
             "written_events": sink.events_written,
             "written_rejections": sink.rejections_written,
             "write_retries": sink.retries,

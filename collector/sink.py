@@ -62,8 +62,12 @@ class BatchSink:
         now_ns: Callable[[], int],
         monotonic: Callable[[], float],
         rng: random.Random | None = None,
+        on_written: Callable[[], None] = lambda: None,
     ) -> None:
+        """``on_written``: called after each ``write`` that stored events (the live view's
+        signal that there is something new to read, ``hubsense.writesignal``)."""
         self.store = store
+        self.on_written = on_written
         self.retry_initial_s = retry_initial_s
         self.retry_max_s = retry_max_s
         self.stop = stop
@@ -89,6 +93,8 @@ class BatchSink:
         self._write(list(events), list(rejections), attempts)
         self.stats.batches += 1
         self.stats.last_write_s = self.monotonic() - started
+        if events:
+            self.on_written()
 
     def _write(
         self, events: list[PresenceEvent], rejections: list[Rejection], attempts: int | None

@@ -14,6 +14,7 @@ Content-Security-Policy header enforces it).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -22,7 +23,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.types import Scope
 
-from api.deps import QueryContextDep, RegistryDep, SettingsDep
+from api.answer_cache import AnswerCaches
+from api.deps import LiveCacheDep, QueryContextDep, RegistryDep, SettingsDep
 from api.employee_view import cached_free_now, require_enabled
 from api.errors import status_of
 from api.models import LiveOut
@@ -53,11 +55,12 @@ from dashboards.usage import (
 )
 from dashboards.usage_render import compare_page, explorer_page
 from hubsense.calendar import from_ns
-from hubsense.query.attention import HubAttention, region_attention
+from hubsense.metrics import StuckRun
+from hubsense.query.attention import HubAttention, region_attention, stuck_now
 from hubsense.query.compare import comparison
 from hubsense.query.context import QueryContext, region_tz
 from hubsense.query.errors import QueryError
-from hubsense.query.live import hub_live
+from hubsense.query.live import LatestCache, hub_live
 from hubsense.query.overview import region_overview
 from hubsense.query.period import period
 from hubsense.registry import Hub
@@ -112,27 +115,40 @@ def _live_url(request: Request, ctx: Ctx, hub_id: str) -> str:
     return ctx.root + str(request.app.url_path_for("live", hub=hub_id))
 
 
-def read_live(ctx: QueryContext, hub: Hub) -> dict[str, Any] | None:
+def read_live(
+    ctx: QueryContext, hub: Hub, cache: LatestCache | None = None
+) -> dict[str, Any] | None:
     """The hub's live JSON exactly as the API returns it, or None if the store failed.
 
     JSON rather than the typed answer because the page's script polls that JSON and
     redraws the tiles from it: the server's first drawing and every later one read the
-    same format (``dashboards.live``)."""
+    same format (``dashboards.live``). ``cache``: the live cache the API's route reads
+    (``api.live_cache``), so a page and the JSON it then polls share one store query."""
     try:
-        live = LiveOut.model_validate(hub_live(ctx, hub), from_attributes=True)
+        live = LiveOut.model_validate(hub_live(ctx, hub, cache), from_attributes=True)
         return live.model_dump(mode="json")
     except StoreError as exc:
         log.warning("live state of hub %r unavailable: %s", hub.id, exc)
         return None
 
 
-def read_attention(ctx: Ctx, ask: QueryContext, hubs: list[Hub] | None = None) -> str:
+def read_attention(
+    ctx: Ctx,
+    ask: QueryContext,
+    hubs: list[Hub] | None = None,
+    *,
+    cache: LatestCache | None = None,
+    stuck: Callable[[], Sequence[StuckRun]] | None = None,
+) -> str:
     """The needs-attention section of ``hubs`` (default: all), by the same rules as the
-    alerts (``hubsense.query.attention``); a store that does not answer says so."""
+    alerts (``hubsense.query.attention``); a store that does not answer says so.
+    ``cache``: the live cache; ``stuck``: today's stuck runs of these hubs, when the
+    caller keeps them (the analysis reads a week of rollups)."""
     chosen = list(ask.registry.hubs.values()) if hubs is None else hubs
     found: tuple[HubAttention, ...] | None
     try:
-        found = region_attention(ask, chosen)
+        runs = stuck() if stuck is not None else None
+        found = region_attention(ask, chosen, cache=cache, stuck=runs)
     except StoreError as exc:
         log.warning("needs-attention list unavailable: %s", exc)
         found = None
@@ -186,13 +202,17 @@ def hub_view(
     registry: RegistryDep,
     settings: SettingsDep,
     ask: QueryContextDep,
+    cache: LiveCacheDep,
     lang: LangQuery = None,
 ) -> HTMLResponse:
     ctx = _ctx(request, lang)
     found = registry.hubs.get(hub)
     if found is None:
         return _html(not_found_page(ctx, hub), status.HTTP_404_NOT_FOUND)
-    live = read_live(ask, found)
+    live = read_live(ask, found, cache)
+    # today's stuck runs of this hub, for the live cache's lifetime: the same for every
+    # caller who may see the hub, and a week of rollups to read for each page otherwise
+    stuck_cache: AnswerCaches[tuple[StuckRun, ...]] = request.app.state.stuck_cache
     municipality = registry.municipalities[found.municipality]
     return _html(
         hub_page(
@@ -208,7 +228,13 @@ def hub_view(
             fetch_failed=live is None,
             offline_after_s=settings.offline_after_s,
             live_url=_live_url(request, ctx, found.id),
-            attention=read_attention(ctx, ask, [found]),
+            attention=read_attention(
+                ctx,
+                ask,
+                [found],
+                cache=cache,
+                stuck=lambda: stuck_cache.get(found.id, lambda: stuck_now(ask, found)),
+            ),
             is_open=live.get("open") is not False if live else True,
         )
     )

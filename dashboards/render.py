@@ -15,6 +15,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import lru_cache
 from typing import Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -675,7 +676,6 @@ def hub_page(
         "lowBatteryCss": LOW_BATTERY_CSS,
         "colours": STATE_COLOURS,
     }
-    figure = figure_json(live_occupancy_figure(counts, lang))
     body = f"""<h1>{esc(hub_name)} {closed_badge(lang, is_open)}</h1>
 <p class="subtitle">{esc(municipality_name)} · {esc(tr(lang, "live_view"))} · \
 {esc(tr(lang, "desks_total", total=fmt_int(counts.total, lang)))} · \
@@ -698,7 +698,7 @@ def hub_page(
 </aside>
 </div>
 {json_block("live-config", config)}
-{json_block("live-figure", figure)}"""
+{_live_figure_block(counts, lang)}"""
     return page(
         ctx,
         title=hub_name,
@@ -707,6 +707,15 @@ def hub_page(
         scripts=[f"plotly.min.js?v={_plotly_version()}", "live.js"],
         body_class="page-hub",
     )
+
+
+@lru_cache(maxsize=1024)
+def _live_figure_block(counts: LiveCounts, lang: str) -> str:
+    """The live page's bar figure as its data block. Building it through plotly (whose
+    property validation was half of a live page's CPU) is done once per counts and
+    language: a hub's counts take few values, and every page with them embeds the same
+    text."""
+    return json_block("live-figure", figure_json(live_occupancy_figure(counts, lang)))
 
 
 _MAX_ID_ECHO = 64

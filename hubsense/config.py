@@ -134,6 +134,12 @@ class Settings(BaseSettings):
         description="The collector writes its counters here every few seconds (JSON) and "
         "the API's /metrics reads them (empty: /metrics has no collector numbers).",
     )
+    store_signal_file: Path | None = Field(
+        None,
+        description="The collector touches this file after every write to the store; an API "
+        "given the same file reads a hub's live state again as soon as it changes, instead "
+        "of serving it from the live cache for up to live_cache_s (empty: no signal).",
+    )
     retry_initial_s: float = Field(0.5, gt=0, description="First retry delay after a failed write.")
     retry_max_s: float = Field(30.0, gt=0, description="Longest retry delay (with jitter).")
 
@@ -324,6 +330,7 @@ class Settings(BaseSettings):
         "spool_path",
         "adapters_file",
         "collector_stats_file",
+        "store_signal_file",
         "api_keys_file",
         "planning_facts_file",
         mode="before",

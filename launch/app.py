@@ -18,7 +18,7 @@ from fastapi import FastAPI
 import dashboards.pages
 import dashboards.planning
 from api import employee_view, webhooks
-from api.answer_cache import AnswerCache
+from api.answer_cache import AnswerCache, AnswerCaches
 from api.deps import Clock, ReadinessCheck
 from api.errors import install_error_handlers
 from api.live_cache import LiveCache
@@ -33,6 +33,7 @@ from hubsense.clock import system_clock
 from hubsense.config import Settings
 from hubsense.registry import Registry
 from hubsense.store.base import Store
+from hubsense.writesignal import SignalVersion
 
 API_PREFIX = "/api"
 
@@ -71,7 +72,11 @@ def create_app(
     app.state.settings = settings
     app.state.registry = registry
     app.state.store = store
-    app.state.live_cache = LiveCache(settings.live_cache_s)
+    app.state.live_cache = LiveCache(
+        settings.live_cache_s,
+        version=SignalVersion(settings.store_signal_file) if settings.store_signal_file else None,
+    )
+    app.state.stuck_cache = AnswerCaches(settings.live_cache_s)  # the live page's attention
     # the live view's "reported offline" comes from the same collector numbers as /metrics
     app.state.unavailable = (
         UnavailableFile(settings.collector_stats_file)

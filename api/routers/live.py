@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import HubDep, LiveCacheDep, QueryContextDep
+from api.live_cache import Loaded
 from api.models import ErrorOut, LiveOut
-from hubsense.query.live import hub_live
+from hubsense.query.live import hub_live, latest_loader
 
 router = APIRouter(prefix="/hubs", tags=["live"])
 
@@ -20,5 +22,13 @@ router = APIRouter(prefix="/hubs", tags=["live"])
         503: {"model": ErrorOut, "description": "The store is unavailable."},
     },
 )
-def live(hub: HubDep, ctx: QueryContextDep, cache: LiveCacheDep = None) -> LiveOut:
-    return LiveOut.model_validate(hub_live(ctx, hub, cache), from_attributes=True)
+async def live(hub: HubDep, ctx: QueryContextDep, cache: LiveCacheDep = None) -> LiveOut:
+    # async: wall dashboards poll this many times a second, and from the live cache the
+    # answer takes microseconds to compute; a thread per request cost more than that.
+    # Only the store read (on a cache miss) runs in a worker thread.
+    if cache is None:
+        answer = await run_in_threadpool(hub_live, ctx, hub)
+    else:
+        latest = await cache.shared(hub.id, latest_loader(ctx, hub))
+        answer = hub_live(ctx, hub, Loaded(latest))
+    return LiveOut.model_validate(answer, from_attributes=True)

@@ -109,16 +109,23 @@ def is_open_at(hub: Hub, t_ns: int) -> bool:
     return window is not None and window[0] <= t_ns < window[1]
 
 
+def latest_loader(ctx: QueryContext, hub: Hub) -> Callable[[], Latest]:
+    """The store read behind a hub's live state: each desk's newest event within
+    ``live_lookback_s``. (A caller on an event loop runs it in a thread, ``api.live_cache``.)"""
+    since_ns = ctx.now_ns - round(ctx.settings.live_lookback_s * 1e9)
+
+    def load() -> Latest:
+        return ctx.store.latest(hub.id, since_ns=since_ns)
+
+    return load
+
+
 def hub_live(ctx: QueryContext, hub: Hub, cache: LatestCache | None = None) -> HubLive:
     """Each desk's newest message within ``live_lookback_s`` decides its state."""
     s = ctx.settings
     now_ns = ctx.now_ns
     offline_ns = round(s.offline_after_s * 1e9)
-    since_ns = now_ns - round(s.live_lookback_s * 1e9)
-
-    def load() -> Latest:
-        return ctx.store.latest(hub.id, since_ns=since_ns)
-
+    load = latest_loader(ctx, hub)
     latest = cache.get(hub.id, load) if cache is not None else load()
     desks = tuple(
         _desk(d, latest.get(d.id), now_ns, offline_ns, s.low_battery_pct, ctx.unavailable)

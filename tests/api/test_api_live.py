@@ -12,6 +12,7 @@ from hubsense.events import PresenceEvent
 from hubsense.registry import Registry
 from hubsense.statsfile import write_stats
 from hubsense.store.sqlite import SqliteStore
+from hubsense.writesignal import WriteSignal
 from launch.app import create_app
 from tests.api.api_support import HOSTILE_IDS, NOW, RecordingStore, S, settings
 
@@ -245,3 +246,37 @@ def test_store_down_is_503(broken_client: TestClient) -> None:
     detail = r.json()["detail"]
     assert detail.startswith("store unavailable")
     assert "connection refused (test)" in detail
+
+
+def test_the_collectors_write_signal_ends_the_cached_state_at_once(
+    registry: Registry, sqlite_store: SqliteStore, event: Event, tmp_path: Path
+) -> None:
+    """With store_signal_file the live cache keeps a hub's state until the collector has
+    written again, however long live_cache_s is; without a write it keeps it."""
+    signal_file = tmp_path / "signal"
+    app = create_app(
+        settings(live_cache_s=3600, store_signal_file=signal_file),
+        registry,
+        RecordingStore(sqlite_store),
+        clock=lambda: NOW,
+    )
+    store: RecordingStore = app.state.store
+    sqlite_store.write([event("svenstavik", "a01", ago_s=60, occupied=True)], [])
+    signal = WriteSignal(signal_file)
+    signal.bump()
+    with TestClient(app) as client:
+
+        def a01() -> dict:
+            r = client.get("/api/hubs/svenstavik/live")
+            assert r.status_code == 200
+            return by_desk(r.json())["a01"]
+
+        assert a01()["state"] == "occupied"
+        assert a01()["state"] == "occupied"
+        reads = [c for c in store.calls if c[0] == "latest"]
+        assert len(reads) == 1  # the second answer came from the cache
+        sqlite_store.write([event("svenstavik", "a01", ago_s=10, occupied=False)], [])
+        assert a01()["state"] == "occupied"  # written, but not signalled: still cached
+        signal.bump()
+        assert a01()["state"] == "free"
+        assert len([c for c in store.calls if c[0] == "latest"]) == 2

@@ -176,3 +176,23 @@ def test_a_long_outage_logs_one_warning_per_half_minute(caplog):
     assert len(lines) == 5, lines  # 20 failures over 5 periods
     assert lines[0].startswith("store unavailable (down)")
     assert all("3 more since the last" in line for line in lines[1:]), lines
+
+
+def test_the_write_signal_follows_each_stored_batch_of_events():
+    store = ScriptedStore(failures=[StoreUnavailable("down")])
+    signalled: list[int] = []
+    sink = BatchSink(
+        store,
+        retry_initial_s=0.5,
+        retry_max_s=8.0,
+        stop=FakeStop(),
+        now_ns=lambda: 42,
+        monotonic=lambda: 0.0,
+        rng=random.Random(1),
+        on_written=lambda: signalled.append(len(store.events)),
+    )
+    sink.write([ev(1), ev(2)], [])
+    assert signalled == [2]  # once, after the retried write stored both
+    rejection = Rejection(RejectReason.BAD_JSON, "not JSON", "hubs/x", "{", 1)
+    sink.write([], [rejection])
+    assert signalled == [2]  # rejection records alone change no live state

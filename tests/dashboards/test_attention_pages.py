@@ -96,3 +96,16 @@ def test_store_down_the_list_says_so(registry):
     with TestClient(app) as c:
         html = c.get("/").text
     assert "Listan kan inte visas just nu" in html
+
+
+def test_hub_pages_in_quick_succession_share_one_stuck_analysis(registry, filled_store):
+    """The stuck runs (a week of rollups) are kept for live_cache_s per hub: every page
+    of the hub within it, in either language, lists the same items from one analysis."""
+    app = create_app(settings(live_cache_s=3600), registry, filled_store, clock=lambda: NOW)
+    with TestClient(app) as c:
+        pages = [c.get("/hubs/svenstavik", params={"lang": lang}) for lang in ("sv", "en") * 3]
+        other = c.get("/hubs/sveg")
+    assert all(p.status_code == 200 for p in pages) and other.status_code == 200
+    assert len({frozenset(rows(p.text)) for p in pages}) == 1
+    assert rows(pages[1].text)["svenstavik", "a02", "low_battery"] == "Low battery: 15%"
+    assert app.state.stuck_cache.computed == 2  # svenstavik once, sveg once
