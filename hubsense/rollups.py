@@ -94,9 +94,10 @@ def hub_spans(
     and taken desk by desk as it streams in. Held for the hub: the spans (one per spell)
     and the flickers' start times as 8-byte integers; a desk's messages are cleaned as
     its step function is built (``each_interval``, ``each_span``), so no more than one
-    desk's messages are held at a time, and no interval per message. A day of a state
-    change a second (flickers all) costs a pass 8 bytes a flicker, not some 40 for an int
-    in a list, plus some 2 KB a message for the desk in hand."""
+    desk's messages are held at a time, and no interval per message. What still grows
+    with the day: 8 bytes a flicker of the hub (some 40 as ints in a list), a span per
+    spell, and the desk in hand's events (``benchmarks.passmem``: about 1 KB a message of
+    that desk while the chunk it is decoded from is under ``STREAM_ROWS``)."""
     c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
     spans: dict[str, list[Span]] = {}
     flickers: dict[str, array[int]] = {}
