@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from fractions import Fraction
@@ -109,20 +109,24 @@ class CleanParams:
 # --- step function ------------------------------------------------------------------------
 
 
-def _merged(spans: Iterable[tuple[int, int, str]]) -> list[list]:
-    out: list[list] = []
+def _merged(spans: Iterable[tuple[int, int, str]]) -> Iterator[tuple[int, int, str]]:
+    """Adjacent runs of one state joined (empty ones dropped), each once it is complete."""
+    run: tuple[int, int, str] | None = None
     for s, e, st in spans:
         if e <= s:
             continue
-        if out and out[-1][2] == st and out[-1][1] == s:
-            out[-1][1] = e
+        if run is not None and run[2] == st and run[1] == s:
+            run = (run[0], e, st)
         else:
-            out.append([s, e, st])
-    return out
+            if run is not None:
+                yield run
+            run = (s, e, st)
+    if run is not None:
+        yield run
 
 
 def clean(
-    intervals: Sequence[Interval], *, flicker_ns: int, stuck_ns: int
+    intervals: Iterable[Interval], *, flicker_ns: int, stuck_ns: int
 ) -> tuple[list[Span], list[int]]:
     """The cleaned step function and the start times of the flickers it removed.
 
@@ -132,20 +136,38 @@ def clean(
     ``offline``. An offline gap ends a spell. Spells cut off by the window's ends are
     judged by the part inside the window: callers give enough context (``context_ns``).
     """
+    flickers: list[int] = []
+    spans = list(
+        each_span(intervals, flicker_ns=flicker_ns, stuck_ns=stuck_ns, flicker=flickers.append)
+    )
+    return spans, flickers
+
+
+def each_span(
+    intervals: Iterable[Interval],
+    *,
+    flicker_ns: int,
+    stuck_ns: int,
+    flicker: Callable[[int], object],
+) -> Iterator[Span]:
+    """``clean`` one span at a time, each as soon as it is final, telling ``flicker`` the
+    start of each flicker removed (in time order): both rules judge a whole spell, which
+    ends at the next interval of another state, so a desk's day never has to be held."""
     raw = _merged(
         (i.start_ns, i.end_ns, "offline" if i.state == "unknown" else i.state) for i in intervals
     )
-    flickers: list[int] = []
-    for span in raw:
-        if span[2] == "occupied" and span[1] - span[0] < flicker_ns:
-            span[2] = "free"
-            flickers.append(span[0])
-    out: list[Span] = []
-    for s, e, st in _merged((s, e, st) for s, e, st in raw):
+
+    def without_flickers() -> Iterator[tuple[int, int, str]]:
+        for s, e, st in raw:
+            if st == "occupied" and e - s < flicker_ns:
+                flicker(s)
+                st = "free"
+            yield s, e, st
+
+    for s, e, st in _merged(without_flickers()):
         if st == "occupied" and e - s > stuck_ns:
             st = "stuck"
-        out.append(Span(s, e, st))
-    return out, flickers
+        yield Span(s, e, st)  # type: ignore[arg-type]
 
 
 def intervals_from_occupied(

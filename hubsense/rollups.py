@@ -5,7 +5,7 @@ Computing (``recompute``)
     For one hub and a range of local days: read each desk's events over the range plus
     ``CleanParams.context_ns`` on either side (``store.timeline`` also gives the last event
     before that, i.e. the state the context starts in), build the step function
-    (``hubsense.timeline.desk_intervals``), clean it (``hubsense.metrics.clean``: flickers,
+    (``hubsense.timeline.each_interval``), clean it (``hubsense.metrics.each_span``: flickers,
     stuck spells) and cut it into ``DeskDayRollup``/``GroupDayRollup``/``SlotRollup`` rows
     (``hubsense.metrics.hub_days``), then ``store.write_rollups`` replaces the hub's rows
     for those days. Long ranges go in chunks of ``chunk_days``. Each desk-day's idle run
@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -54,14 +55,14 @@ from hubsense.metrics import (
     SlotRollup,
     Span,
     chain_idle,
-    clean,
     desks_key,
+    each_span,
     hub_days,
     use_of,
 )
 from hubsense.registry import Hub, Registry
 from hubsense.store.base import Store
-from hubsense.timeline import desk_intervals
+from hubsense.timeline import each_interval
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +88,28 @@ def range_ns(hub: Hub, first: date, end: date) -> tuple[int, int]:
 
 def hub_spans(
     store: Store, hub: Hub, lo: int, hi: int, params: CleanParams
-) -> tuple[dict[str, list[Span]], dict[str, list[int]]]:
+) -> tuple[dict[str, list[Span]], dict[str, array[int]]]:
     """Every desk's cleaned step function over ``[lo - context, hi + context)``, read in
     one query for the hub (one per desk made a pass over 5,000 desks 5,000 round trips)
-    and taken desk by desk as it streams in: only the spans are kept, so a pass holds one
-    desk's raw events at a time, not the hub's (which grow with every message of a day)."""
+    and taken desk by desk as it streams in. Held for the hub: the spans (one per spell)
+    and the flickers' start times as 8-byte integers; a desk's messages are cleaned as
+    its step function is built (``each_interval``, ``each_span``), so no more than one
+    desk's messages are held at a time, and no interval per message. What still grows
+    with the day: 8 bytes a flicker of the hub (some 40 as ints in a list), a span per
+    spell, and the desk in hand's events (``benchmarks.passmem``: about 1 KB a message of
+    that desk while the chunk it is decoded from is under ``STREAM_ROWS``)."""
     c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
     spans: dict[str, list[Span]] = {}
-    flickers: dict[str, list[int]] = {}
+    flickers: dict[str, array[int]] = {}
     for desk, events in store.each_timeline(hub.id, [d.id for d in hub.desks], c_lo, c_hi):
-        intervals = desk_intervals(events, c_lo, c_hi, params.offline_after_ns)
-        spans[desk], flickers[desk] = clean(
-            intervals, flicker_ns=params.flicker_ns, stuck_ns=params.stuck_ns
+        found = flickers[desk] = array("q")
+        spans[desk] = list(
+            each_span(
+                each_interval(events, c_lo, c_hi, params.offline_after_ns),
+                flicker_ns=params.flicker_ns,
+                stuck_ns=params.stuck_ns,
+                flicker=found.append,
+            )
         )
     return spans, flickers
 

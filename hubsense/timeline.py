@@ -19,7 +19,7 @@ Rules, for the window ``[start_ns, end_ns)`` (the caller passes ``end_ns = min(e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,31 +57,53 @@ def desk_intervals(
     ``events`` are that desk's messages in any order; messages at or after ``end_ns`` are
     ignored, messages before ``start_ns`` only set the state the window starts with.
     """
+    return list(each_interval(events, start_ns, end_ns, offline_after_ns))
+
+
+def each_interval(
+    events: Iterable[PresenceEvent],
+    start_ns: int,
+    end_ns: int,
+    offline_after_ns: int,
+) -> Iterator[Interval]:
+    """``desk_intervals`` one interval at a time, each as soon as it is final: a rollup
+    pass cleans a desk's day while it is built, instead of holding an interval for every
+    message of the day (which, at a state change a second, grows to megabytes a desk)."""
     if offline_after_ns <= 0:
         raise ValueError("offline_after_ns must be positive")
     if end_ns <= start_ns:
-        return []
+        return
     ordered = sorted((e for e in events if e.time_ns < end_ns), key=lambda e: e.time_ns)
-
-    # Change points (time, state) in time order; at equal times the later one wins.
-    points: list[tuple[int, DeskState]] = [(start_ns, "unknown")]
-    for i, event in enumerate(ordered):
-        points.append((max(event.time_ns, start_ns), _state_of(event)))
-        expires = event.time_ns + offline_after_ns
-        following = ordered[i + 1].time_ns if i + 1 < len(ordered) else None
-        if (following is None or following > expires) and expires < end_ns:
-            points.append((max(expires, start_ns), "unknown"))
-
+    # Change points in time order (their times never decrease); at equal times the later
+    # one wins, so only the last step can still be replaced: the steps before it are final.
     steps: list[tuple[int, DeskState]] = []
-    for at, state in points:
+    for at, state in _points(ordered, start_ns, end_ns, offline_after_ns):
         if steps and steps[-1][0] == at:
             steps.pop()
         if steps and steps[-1][1] == state:
             continue
         steps.append((at, state))
-
+        if len(steps) == 3:
+            (since, held), (until, _) = steps[0], steps[1]
+            yield Interval(since, until, held)
+            del steps[0]
     ends = [at for at, _ in steps[1:]] + [end_ns]
-    return [Interval(at, until, state) for (at, state), until in zip(steps, ends, strict=True)]
+    for (at, state), until in zip(steps, ends, strict=True):
+        yield Interval(at, until, state)
+
+
+def _points(
+    ordered: Sequence[PresenceEvent], start_ns: int, end_ns: int, offline_after_ns: int
+) -> Iterator[tuple[int, DeskState]]:
+    """Change points ``(time, state)`` of the time-ordered messages: each message's state
+    from its time, and ``unknown`` where it expires before the next one (module doc)."""
+    yield start_ns, "unknown"
+    for i, event in enumerate(ordered):
+        yield max(event.time_ns, start_ns), _state_of(event)
+        expires = event.time_ns + offline_after_ns
+        following = ordered[i + 1].time_ns if i + 1 < len(ordered) else None
+        if (following is None or following > expires) and expires < end_ns:
+            yield max(expires, start_ns), "unknown"
 
 
 def totals_ns(intervals: Iterable[Interval]) -> dict[DeskState, int]:

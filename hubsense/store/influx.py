@@ -284,8 +284,10 @@ class _RejectionTimes:
         return times
 
 
-STREAM_ROWS = 10_000
-"""Points per chunk of a streamed read (``InfluxStore.each_timeline``): a few MB of JSON."""
+STREAM_ROWS = 1_000
+"""Points per chunk of a streamed read (``InfluxStore.each_timeline``): some 100 KB of JSON,
+some 300 KB decoded. A desk's series ends its chunk, so this bounds what a rollup pass
+decodes at once only for a desk of more messages than this in the range read."""
 
 
 @functools.lru_cache(maxsize=65536)
