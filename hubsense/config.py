@@ -96,7 +96,11 @@ class Settings(BaseSettings):
         0.2, gt=0, description="A non-empty batch is flushed at least this often."
     )
     max_payload_bytes: int = Field(
-        4096, ge=64, description="Larger MQTT payloads are rejected unread."
+        4096,
+        ge=64,
+        description="Larger MQTT payloads are rejected unread (an adapter may set its own "
+        "`max_payload_bytes`; topics an adapter ignores, such as zigbee2mqtt's retained "
+        "`bridge/devices`, are ignored by their topic before any size check).",
     )
     max_future_s: float = Field(
         120.0, ge=0, description="Messages stamped further ahead of the clock are rejected."

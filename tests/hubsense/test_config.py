@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hubsense.config import ConfigError, Settings, load_settings, settings_table
@@ -58,6 +60,13 @@ def test_table_documents_every_setting():
     table = settings_table()
     for name in Settings.model_fields:
         assert f"`HUBSENSE_{name.upper()}`" in table
+
+
+def test_the_readme_shows_the_table_as_the_settings_give_it():
+    """One definition: the README's configuration table is ``hubsense config --markdown``."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in settings_table().splitlines() if line.startswith("| `")]
+    assert rows and [row for row in rows if row not in readme] == []
 
 
 def test_an_empty_path_setting_means_none(monkeypatch):
