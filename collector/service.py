@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from collector.adapters.base import Adapter, AdapterRouter, Heard
 from collector.adapters.native import NativeAdapter
 from collector.dedup import Deduplicator
+from collector.heaptrim import trim_heap
 from collector.parser import MessageParser
 from collector.sink import BatchSink, Stopped
 from collector.spool import Spool, SpoolFull
@@ -384,6 +385,7 @@ class Collector:
             try:
                 if self.rollups.due():
                     self.rollups.flush(stop=self._halt)
+                    trim_heap()  # the pass's peak is freed; give it back (heaptrim)
                 if time.monotonic() >= next_retention and not self._halt.is_set():
                     apply_retention(self.store, self.settings, self.clock_ns())
                     next_retention = time.monotonic() + RETENTION_EVERY_S
