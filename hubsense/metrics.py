@@ -35,13 +35,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from fractions import Fraction
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hubsense.calendar import day_bounds, opening_window
-from hubsense.demand import DemandEstimate
 from hubsense.registry import Hub
 from hubsense.timeline import Interval
+
+if TYPE_CHECKING:  # (not at run time: the demand fit imports scipy, ~50 MB that the
+    # collector, which uses this module for its rollups, has no use for)
+    from hubsense.demand import DemandEstimate
 
 NS = 1_000_000_000
 SLOT_NS = 15 * 60 * NS
