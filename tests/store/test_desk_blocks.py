@@ -3,7 +3,6 @@ form, and rows stored before blocks and copies were kept, on a real influxd."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -57,17 +56,6 @@ def test_block_text_round_trips_any_desk_id(data: dict[str, list[int]]) -> None:
     block = {d: DeskInBlock(v[:10], v[10], v[11]) for d, v in data.items()}
     assert block_from_text(block_text(block)) == block
     assert block_from_text(block_text(None)) is None
-
-
-@pytest.fixture
-def influx(request: pytest.FixtureRequest) -> Iterator[InfluxStore]:
-    server = request.getfixturevalue("influxd_server")
-    store = InfluxStore(server.url, request.getfixturevalue("influx_db_name"))
-    store.open()
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _on_day(row: DeskDayRollup, i: int) -> DeskDayRollup:

@@ -3,7 +3,6 @@ stored before blocks were kept, and blocks too large for a field, on a real infl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -37,17 +36,6 @@ def test_a_block_too_long_for_a_field_is_stored_empty(monkeypatch: pytest.Monkey
     monkeypatch.setattr(group_blocks, "MAX_TEXT", 100)
     assert pack(rows, ["params"]) == ""
     assert unpack("") is None
-
-
-@pytest.fixture
-def influx(request: pytest.FixtureRequest) -> Iterator[InfluxStore]:
-    server = request.getfixturevalue("influxd_server")
-    store = InfluxStore(server.url, request.getfixturevalue("influx_db_name"))
-    store.open()
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _on_day(row: GroupDayRollup, i: int) -> GroupDayRollup:

@@ -20,7 +20,6 @@ from hubsense.metrics import (
     SlotRollup,
 )
 from hubsense.store.base import Store
-from hubsense.store.influx import InfluxStore
 
 DAY = 86_400 * 10**9
 D0 = 1_793_487_600 * 10**9  # 2026-11-01T00:00:00+01:00 (local midnight)
@@ -29,16 +28,7 @@ H = 3600 * 10**9
 
 @pytest.fixture(params=["sqlite", pytest.param("influxdb", marks=pytest.mark.integration)])
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    if request.param == "sqlite":
-        yield request.getfixturevalue("sqlite_store")
-        return
-    server = request.getfixturevalue("influxd_server")
-    influx = InfluxStore(server.url, request.getfixturevalue("influx_db_name"))
-    influx.open()
-    try:
-        yield influx
-    finally:
-        influx.close()
+    yield request.getfixturevalue("sqlite_store" if request.param == "sqlite" else "influx")
 
 
 def dd(
