@@ -71,9 +71,9 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import orjson
@@ -131,6 +131,7 @@ ROLLUPS = (DESK_DAY, GROUP_DAY, SLOT, DESK_FLAG)
 DESK_BLOCK = "rollup_desk_block"  # hubsense.store.desk_blocks; rewritten, never deleted
 GROUP_BLOCK = "rollup_group_block"  # hubsense.store.group_blocks; rewritten, never deleted
 _GROUP_DAY_NAMES = tuple(name for name, _ in GROUP_DAY_FIELDS)
+_B = TypeVar("_B")  # a decoded block (desk_blocks.Block, a group block's rows)
 _WRITE_CHUNK = 5000
 _READ_CHUNK_NS = 31 * 86400 * 1_000_000_000
 _GROUPED_READ_CHUNK_NS = 4 * 366 * 86400 * 1_000_000_000
@@ -1146,32 +1147,19 @@ class InfluxStore:
         # days they do not cover: InfluxDB 1.x's SUM over nine fields takes longer than
         # reading them (a cursor per field and series), and reading a year of rows costs
         # in proportion to their bytes (hubsense.store.desk_blocks).
-        # The blocks and both ends in one request; a second one only for the blocks not
-        # stored or not summable (rows stored before blocks existed or before version 3).
-        starts = full_blocks(start_ns, end_ns)
+        # (blocks not stored or not summable: rows stored before blocks or before version 3)
         sums_field = quote_ident("sums")
-        statements = [self._select(DESK_DAY, hub, lo, hi, sums_field, "desk")
-                      for lo, hi in uncovered(start_ns, end_ns, set(starts))]
-        if starts:
-            statements.insert(0, self._select(DESK_BLOCK, hub, starts[0], starts[-1] + 1,
-                                              quote_ident("desks"), "hub"))
-        results = self._query_many(statements)
-        blocks: dict[int, Block] = {}
-        if starts:
-            for r in self._rows(results.pop(0)):
-                block = block_from_text(str(r.get("desks") or ""))
-                if block is not None:
-                    blocks[int(r["time"])] = block
+        blocks, rows = self._blocks_and_rows(
+            hub, start_ns, end_ns, DESK_BLOCK, "desks", block_from_text,
+            lambda lo, hi: self._select(DESK_DAY, hub, lo, hi, sums_field, "desk"),
+        )
         sums: dict[str, list[int]] = {}
         for block in blocks.values():
             for desk, x in block.items():
                 acc = sums.setdefault(desk, [0] * 10)
                 for i, v in enumerate(x.sums):
                     acc[i] += v
-        missing = [self._select(DESK_DAY, hub, b, b + BLOCK_NS, sums_field, "desk")
-                   for b in starts if b not in blocks]
-        rows = [r for result in results for r in self._rows(result)]
-        for r in rows + self._batched(missing):
+        for r in rows:
             text = r.get("sums")
             if text:
                 add_sums(sums.setdefault(str(r["desk"]), [0] * 10), str(text))
@@ -1338,29 +1326,46 @@ class InfluxStore:
         # A second request only for blocks not stored or stored empty (rows written
         # before group blocks existed; a block too long for a field).
         where = "" if group is None else f"{quote_ident('group')} = {quote_literal(group)}"
-        starts = full_blocks(start_ns, end_ns)
-        edges = uncovered(start_ns, end_ns, set(starts))
-        statements = [self._select(GROUP_DAY, hub, lo, hi, "*", "group", where)
-                      for lo, hi in edges]
-        if starts:
-            statements.insert(0, self._select(GROUP_BLOCK, hub, starts[0], starts[-1] + 1,
-                                              quote_ident("rows"), "hub"))
-        results = self._query_many(statements)
-        blocks: dict[int, list[StoredGroupDay]] = {}
-        if starts:
-            for r in self._rows(results.pop(0)):
-                rows = unpack(str(r.get("rows") or ""))
-                if rows is not None:
-                    blocks[int(r["time"])] = rows
-        stored = [g for rows in blocks.values() for g in rows
+        blocks, rows = self._blocks_and_rows(
+            hub, start_ns, end_ns, GROUP_BLOCK, "rows", unpack,
+            lambda lo, hi: self._select(GROUP_DAY, hub, lo, hi, "*", "group", where),
+        )
+        stored = [g for days in blocks.values() for g in days
                   if group is None or g.group == group]
-        stored += [_stored_group_day(r) for result in results for r in self._rows(result)]
-        missing = [self._select(GROUP_DAY, hub, b, b + BLOCK_NS, "*", "group", where)
-                   for b in starts if b not in blocks]
-        stored += [_stored_group_day(r) for r in self._batched(missing)]
+        stored += [_stored_group_day(r) for r in rows]
         out = [group_day_from(hub, g.group, g.time_ns, g.values) for g in stored]
         out.sort(key=lambda r: (r.day_start_ns, r.group))
         return out
+
+    def _blocks_and_rows(
+        self,
+        hub: str,
+        start_ns: int,
+        end_ns: int,
+        measurement: str,
+        field: str,
+        decode: Callable[[str], _B | None],
+        rows_of: Callable[[int, int], str],
+    ) -> tuple[dict[int, _B], list[dict[str, Any]]]:
+        """The hub's blocks (``measurement``, text ``field`` decoded) that lie wholly within
+        the range, and the rows (``rows_of(lo, hi)``: the statement) of the days they do
+        not cover: the blocks and both ends in one request, and a second request only for
+        blocks not stored or stored empty (``decode`` gives None)."""
+        starts = full_blocks(start_ns, end_ns)
+        statements = [rows_of(lo, hi) for lo, hi in uncovered(start_ns, end_ns, set(starts))]
+        if starts:
+            statements.insert(0, self._select(measurement, hub, starts[0], starts[-1] + 1,
+                                              quote_ident(field), "hub"))
+        results = self._query_many(statements)
+        blocks: dict[int, _B] = {}
+        if starts:
+            for r in self._rows(results.pop(0)):
+                block = decode(str(r.get(field) or ""))
+                if block is not None:
+                    blocks[int(r["time"])] = block
+        rows = [r for result in results for r in self._rows(result)]
+        rows += self._batched([rows_of(b, b + BLOCK_NS) for b in starts if b not in blocks])
+        return blocks, rows
 
     def _query_many(self, statements: Sequence[str]) -> list[dict[str, Any]]:
         """The results of many statements, in their order, ``_STATEMENTS_PER_REQUEST`` to
