@@ -3,7 +3,7 @@
 A year of raw messages for 500 desks is ~53 million points (a heartbeat every 5 minutes);
 reports never read them: they read desk-day, group-day and 15-minute slot rollups
 (``hubsense.rollups``). So the backfill computes those rows with the same code the
-collector's rollup path uses (``hubsense.metrics.clean`` and ``hub_days``), but from each
+collector's rollup path uses (``hubsense.metrics.clean_hub`` and ``hub_days``), but from each
 desk's reported occupancy in ``simulators.GroundTruth`` instead of from stored events
 (sensor silences are not modelled: the desk is taken as heard all the time), and writes
 them with one ``store.write_rollups`` per hub over the whole range (computed in 14-day
@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from hubsense.metrics import CleanParams, clean, hub_days, intervals_from_occupied
+from hubsense.metrics import CleanParams, clean_hub, hub_days, intervals_from_occupied
 from hubsense.registry import Registry
 from hubsense.rollups import CHUNK_DAYS, range_ns
 from hubsense.store.base import Store
@@ -49,13 +49,15 @@ def backfill_rollups(
             stop = min(end, day + timedelta(days=CHUNK_DAYS))
             lo, hi = range_ns(hub, day, stop)
             c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
-            spans, flickers = {}, {}
-            for d in hub.desks:
-                occupied = truth.intervals(hub.id, d.id, c_lo, c_hi, reported=True)
-                steps = intervals_from_occupied(occupied, c_lo, c_hi, c_lo, c_hi)
-                spans[d.id], flickers[d.id] = clean(
-                    steps, flicker_ns=params.flicker_ns, stuck_ns=params.stuck_ns
-                )
+            steps = (
+                (d.id, intervals_from_occupied(
+                    truth.intervals(hub.id, d.id, c_lo, c_hi, reported=True), c_lo, c_hi, c_lo, c_hi
+                ))
+                for d in hub.desks
+            )
+            spans, flickers = clean_hub(
+                hub, day, stop, steps, flicker_ns=params.flicker_ns, stuck_ns=params.stuck_ns
+            )
             rows = hub_days(hub, day, stop, spans, flickers, params, stamp, prior=last)
             last = {r.desk: r for r in rows[0] if r.day == stop - timedelta(days=1)}
             desk_rows += rows[0]

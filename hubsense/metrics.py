@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -143,6 +143,66 @@ def clean(
     spans = list(
         each_span(intervals, flicker_ns=flicker_ns, stuck_ns=stuck_ns, flicker=flickers.append)
     )
+    return spans, flickers
+
+
+class DayFlickers:
+    """How many flickers began on each local day of a range: all a desk-day rollup keeps of
+    them. Counted as they are found, so a rollup pass holds a number per desk-day instead
+    of a time per flicker: a desk that blips all day (in the 60-minute soak every message
+    was one) made a pass's memory grow with each blip of the day."""
+
+    __slots__ = ("_counts", "_starts")
+
+    def __init__(self, starts: Sequence[int]) -> None:
+        # local midnights in ascending order; the last one ends the range
+        self._starts = starts
+        self._counts = [0] * max(0, len(starts) - 1)
+
+    def add(self, start_ns: int) -> None:
+        """Count a flicker that began at ``start_ns`` (outside the range: not counted)."""
+        i = bisect_right(self._starts, start_ns) - 1
+        if 0 <= i < len(self._counts):
+            self._counts[i] += 1
+
+    def on(self, day_start_ns: int) -> int:
+        """The flickers of the day that begins at ``day_start_ns``."""
+        i = bisect_left(self._starts, day_start_ns)
+        if i < len(self._counts) and self._starts[i] == day_start_ns:
+            return self._counts[i]
+        return 0
+
+
+def day_starts(hub: Hub, first: date, end: date) -> list[int]:
+    """The local midnights of ``first`` ≤ day ≤ ``end``: the bounds of those days."""
+    out = [day_bounds(hub, first)[0]]
+    day = first
+    while day < end:
+        out.append(day_bounds(hub, day)[1])
+        day += timedelta(days=1)
+    return out
+
+
+def clean_hub(
+    hub: Hub,
+    first: date,
+    end: date,
+    desk_intervals: Iterable[tuple[str, Iterable[Interval]]],
+    *,
+    flicker_ns: int,
+    stuck_ns: int,
+) -> tuple[dict[str, list[Span]], dict[str, DayFlickers]]:
+    """``clean`` each desk's step function (covering the days ``first`` ≤ day < ``end``
+    and their context), desk after desk as they are given: its spans, and its flickers
+    counted by day, as ``hub_days`` takes them."""
+    starts = day_starts(hub, first, end)
+    spans: dict[str, list[Span]] = {}
+    flickers: dict[str, DayFlickers] = {}
+    for desk, intervals in desk_intervals:
+        found = flickers[desk] = DayFlickers(starts)
+        spans[desk] = list(
+            each_span(intervals, flicker_ns=flicker_ns, stuck_ns=stuck_ns, flicker=found.add)
+        )
     return spans, flickers
 
 
@@ -507,7 +567,7 @@ def desk_day(
     bounds: tuple[int, int],
     window: tuple[int, int] | None,
     spans: Sequence[Span],
-    flickers: Sequence[int],
+    flickers: int,
     params: str,
     computed_ns: int = 0,
     min_use_ns: int = 30 * 60 * NS,
@@ -549,7 +609,7 @@ def desk_day(
         day_occupied_ns=whole["occupied"] + whole["stuck"],
         day_stuck_ns=whole["stuck"],
         changes=changes,
-        flickers=sum(1 for t in flickers if lo <= t < hi),
+        flickers=flickers,
         params=params,
         computed_ns=computed_ns,
         use=use_of(time, min_use_ns),
@@ -657,7 +717,7 @@ def hub_days(
     first: date,
     end: date,
     spans: Mapping[str, Sequence[Span]],
-    flickers: Mapping[str, Sequence[int]],
+    flickers: Mapping[str, DayFlickers],
     params: CleanParams,
     computed_ns: int = 0,
     *,
@@ -692,7 +752,7 @@ def hub_days(
                 bounds,
                 window,
                 desk_spans[d.id],
-                flickers.get(d.id, ()),
+                flickers[d.id].on(bounds[0]) if d.id in flickers else 0,
                 fingerprint,
                 computed_ns,
                 params.min_use_ns,

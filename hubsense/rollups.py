@@ -37,7 +37,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -49,14 +48,15 @@ from hubsense.metrics import (
     HUB_GROUP,
     NS,
     CleanParams,
+    DayFlickers,
     DeskDayRollup,
     DeskTotals,
     GroupDayRollup,
     SlotRollup,
     Span,
     chain_idle,
+    clean_hub,
     desks_key,
-    each_span,
     hub_days,
     use_of,
 )
@@ -87,31 +87,29 @@ def range_ns(hub: Hub, first: date, end: date) -> tuple[int, int]:
 
 
 def hub_spans(
-    store: Store, hub: Hub, lo: int, hi: int, params: CleanParams
-) -> tuple[dict[str, list[Span]], dict[str, array[int]]]:
-    """Every desk's cleaned step function over ``[lo - context, hi + context)``, read in
-    one query for the hub (one per desk made a pass over 5,000 desks 5,000 round trips)
-    and taken desk by desk as it streams in. Held for the hub: the spans (one per spell)
-    and the flickers' start times as 8-byte integers; a desk's messages are cleaned as
-    its step function is built (``each_interval``, ``each_span``), so no more than one
-    desk's messages are held at a time, and no interval per message. What still grows
-    with the day: 8 bytes a flicker of the hub (some 40 as ints in a list), a span per
-    spell, and the desk in hand's events (``benchmarks.passmem``: about 1 KB a message of
-    that desk while the chunk it is decoded from is under ``STREAM_ROWS``)."""
+    store: Store, hub: Hub, first: date, end: date, params: CleanParams
+) -> tuple[dict[str, list[Span]], dict[str, DayFlickers]]:
+    """Every desk's cleaned step function over the days ``first`` ≤ day < ``end`` and
+    their context, read in one query for the hub (one per desk made a pass over 5,000
+    desks 5,000 round trips) and taken desk by desk as it streams in. Held for the hub:
+    the spans (one per spell) and each desk's flickers counted per day; a desk's messages
+    are cleaned as its step function is built (``each_interval``, ``each_span``), so no
+    more than one desk's messages are held at a time, and no interval per message. What
+    still grows with the day: a span per spell of the hub, and the desk in hand's events
+    (``benchmarks.passmem``: about 1 KB a message of that desk while the chunk it is
+    decoded from is under ``STREAM_ROWS``)."""
+    lo, hi = range_ns(hub, first, end)
     c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
-    spans: dict[str, list[Span]] = {}
-    flickers: dict[str, array[int]] = {}
-    for desk, events in store.each_timeline(hub.id, [d.id for d in hub.desks], c_lo, c_hi):
-        found = flickers[desk] = array("q")
-        spans[desk] = list(
-            each_span(
-                each_interval(events, c_lo, c_hi, params.offline_after_ns),
-                flicker_ns=params.flicker_ns,
-                stuck_ns=params.stuck_ns,
-                flicker=found.append,
-            )
-        )
-    return spans, flickers
+    desks = store.each_timeline(hub.id, [d.id for d in hub.desks], c_lo, c_hi)
+    steps = ((d, each_interval(events, c_lo, c_hi, params.offline_after_ns)) for d, events in desks)
+    return clean_hub(
+        hub,
+        first,
+        end,
+        steps,
+        flicker_ns=params.flicker_ns,
+        stuck_ns=params.stuck_ns,
+    )
 
 
 def compute(
@@ -127,10 +125,9 @@ def compute(
     """The rollups of ``hub`` for days ``first`` ≤ day < ``end`` from stored events; idle
     runs continue from ``prior`` (each desk's row of the day before ``first``; read from
     the store if not given)."""
-    lo, hi = range_ns(hub, first, end)
     if prior is None:
         prior = day_before(store, hub, first)
-    spans, flickers = hub_spans(store, hub, lo, hi, params)
+    spans, flickers = hub_spans(store, hub, first, end, params)
     return hub_days(hub, first, end, spans, flickers, params, now_ns, prior=prior)
 
 

@@ -22,7 +22,7 @@ from collector import Collector
 from hubsense import analytics
 from hubsense.calendar import opening_window
 from hubsense.config import Settings
-from hubsense.metrics import NS, clean, hub_days, intervals_from_occupied
+from hubsense.metrics import NS, clean_hub, hub_days, intervals_from_occupied
 from hubsense.rollups import HubRollups, clean_params
 from hubsense.store.influx import InfluxStore
 from launch.app import create_app
@@ -54,13 +54,15 @@ def truth_analysis(registry, truth: GroundTruth, settings: Settings,  # noqa: AN
     lo = local_midnight(registry, m_first)
     hi = local_midnight(registry, m_end)
     c_lo, c_hi = to_ns(lo) - cp.context_ns, to_ns(hi) + cp.context_ns
-    spans, flickers = {}, {}
-    for desk in hub.desks:
-        occupied = truth.intervals(HUB, desk.id, max(c_lo, start_ns), min(c_hi, end_ns),
-                                   reported=True)
-        steps = intervals_from_occupied(occupied, start_ns, end_ns + 600 * NS, c_lo, c_hi)
-        spans[desk.id], flickers[desk.id] = clean(steps, flicker_ns=cp.flicker_ns,
-                                                  stuck_ns=cp.stuck_ns)
+    steps = (
+        (desk.id, intervals_from_occupied(
+            truth.intervals(HUB, desk.id, max(c_lo, start_ns), min(c_hi, end_ns), reported=True),
+            start_ns, end_ns + 600 * NS, c_lo, c_hi,
+        ))
+        for desk in hub.desks
+    )
+    spans, flickers = clean_hub(hub, m_first, m_end, steps, flicker_ns=cp.flicker_ns,
+                                stuck_ns=cp.stuck_ns)
     desk_rows, group_rows, slot_rows = hub_days(hub, m_first, m_end, spans, flickers, cp)
     data = HubRollups.from_rows(hub, FIRST, END, desk_rows, group_rows, slot_rows,
                                 window=(m_first, m_end),

@@ -17,7 +17,7 @@ from datetime import date
 from hubsense import analytics
 from hubsense.calendar import day_bounds
 from hubsense.config import DEFAULT_REGISTRY, Settings
-from hubsense.metrics import clean, hub_days, intervals_from_occupied, nearest_rank
+from hubsense.metrics import clean_hub, hub_days, intervals_from_occupied, nearest_rank
 from hubsense.registry import load_registry
 from hubsense.rollups import HubRollups, clean_params
 from simulators import BehaviourParams, FaultParams, GroundTruth
@@ -59,12 +59,13 @@ def scenario(excess: float, seed: int) -> Outcome:
                         params=BehaviourParams(base_demand=(base, base), faults=FaultParams.none()))
     cp = clean_params(Settings())
     lo, hi = day_bounds(hub, FIRST)[0], day_bounds(hub, END)[0]
-    spans, flickers = {}, {}
-    for desk in hub.desks:
-        occupied = truth.intervals(HUB, desk.id, lo, hi)
-        steps = intervals_from_occupied(occupied, lo, hi, lo - cp.context_ns, hi + cp.context_ns)
-        spans[desk.id], flickers[desk.id] = clean(steps, flicker_ns=cp.flicker_ns,
-                                                  stuck_ns=cp.stuck_ns)
+    steps = (
+        (desk.id, intervals_from_occupied(truth.intervals(HUB, desk.id, lo, hi), lo, hi,
+                                          lo - cp.context_ns, hi + cp.context_ns))
+        for desk in hub.desks
+    )
+    spans, flickers = clean_hub(hub, FIRST, END, steps, flicker_ns=cp.flicker_ns,
+                                stuck_ns=cp.stuck_ns)
     desk_rows, group_rows, slot_rows = hub_days(hub, FIRST, END, spans, flickers, cp)
     params = analytics.MetricParams(unchanged_open_days=0)
     data = HubRollups.from_rows(hub, FIRST, END, desk_rows, group_rows, slot_rows,

@@ -6,10 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hubsense.calendar import day_bounds
+from hubsense.config import DEFAULT_REGISTRY
 from hubsense.metrics import (
     SLOT_NS,
     CurvePoint,
+    DayFlickers,
     DeskDayRollup,
     DeskTime,
     Span,
@@ -17,6 +22,7 @@ from hubsense.metrics import (
     capacity,
     clean,
     concurrency_steps,
+    day_starts,
     intervals_from_occupied,
     is_idle,
     margin_days,
@@ -25,6 +31,7 @@ from hubsense.metrics import (
     slot_stats,
     unchanged_runs,
 )
+from hubsense.registry import load_registry
 from hubsense.timeline import Interval
 
 S = 10**9
@@ -202,3 +209,28 @@ def test_margin_days_walks_open_days() -> None:
     assert margin_days(weekday_open, mon, -1, 5) == date(2026, 11, 2)
     assert margin_days(weekday_open, mon, 1, 5) == date(2026, 11, 16)
     assert margin_days(weekday_open, mon, 1, 0) == mon
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    first=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 1)),
+    days=st.integers(min_value=1, max_value=40),
+    offsets=st.lists(st.integers(min_value=-2 * 86400, max_value=45 * 86400), max_size=80),
+)
+def test_flickers_are_counted_on_the_local_day_they_began(
+    first: date, days: int, offsets: list[int]
+) -> None:
+    # Stockholm's DST days (23 and 25 hours) fall inside many of these ranges
+    hub = load_registry(DEFAULT_REGISTRY).hubs["svenstavik"]
+    end = first + timedelta(days=days)
+    starts = day_starts(hub, first, end)
+    times = [starts[0] + s * S for s in offsets]
+    tally = DayFlickers(starts)
+    for t in times:
+        tally.add(t)
+    day = first
+    while day < end:
+        lo, hi = day_bounds(hub, day)
+        assert tally.on(lo) == sum(1 for t in times if lo <= t < hi)
+        day += timedelta(days=1)
+    assert tally.on(day_bounds(hub, end)[0]) == 0  # the range's end is no day of it
