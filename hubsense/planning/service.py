@@ -68,6 +68,7 @@ def make_plan(
     now_ns: int,
     facts: FactsFile | FactsError | None | bool = True,
     scope: AccessScope = REGION,
+    analysis: analytics.Analysis | None = None,
 ) -> tuple[Plan, FactsError | None]:
     """The plan for measurement period ``[first, end)`` as ``scope`` may see it. ``facts``:
     True reads ``settings.planning_facts_file`` (cached); or pass a loaded file (or None:
@@ -77,7 +78,11 @@ def make_plan(
     municipality, so it is validated (and cached) against the whole registry, and only
     then limited to what the scope sees. The plan itself is built on the scope's
     ``planning_view``, so its rows, ranks, pooled adoption and references are the scope's
-    municipalities' alone."""
+    municipalities' alone.
+
+    ``analysis``: one the caller already made (a region report's); used when it holds
+    every hub of the plan's registry over the same period, instead of reading and
+    fitting the same rollups again."""
     given = None if facts is False else facts
     loaded = _CACHE.get(settings.planning_facts_file, registry) if given is True else given
     seen = scope.planning_view(registry)
@@ -85,9 +90,10 @@ def make_plan(
         loaded = _limited(loaded, seen)
     error = loaded if isinstance(loaded, FactsError) else None
     facts_file = loaded if isinstance(loaded, FactsFile) else None
-    analysis = analytics.analyse(
-        store, seen, Scope("region", ""), first, end, settings, now_ns=now_ns
-    )
+    if analysis is None or not _covers(analysis, seen, first, end):
+        analysis = analytics.analyse(
+            store, seen, Scope("region", ""), first, end, settings, now_ns=now_ns
+        )
     plan = build_plan(
         seen,
         facts_file,
@@ -108,6 +114,14 @@ def make_plan(
         names = ", ".join(m.name for m in seen.municipalities.values())
         notes.insert(0, Note("scoped", (("seen", names),)))
     return replace(plan, notes=tuple(notes)), error
+
+
+def _covers(analysis: analytics.Analysis, registry: Registry, first: date, end: date) -> bool:
+    return (
+        analysis.registry is registry
+        and (analysis.first, analysis.end) == (first, end)
+        and set(analysis.hub_ids) == set(registry.hubs)
+    )
 
 
 SCOPED_FACTS_ERROR: Final = "does not validate (a region-wide key shows why)"
@@ -137,12 +151,16 @@ def planning_tables(
     *,
     now_ns: int,
     scope: AccessScope = REGION,
+    analysis: analytics.Analysis | None = None,
 ) -> list[Table]:
     """The planning sheets for the planner's utilisation workbook: the plan for the same
     period with the default assumptions and the configured facts file (if any), as
-    ``scope`` may see it (``registry``: the whole registry, as for ``make_plan``)."""
+    ``scope`` may see it (``registry``, ``analysis``: as for ``make_plan``)."""
     from hubsense.planning.export import plan_tables
 
     defaults = default_assumptions(settings)
-    plan, _ = make_plan(store, registry, settings, first, end, defaults, now_ns=now_ns, scope=scope)
+    plan, _ = make_plan(
+        store, registry, settings, first, end, defaults,
+        now_ns=now_ns, scope=scope, analysis=analysis,
+    )
     return plan_tables(plan, lang, defaults)

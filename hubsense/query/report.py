@@ -62,6 +62,7 @@ def report(
             lang,
             now_ns=ctx.now_ns,
             scope=ctx.scope,
+            analysis=a,  # a region report's analysis is the plan's too
         )
     return built, a.recomputed_days
 

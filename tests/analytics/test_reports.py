@@ -77,6 +77,22 @@ def table(ws, first_header: str) -> tuple[list[str], list[list[object]]]:  # noq
     return [str(c) for c in rows[start]], body
 
 
+def test_every_sheet_has_its_header_bold_frozen_and_filtered(
+    analysis: analytics.Analysis,
+) -> None:
+    rep = report(analysis)
+    wb = load_workbook(io.BytesIO(xlsx_bytes(rep)))
+    for table, ws in zip(rep.tables, wb.worksheets, strict=True):
+        header = next(c.row for c in ws["A"] if c.value == table.columns[0].header)
+        assert [c.value for c in ws[header]] == [c.header for c in table.columns]
+        assert all(c.font.bold for c in ws[header])
+        assert all(c.value is None for c in ws[header - 1])  # the blank row above it
+        assert ws.freeze_panes == f"A{header + 1}"
+        if table.rows:
+            assert ws.auto_filter.ref.startswith(f"A{header}:")
+            assert ws.auto_filter.ref.endswith(str(header + len(table.rows)))
+
+
 def test_workbook_read_back(analysis: analytics.Analysis) -> None:
     wb = load_workbook(io.BytesIO(xlsx_bytes(report(analysis))))
     assert wb.sheetnames == ["Sammanfattning", "Hubbar", "Platser", "Timme × veckodag", "Dagar",
