@@ -269,6 +269,16 @@ def headline(doc: dict[str, Any]) -> list[list[str]]:
                         _met(v < 1) + ("" if v < 1 else f" ({v:.1f}× the target)"),
                     ]
                 )
+                if "xlsx_s" in m:
+                    x = m["xlsx_s"]["median"]
+                    rows.append(
+                        [
+                            f"Report {m['scope']} as XLSX with planning sheets (s; CPU s)",
+                            f"{fmt(m['xlsx_s'])}; CPU {fmt(m['xlsx_cpu_s'])}",
+                            TARGETS["reports"],
+                            _met(x < 1) + ("" if x < 1 else f" ({x:.1f}× the target)"),
+                        ]
+                    )
             else:
                 rows.append(
                     [
@@ -618,7 +628,8 @@ def _reports_md(r: dict[str, Any]) -> list[str]:
     out += [
         "",
         "Report = `analytics.analyse(..., slots=True)` (InfluxDB reads + analysis) + "
-        "`reports.build_report` + `reports.csv_bytes`, in-process.",
+        "`reports.build_report` + `reports.csv_bytes`, in-process; XLSX = the download "
+        "route's `query.report.report_file` (analysis again, sheets and planning sheets).",
         "",
     ]
     rows = []
@@ -633,6 +644,7 @@ def _reports_md(r: dict[str, Any]) -> list[str]:
                 total,
                 fmt(m["analyse_s"], "s"),
                 fmt(m["build_s"], "s") if "build_s" in m else "—",
+                fmt(m["xlsx_s"], "s") if "xlsx_s" in m else "—",
                 m.get("warning", ""),
             ]
         )
@@ -646,6 +658,7 @@ def _reports_md(r: dict[str, Any]) -> list[str]:
             "report",
             "of which analyse",
             "of which build",
+            "XLSX",
             "note",
         ],
     )

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -85,6 +86,17 @@ def estimate_demand(
 ) -> DemandEstimate:
     """The censored estimate for ``days`` (at least one of them full);
     ``measured_percentile`` is the nearest-rank percentile of their peaks."""
+    return _estimate(tuple(days), service_level, measured_percentile)
+
+
+@lru_cache(maxsize=256)
+def _estimate(
+    days: tuple[PeakDay, ...], service_level: float, measured_percentile: int
+) -> DemandEstimate:
+    # Kept: pages and reports ask again for the same hubs over the same periods, a fit
+    # costs milliseconds of CPU, and the same days give the same estimate (the draws have
+    # a fixed seed). 256 answers: a region's hubs over the few periods in use, each key
+    # some hundred days of 56 bytes.
     full = sum(1 for d in days if d.full)
     measured = len(days) - full
     if measured == 0:
