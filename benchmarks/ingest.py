@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from benchmarks.common import (
     REPO,
     Servers,
@@ -55,7 +57,11 @@ from benchmarks.common import (
     summary,
 )
 from benchmarks.registry_gen import write_registry
+from collector.parser import MessageParser
+from hubsense.config import Settings
+from hubsense.events import PresenceEvent
 from hubsense.registry import Registry
+from hubsense.store.influx import presence_line
 from simulators import MessageStream, publish
 from simulators.sensors import Message
 
@@ -86,6 +92,24 @@ def _make_session(servers: Servers, start: Any, client_id: str) -> None:
     finally:
         stop_process(proc)
     servers.wait_log(f"Client {client_id} disconnected", timeout=30, after=mark)
+
+
+def _last_messages(messages: list[Message]) -> tuple[int, int]:
+    """The backlog's last timestamp and how many messages carry it."""
+    last = max(m.time_ns for m in messages)
+    return last, sum(m.time_ns == last for m in messages)
+
+
+def _stored_from(servers: Servers, db: str, time_ns: int) -> int:
+    """Points stored at or after ``time_ns``: the drain's cheap poll. Messages are stored in
+    the order they were published, so the backlog's last ones arrive last; a COUNT of the
+    whole database every 0.2 s would cost influxd about a third of what the drain costs
+    it at 200,000 points (~55 ms of its CPU each at the end)."""
+    q = f'SELECT COUNT("seq") FROM "presence" WHERE time >= {int(time_ns)}'
+    r = httpx.get(f"{servers.influxd.url}/query", params={"db": db, "q": q}, timeout=30)
+    r.raise_for_status()
+    series = r.json()["results"][0].get("series") or [{"values": [[0, 0]]}]
+    return int(series[0]["values"][0][1])
 
 
 def drain_once(
@@ -146,15 +170,16 @@ def drain_once(
                 prof = start_profile(proc.pid, profile_s, raw)
             n = len(messages)
             deadline = t_conn + timeout_s
-            stored = 0
+            last = _last_messages(messages)
             while True:
-                stored = store.count_events()
-                if stored >= n:
+                if _stored_from(servers, db, last[0]) >= last[1] and store.count_events() >= n:
                     break
                 if proc.poll() is not None:
                     raise RuntimeError(f"{kind} exited: {logfile.read_text()[-2000:]}")
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{kind}: {stored}/{n} stored after {timeout_s}s")
+                    raise TimeoutError(
+                        f"{kind}: {store.count_events()}/{n} stored after {timeout_s}s"
+                    )
                 time.sleep(0.2)
             t_done = time.monotonic()
             cpu = cpu_seconds(proc.pid)
@@ -191,6 +216,162 @@ def drain_once(
     finally:
         store.close()
         drop_session(servers.mosquitto.url, cid, "5" if kind == "collector" else "3.1.1")
+
+
+# --- the limits, measured in the same run ----------------------------------------------------
+
+
+def collector_lines(messages: list[Message], registry: Registry) -> list[bytes]:
+    """The collector's write bodies for ``messages``: each parsed by its parser and written
+    by ``presence_line``, in arrival order and its default batch size."""
+    settings = Settings()
+    parser = MessageParser(
+        registry,
+        topic_root=settings.mqtt_topic_root,
+        max_payload_bytes=settings.max_payload_bytes,
+        max_future_s=settings.max_future_s,
+        max_age_s=settings.max_age_s,
+    )
+    now = time.time_ns()
+    lines = []
+    for m in messages:
+        event = parser.parse(m.topic, m.payload, now)
+        if not isinstance(event, PresenceEvent):
+            raise RuntimeError(f"backlog message refused: {event}")
+        lines.append(presence_line(event))
+    size = settings.batch_size
+    return ["\n".join(lines[i : i + size]).encode() for i in range(0, len(lines), size)]
+
+
+def replay_once(servers: Servers, bodies: list[bytes], n: int, tag: str) -> dict[str, Any]:
+    """influxd's own ingest of the collector's line protocol: ``bodies`` POSTed one after
+    another (one writer, as the collector writes) to a fresh database."""
+    db = f"replay_{tag}"
+    store = servers.store(db)  # creates the database
+    pid = server_pids(servers)["influxd"]
+    try:
+        with httpx.Client(base_url=servers.influxd.url, timeout=60) as http:
+            cpu0, t0 = cpu_seconds(pid), time.monotonic()
+            for body in bodies:
+                r = http.post("/write", params={"db": db, "precision": "ns"}, content=body)
+                r.raise_for_status()
+            wall, cpu = time.monotonic() - t0, cpu_seconds(pid) - cpu0
+        stored = store.count_events()
+        if stored != n:
+            raise RuntimeError(f"replay: stored {stored} of {n}")
+    finally:
+        store.close()
+    return {
+        "points": n,
+        "seconds": round(wall, 2),
+        "rate": round(n / wall),
+        "influxd_cpu_s": round(cpu, 2),
+        "influxd_cpu_us_per_point": round(1e6 * cpu / n, 1),
+    }
+
+
+def receive_once(
+    servers: Servers,
+    messages: list[Message],
+    *,
+    tag: str,
+    parse: bool,
+    registry_file: Path,
+    workdir: Path,
+) -> dict[str, Any]:
+    """The collector's transport (and with ``parse`` its parser) taking the same backlog
+    in with nothing stored (``benchmarks.receive_only``)."""
+    kind = "parse" if parse else "receive"
+    cid = f"bench-{kind}-{tag}"
+    env = collector_env(servers, db="unused", client_id=cid, registry=registry_file,
+                        workdir=workdir)  # fmt: skip
+    cmd = [sys.executable, "-m", "benchmarks.receive_only", str(len(messages))]
+    cmd += ["--parse"] if parse else []
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+
+    try:
+        _make_session(servers, start, cid)
+        rep = publish(messages, servers.mosquitto.url, window=5000, ack_timeout_s=120)
+        if rep.total != len(messages) or rep.rejected:
+            raise RuntimeError(f"publish: {rep.total} sent, {rep.rejected} refused")
+        proc = start()
+        out, _ = proc.communicate(timeout=600)
+        if proc.returncode != 0:
+            raise RuntimeError(f"receive_only exited {proc.returncode}")
+        r = json.loads(out.strip().splitlines()[-1])
+    finally:
+        drop_session(servers.mosquitto.url, cid, "5")
+    if r["messages"] != len(messages) or (parse and r["accepted"] != len(messages)):
+        raise RuntimeError(f"{kind}: took {r} of {len(messages)}")
+    return {
+        "messages": r["messages"],
+        "seconds": r["seconds"],
+        "rate": round(r["messages"] / r["seconds"]),
+        "cpu_s": r["cpu_s"],
+        "cpu_us_per_message": round(1e6 * r["cpu_s"] / r["messages"], 1),
+    }
+
+
+def limits(
+    servers: Servers,
+    messages: list[Message],
+    registry: Registry,
+    registry_file: Path,
+    work: Path,
+    repeats: int,
+) -> dict[str, Any]:
+    """The replay limit (influxd alone) and the receive limits (MQTT alone, then with the
+    parser) of the same backlog, each ``repeats`` times."""
+    bodies = collector_lines(messages, registry)
+    out: dict[str, Any] = {"batch_size": Settings().batch_size}
+    replays = [replay_once(servers, bodies, len(messages), f"r{i}") for i in range(repeats)]
+    for r in replays:
+        log(f"replay: {r['points']} points in {r['seconds']}s = {r['rate']}/s, "
+            f"influxd {r['influxd_cpu_us_per_point']} µs CPU per point")  # fmt: skip
+    out["replay"] = _summarised(replays, ("rate", "influxd_cpu_us_per_point"))
+    for parse in (False, True):
+        kind = "parse" if parse else "receive"
+        runs = [
+            receive_once(
+                servers,
+                messages,
+                tag=f"r{i}",
+                parse=parse,
+                registry_file=registry_file,
+                workdir=work,
+            )  # fmt: skip
+            for i in range(repeats)
+        ]
+        for r in runs:
+            log(f"{kind}: {r['messages']} in {r['seconds']}s = {r['rate']}/s, "
+                f"{r['cpu_us_per_message']} µs CPU per message")  # fmt: skip
+        out[kind] = _summarised(runs, ("rate", "cpu_us_per_message"))
+    return out
+
+
+TARGET_RATE = 20_000
+TARGET_SHARE_OF_REPLAY = 0.6
+
+
+def verdict(drain_rate: float, lim: dict[str, Any]) -> dict[str, Any]:
+    """The drain as a share of each limit, and the target: 20,000 msg/s, or 60 % of the
+    replay limit where that is lower (a slower machine moves the limit, not the verdict)."""
+    replay = lim["replay"]["rate"]["median"]
+    target = min(TARGET_RATE, TARGET_SHARE_OF_REPLAY * replay)
+    return {
+        "drain_rate": drain_rate,
+        "share_of_replay": round(drain_rate / replay, 2),
+        "share_of_receive": round(drain_rate / lim["receive"]["rate"]["median"], 2),
+        "share_of_receive_and_parse": round(drain_rate / lim["parse"]["rate"]["median"], 2),
+        "target_rate": round(target),
+        "met": drain_rate >= target,
+    }
+
+
+def _summarised(runs: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {"runs": runs, **{k: summary([r[k] for r in runs], 1) for k in keys}}
 
 
 def _log_drain(kind: str, i: int, r: dict[str, Any]) -> None:
@@ -245,7 +426,15 @@ def run(quick: bool = False) -> dict[str, Any]:
             "msg_per_cpu_s": summary([r["messages"] / r["cpu_s"] for r in drains], 0),
             "peak_rss_mb": summary([r["peak_rss_mb"] for r in drains]),
             "publish_rate": summary([r["publish_rate"] for r in drains], 0),
+            "influxd_cpu_us_per_point": summary(
+                [1e6 * r["server_cpu_s"]["influxd"] / r["messages"] for r in drains]
+            ),
         }
+        result["limits"] = lim = limits(
+            servers, messages, registry, registry_file, work, 1 if quick else repeats
+        )
+        result["verdict"] = verdict(result["drain"]["rate"]["median"], lim)
+        log(f"ingest verdict: {result['verdict']}")
         if not quick:
             log("ingest: profiled drain (py-spy, not counted in the figures)")
             r = drain_once(

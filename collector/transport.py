@@ -83,6 +83,7 @@ class MqttTransport:
         self._client.on_disconnect = self._on_disconnect
         self._client.on_subscribe = self._on_subscribe
         self._client.on_message = self._on_message
+        self._client.on_fast_publish = self._on_fast_publish
 
     # --- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -150,6 +151,19 @@ class MqttTransport:
                 payload=bytes(message.payload),
                 mid=message.mid,
                 qos=message.qos,
+                generation=self.generation,
+                received_ns=self.clock_ns(),
+            )
+        )
+
+    def _on_fast_publish(self, topic: bytes, payload: bytes, mid: int, qos: int) -> None:
+        """What ``_on_message`` does, for the messages the client takes from its buffer."""
+        self.inbox.put(
+            Inbound(
+                topic=topic,
+                payload=payload,
+                mid=mid,
+                qos=qos,
                 generation=self.generation,
                 received_ns=self.clock_ns(),
             )

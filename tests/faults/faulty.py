@@ -39,6 +39,15 @@ def _inject(kind: str) -> None:
             on_message(self, client, userdata, msg)
 
         MqttTransport._on_message = faulty_on_message  # type: ignore[method-assign]
+        on_fast_publish = MqttTransport._on_fast_publish  # the same, for most messages
+
+        def faulty_on_fast_publish(self: MqttTransport, topic: bytes, payload: bytes,
+                                   *args: Any) -> None:  # fmt: skip
+            if payload == POISON:
+                raise RuntimeError("fault injected into the MQTT network thread")
+            on_fast_publish(self, topic, payload, *args)
+
+        MqttTransport._on_fast_publish = faulty_on_fast_publish  # type: ignore[method-assign]
     elif kind == "stats":
 
         def faulty_write_stats(*args: Any, **kwargs: Any) -> None:
