@@ -460,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--registry", help="hub registry TOML (default: HUBSENSE_REGISTRY)")
         return p
 
-    from launch.demo import DEFAULT_SPEED
+    from simulators.workdays import DEFAULT_SPEED  # not launch.demo: it loads the web app
 
     demo = sub.add_parser("demo", help="run everything on this machine, no servers needed")
     demo.add_argument(

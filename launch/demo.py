@@ -51,7 +51,6 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEMO_REGISTRY = DEFAULT_REGISTRY.parent / "jamtland_demo.toml"
 DEMO_FACTS = DEFAULT_REGISTRY.parent / "planning_facts_example.csv"
 START_TIME = dtime(8, 0)  # arrivals peak around 08:30: the first minutes are busy
-DEFAULT_SPEED = 240.0  # a working day in about three minutes; desks change every few seconds
 READY_TIMEOUT_S = 300.0  # the history process's first rollups, on a very busy machine
 REFRESH_REAL_S = 5.0
 DRAIN_S = 30.0  # at exit: how long the collector may take to store what was published

@@ -24,6 +24,8 @@ from hubsense.registry import Registry
 
 from .publisher import SimClock
 
+# The demo's speed: a working day in about three minutes; desks change every few seconds.
+DEFAULT_SPEED = 240.0
 MARGIN = timedelta(minutes=30)
 SEARCH_DAYS = 31  # more closed days in a row than this: the registry opens nowhere
 
