@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -140,6 +141,7 @@ def cmd_collector(args: argparse.Namespace) -> int:
     collector = Collector(
         settings, registry, store, adapters=adapters, store_open=store_open, on_fatal=stop.set
     )
+    gc.freeze()  # what is loaded lives as long as the process (as for the API, cmd_api)
     collector.start()
     log.info(
         "collector running: %s → %s store; adapters: %s",
@@ -202,6 +204,11 @@ def cmd_api(args: argparse.Namespace) -> int:
         )
     store = open_store(settings)
     app = create_app(settings, registry, store, keys=keys)
+    # What is loaded by now (the app, its libraries, the registry: ~200,000 objects) lives
+    # as long as the process. Left to the cyclic collector, each full collection walks it
+    # all again (~65 ms here, every request waiting meanwhile); frozen, only what requests
+    # leave behind is walked.
+    gc.freeze()
     uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="warning")
     store.close()
     return 0
