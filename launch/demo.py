@@ -15,6 +15,7 @@ removes its temporary folder (``--keep`` keeps it).
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import re
 import shlex
@@ -362,6 +363,7 @@ def _serve(
         if server.started:
             routes = demo_routes(registry, *history_days(clock.start, args.backfill_days))
             _warm_up(f"http://{settings.api_host}:{settings.api_port}", routes)
+            gc.freeze()  # what is loaded by now stays: as in cmd_api, spare the collections
             # nothing was simulated yet: the live run starts at the start time, now, so
             # the busy first minutes are seen, not spent on the warm-up
             clock.restart()
