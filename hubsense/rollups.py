@@ -5,8 +5,8 @@ Computing (``recompute``)
     For one hub and a range of local days: read each desk's events over the range plus
     ``CleanParams.context_ns`` on either side (``store.timeline`` also gives the last event
     before that, i.e. the state the context starts in), build the step function
-    (``hubsense.timeline.each_interval``), clean it (``hubsense.metrics.each_span``: flickers,
-    stuck spells) and cut it into ``DeskDayRollup``/``GroupDayRollup``/``SlotRollup`` rows
+    (``hubsense.timeline.each_interval_in_order``), clean it (``hubsense.metrics.each_span``:
+    flickers, stuck spells) and cut it into ``DeskDayRollup``/``GroupDayRollup``/``SlotRollup`` rows
     (``hubsense.metrics.hub_days``), then ``store.write_rollups`` replaces the hub's rows
     for those days. Long ranges go in chunks of ``chunk_days``. Each desk-day's idle run
     continues from the stored day before, and the stored days after are chained again
@@ -62,7 +62,7 @@ from hubsense.metrics import (
 )
 from hubsense.registry import Hub, Registry
 from hubsense.store.base import Store
-from hubsense.timeline import each_interval
+from hubsense.timeline import each_interval_in_order
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +93,17 @@ def hub_spans(
     their context, read in one query for the hub (one per desk made a pass over 5,000
     desks 5,000 round trips) and taken desk by desk as it streams in. Held for the hub:
     the spans (one per spell) and each desk's flickers counted per day; a desk's messages
-    are cleaned as its step function is built (``each_interval``, ``each_span``), so no
-    more than one desk's messages are held at a time, and no interval per message. What
-    still grows with the day: a span per spell of the hub, and the desk in hand's events
-    (``benchmarks.passmem``: about 1 KB a message of that desk while the chunk it is
-    decoded from is under ``STREAM_ROWS``)."""
+    are cleaned as they stream in (``each_interval_in_order``, ``each_span``): no desk's
+    messages are held, no interval per message, and no more than a chunk of the response
+    (``STREAM_ROWS`` points) is decoded at a time. What still grows with the day: a span
+    per spell of the hub."""
     lo, hi = range_ns(hub, first, end)
     c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
     desks = store.each_timeline(hub.id, [d.id for d in hub.desks], c_lo, c_hi)
-    steps = ((d, each_interval(events, c_lo, c_hi, params.offline_after_ns)) for d, events in desks)
+    steps = (
+        (d, each_interval_in_order(events, c_lo, c_hi, params.offline_after_ns))
+        for d, events in desks
+    )
     return clean_hub(
         hub,
         first,

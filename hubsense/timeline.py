@@ -19,7 +19,7 @@ Rules, for the window ``[start_ns, end_ns)`` (the caller passes ``end_ns = min(e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,15 +69,28 @@ def each_interval(
     """``desk_intervals`` one interval at a time, each as soon as it is final: a rollup
     pass cleans a desk's day while it is built, instead of holding an interval for every
     message of the day (which, at a state change a second, grows to megabytes a desk)."""
+    ordered = sorted((e for e in events if e.time_ns < end_ns), key=lambda e: e.time_ns)
+    return each_interval_in_order(ordered, start_ns, end_ns, offline_after_ns)
+
+
+def each_interval_in_order(
+    events: Iterable[PresenceEvent],
+    start_ns: int,
+    end_ns: int,
+    offline_after_ns: int,
+) -> Iterator[Interval]:
+    """``each_interval`` of messages already in time order (as ``Store.each_timeline``
+    gives them), taken as they come: neither the messages nor the intervals of the desk's
+    day are held, so a rollup pass's memory does not grow with the day. Raises
+    ``ValueError`` if a message is older than the one before it."""
     if offline_after_ns <= 0:
         raise ValueError("offline_after_ns must be positive")
     if end_ns <= start_ns:
         return
-    ordered = sorted((e for e in events if e.time_ns < end_ns), key=lambda e: e.time_ns)
     # Change points in time order (their times never decrease); at equal times the later
     # one wins, so only the last step can still be replaced: the steps before it are final.
     steps: list[tuple[int, DeskState]] = []
-    for at, state in _points(ordered, start_ns, end_ns, offline_after_ns):
+    for at, state in _points(events, start_ns, end_ns, offline_after_ns):
         if steps and steps[-1][0] == at:
             steps.pop()
         if steps and steps[-1][1] == state:
@@ -93,17 +106,23 @@ def each_interval(
 
 
 def _points(
-    ordered: Sequence[PresenceEvent], start_ns: int, end_ns: int, offline_after_ns: int
+    ordered: Iterable[PresenceEvent], start_ns: int, end_ns: int, offline_after_ns: int
 ) -> Iterator[tuple[int, DeskState]]:
-    """Change points ``(time, state)`` of the time-ordered messages: each message's state
-    from its time, and ``unknown`` where it expires before the next one (module doc)."""
+    """Change points ``(time, state)`` of the time-ordered messages before ``end_ns``: each
+    message's state from its time, and ``unknown`` where it expires before the next one
+    (module doc)."""
     yield start_ns, "unknown"
-    for i, event in enumerate(ordered):
+    upcoming = (e for e in ordered if e.time_ns < end_ns)
+    event = next(upcoming, None)
+    while event is not None:
+        following = next(upcoming, None)
+        if following is not None and following.time_ns < event.time_ns:
+            raise ValueError("messages are not in time order")
         yield max(event.time_ns, start_ns), _state_of(event)
         expires = event.time_ns + offline_after_ns
-        following = ordered[i + 1].time_ns if i + 1 < len(ordered) else None
-        if (following is None or following > expires) and expires < end_ns:
+        if (following is None or following.time_ns > expires) and expires < end_ns:
             yield max(expires, start_ns), "unknown"
+        event = following
 
 
 def totals_ns(intervals: Iterable[Interval]) -> dict[DeskState, int]:

@@ -14,7 +14,7 @@ Contract (tests/store/test_contract.py runs it against every backend):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from hubsense.events import PresenceEvent, Rejection
@@ -71,10 +71,12 @@ class Store(Protocol):
 
     def each_timeline(
         self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
-    ) -> Iterator[tuple[str, list[PresenceEvent]]]:
+    ) -> Iterator[tuple[str, Iterable[PresenceEvent]]]:
         """``hub_timelines`` one desk at a time (each of ``desks`` exactly once, in no set
-        order), read as one query but streamed: a reader holds one desk's events, not the
-        hub's, so a rollup pass's memory does not grow with the events of a hub's day."""
+        order; each desk's events in time order), read as one query but streamed: a desk's
+        events may arrive as they are read, so they are to be taken before the next desk
+        is asked for (as with ``itertools.groupby``). A reader then holds neither the hub's
+        events nor a desk's, so a rollup pass's memory does not grow with a hub's day."""
 
     def count_events(self, hub: str | None = None) -> int:
         """Number of distinct stored presence events (all hubs, or one)."""

@@ -65,8 +65,10 @@ import contextlib
 import email.utils
 import functools
 import hashlib
+import itertools
 import json
 import logging
+import operator
 import re
 import threading
 import time
@@ -756,11 +758,11 @@ class InfluxStore:
     def hub_timelines(
         self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
     ) -> dict[str, list[PresenceEvent]]:
-        return dict(self.each_timeline(hub, desks, start_ns, end_ns))
+        return {d: list(events) for d, events in self.each_timeline(hub, desks, start_ns, end_ns)}
 
     def each_timeline(
         self, hub: str, desks: Sequence[str], start_ns: int, end_ns: int
-    ) -> Iterator[tuple[str, list[PresenceEvent]]]:
+    ) -> Iterator[tuple[str, Iterable[PresenceEvent]]]:
         wanted = list(dict.fromkeys(desks))
         if not wanted:
             return
@@ -788,37 +790,32 @@ class InfluxStore:
             if desk in done:
                 raise StoreRejected(f"InfluxDB query: the series of desk {desk!r} came apart")
             done.add(desk)
-            if desk in before:
-                events.insert(0, before[desk])
-            events.sort(key=lambda e: e.time_ns)
-            if desk in wanted_set:
-                yield desk, events
+            if desk in wanted_set:  # the query's ORDER BY time: the events are in order
+                yield desk, itertools.chain([before[desk]], events) if desk in before else events
         for desk in wanted:
             if desk not in done:
                 yield desk, [before[desk]] if desk in before else []
 
-    def _desk_series(self, q: str) -> Iterator[tuple[str, list[PresenceEvent]]]:
-        """The events of a query grouped by desk, one desk at a time. From InfluxDB 1.x as a
-        chunked response read while it arrives (``STREAM_ROWS`` points a chunk; a desk's
-        series may span chunks), so no more than a chunk and one desk's events are held."""
-        desk: str | None = None
-        events: list[PresenceEvent] = []
+    def _desk_series(self, q: str) -> Iterator[tuple[str, Iterator[PresenceEvent]]]:
+        """The events of a query grouped by desk, one desk at a time, each desk's as they
+        arrive. From InfluxDB 1.x a chunked response read as it comes (``STREAM_ROWS``
+        points a chunk; a desk's series may span chunks), so no more than a chunk is held,
+        whatever the number of a desk's events (``itertools.groupby``: the reader takes a
+        desk's events before the next desk)."""
+        for desk, rows in itertools.groupby(self._series_events(q), key=operator.itemgetter(0)):
+            yield desk, (event for _, event in rows)
+
+    def _series_events(self, q: str) -> Iterator[tuple[str, PresenceEvent]]:
         for result in self._streamed(q):
             for series in result.get("series") or []:
                 tags = series.get("tags") or {}
-                name = str(tags.get("desk"))
-                if name != desk:
-                    if desk is not None:
-                        yield desk, events
-                    desk, events = name, []
+                desk = str(tags.get("desk"))
                 columns = series.get("columns") or []
                 for values in series.get("values") or []:
                     row = dict(tags)
                     row.update(zip(columns, values, strict=False))
                     if _complete(row):
-                        events.append(_event(row))
-        if desk is not None:
-            yield desk, events
+                        yield desk, _event(row)
 
     def _streamed(self, q: str) -> Iterator[Mapping[str, Any]]:
         """The results of one statement, chunk by chunk (InfluxDB 2.x's 1.x-compatible

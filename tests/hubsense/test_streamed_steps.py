@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from array import array
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hubsense.events import PresenceEvent
 from hubsense.metrics import Span, clean, each_span
-from hubsense.timeline import Interval, desk_intervals, each_interval
+from hubsense.timeline import Interval, desk_intervals, each_interval, each_interval_in_order
 
 S = 10**9
 T0 = 1_764_057_600 * S
@@ -102,6 +103,16 @@ def test_intervals_one_at_a_time_are_the_whole_list(day: tuple) -> None:
     expected = reference_intervals(events, start, end, offline)
     assert list(each_interval(events, start, end, offline)) == expected
     assert desk_intervals(events, start, end, offline) == expected
+    # messages in time order, as the store streams them: taken one at a time
+    ordered = iter(sorted(events, key=lambda e: e.time_ns))
+    assert list(each_interval_in_order(ordered, start, end, offline)) == expected
+
+
+def test_messages_out_of_time_order_are_refused() -> None:
+    later, earlier = (PresenceEvent("m", "h", "d", "s", i, T0 + t * S, True, False)
+                      for i, t in enumerate((20, 10)))  # fmt: skip
+    with pytest.raises(ValueError, match="time order"):
+        list(each_interval_in_order(iter([later, earlier]), T0, T0 + 100 * S, 60 * S))
 
 
 @settings(max_examples=400)

@@ -190,9 +190,13 @@ def test_each_timeline_streams_every_desk_once(
                  for d in desks[:3] for i in range(25)], [])  # fmt: skip
     store.write([ev("a05", T0 + 5 * S)], [])  # a desk not asked for
     for lo, hi in [(T0 + 10 * S, T0 + 20 * S), (T0, T0 + 100 * S), (T0 + 50 * S, T0 + 60 * S)]:
-        streamed = list(store.each_timeline("svenstavik", [*desks, "a01"], lo, hi))
+        # each desk's events taken before the next desk is asked for, as the contract says
+        streamed = [(d, list(events))
+                    for d, events in store.each_timeline("svenstavik", [*desks, "a01"], lo, hi)]
         assert sorted(d for d, _ in streamed) == desks, (lo, hi)
         assert dict(streamed) == {d: store.timeline("svenstavik", d, lo, hi) for d in desks}
+        for _, events in streamed:  # in time order
+            assert [e.time_ns for e in events] == sorted(e.time_ns for e in events)
     assert list(store.each_timeline("svenstavik", [], T0, T0 + 100 * S)) == []
 
 
