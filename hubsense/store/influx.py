@@ -452,7 +452,15 @@ class InfluxStore:
     def _httpc(self) -> httpx.Client:
         with self._http_lock:
             if self._http is None:
-                self._http = httpx.Client(base_url=self.url, timeout=self.timeout_s)
+                # Answers uncompressed: httpx asks for gzip by default, and compressing
+                # them cost influxd more CPU than the rest of answering (a region's
+                # analysis: 0.39–1.19 s of influxd CPU gzipped, 0.28–0.31 s not), for
+                # bytes that cross a loopback or a LAN.
+                self._http = httpx.Client(
+                    base_url=self.url,
+                    timeout=self.timeout_s,
+                    headers={"Accept-Encoding": "identity"},
+                )
             return self._http
 
     def _require_open(self) -> None:

@@ -621,3 +621,15 @@ def test_rows_with_fields_still_being_written_are_not_events() -> None:
     events = _events([full, partial])
     assert [e.desk for e in events] == ["a01"]
     assert events[0].seq == 3 and events[0].occupied is True
+
+
+def test_answers_are_asked_for_uncompressed(fake1: FakeInflux) -> None:
+    """Compressing a query's answer cost influxd more CPU than the rest of answering it."""
+    store = opened(InfluxStore(fake1.url, "d"))
+    try:
+        store.count_events()
+        store.write([EVENT], [])
+    finally:
+        store.close()
+    assert fake1.requests
+    assert {r.headers.get("accept-encoding") for r in fake1.requests} == {"identity"}
