@@ -50,16 +50,9 @@ def backfill_rollups(
             lo, hi = range_ns(hub, day, stop)
             c_lo, c_hi = lo - params.context_ns, hi + params.context_ns
             steps = (
-                (
-                    d.id,
-                    intervals_from_occupied(
-                        truth.intervals(hub.id, d.id, c_lo, c_hi, reported=True),
-                        c_lo,
-                        c_hi,
-                        c_lo,
-                        c_hi,
-                    ),
-                )
+                (d.id, intervals_from_occupied(
+                    truth.intervals(hub.id, d.id, c_lo, c_hi, reported=True), c_lo, c_hi, c_lo, c_hi
+                ))
                 for d in hub.desks
             )
             spans, flickers = clean_hub(

@@ -96,16 +96,8 @@ def backtest(hub: Hub, truth: GroundTruth, cutoff: date) -> Errors | None:
         if fd.utilisation is not None:
             u_model.append(abs(fd.utilisation.value - util) * 100)
             u_4.append(abs(last_4(fd.day, 1) - util) * 100)
-    return Errors(
-        cutoff,
-        hub.id,
-        len(model),
-        mean(model),
-        mean(naive_year),
-        mean(naive_4),
-        mean(u_model),
-        mean(u_4),
-    )
+    return Errors(cutoff, hub.id, len(model), mean(model), mean(naive_year), mean(naive_4),
+                  mean(u_model), mean(u_4))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,10 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         for hub in registry.hubs.values()
         if (e := backtest(hub, truth, cutoff)) is not None
     ]
-    print(
-        "| cutoff | hub-days | forecast | last year | last 4 weeks | utilisation: forecast "
-        "| utilisation: last 4 weeks |"
-    )
+    print("| cutoff | hub-days | forecast | last year | last 4 weeks | utilisation: forecast "
+          "| utilisation: last 4 weeks |")
     print("|---|---|---|---|---|---|---|")
     for cutoff in (*CUTOFFS, None):
         part = [r for r in rows if cutoff is None or r.cutoff == cutoff]
@@ -134,25 +124,16 @@ def main(argv: list[str] | None = None) -> int:
             return sum(getattr(r, attr) * r.days for r in part) / n
 
         label = "all" if cutoff is None else cutoff.isoformat()
-        print(
-            f"| {label} | {n} | {w('model'):.2f} | {w('last_year'):.2f} | "
-            f"{w('last_4_weeks'):.2f} | {w('utilisation_model'):.1f} pp | "
-            f"{w('utilisation_last_4_weeks'):.1f} pp |"
-        )
+        print(f"| {label} | {n} | {w('model'):.2f} | {w('last_year'):.2f} | "
+              f"{w('last_4_weeks'):.2f} | {w('utilisation_model'):.1f} pp | "
+              f"{w('utilisation_last_4_weeks'):.1f} pp |")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "forecast.json").write_text(
-        json.dumps(
-            {
-                "seed": args.seed,
-                "growth_per_year": GROWTH,
-                "loadavg": loadavg(),
-                "rows": [{**asdict(r), "cutoff": r.cutoff.isoformat()} for r in rows],
-            },
-            indent=1,
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    (RESULTS / "forecast.json").write_text(json.dumps({
+        "seed": args.seed,
+        "growth_per_year": GROWTH,
+        "loadavg": loadavg(),
+        "rows": [{**asdict(r), "cutoff": r.cutoff.isoformat()} for r in rows],
+    }, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -234,7 +234,9 @@ def run(quick: bool = False) -> dict[str, Any]:
         for i in range(repeats):
             for signal in (False, True):
                 name = "signal" if signal else "no_signal"
-                r = _run_once(servers, work / "registry.toml", work, seconds, f"{name}{i}", signal)
+                r = _run_once(
+                    servers, work / "registry.toml", work, seconds, f"{name}{i}", signal
+                )
                 log(
                     f"latency {i} ({name}): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms over "
                     f"{r['samples']} samples at {r['publish_rate']} msg/s, stored "

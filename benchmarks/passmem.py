@@ -48,18 +48,8 @@ def run(n_desks: int, steps: list[int]) -> dict[str, Any]:
         written = 0
         for per_desk in steps:
             events = [
-                PresenceEvent(
-                    d.municipality,
-                    hub.id,
-                    d.id,
-                    d.sensor,
-                    i,
-                    start + i * 2 * NS,
-                    i % 2 == 0,
-                    False,
-                    None,
-                    None,
-                )  # fmt: skip
+                PresenceEvent(d.municipality, hub.id, d.id, d.sensor, i, start + i * 2 * NS,
+                              i % 2 == 0, False, None, None)  # fmt: skip
                 for i in range(written, per_desk)
                 for d in hub.desks
             ]

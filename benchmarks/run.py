@@ -409,10 +409,8 @@ def _recompute_md(r: dict[str, Any]) -> list[str]:
         "s), after marking them as the collector marks stored batches.",
         "",
         *_table(
-            [
-                [p["pass"], p["s"], p["cpu_s"], p["influxd_cpu_s"], f"{p['desk_days_written']:,}"]
-                for p in r["passes"]
-            ],
+            [[p["pass"], p["s"], p["cpu_s"], p["influxd_cpu_s"], f"{p['desk_days_written']:,}"]
+             for p in r["passes"]],
             ["pass", "s", "CPU s (process)", "CPU s (influxd)", "desk-days written"],
         ),
     ]
