@@ -83,7 +83,7 @@ class MqttTransport:
         self._client.on_disconnect = self._on_disconnect
         self._client.on_subscribe = self._on_subscribe
         self._client.on_message = self._on_message
-        self._client.on_fast_publish = self._on_fast_publish
+        self._client.on_fast_publish = self._received
 
     # --- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -145,19 +145,12 @@ class MqttTransport:
         self.subscribed.set()
 
     def _on_message(self, client, userdata, message: mqtt.MQTTMessage) -> None:
-        self.inbox.put(
-            Inbound(
-                topic=message._topic,  # raw bytes: .topic would raise on invalid UTF-8
-                payload=bytes(message.payload),
-                mid=message.mid,
-                qos=message.qos,
-                generation=self.generation,
-                received_ns=self.clock_ns(),
-            )
-        )
+        # raw bytes: .topic would raise on invalid UTF-8
+        self._received(message._topic, bytes(message.payload), message.mid, message.qos)
 
-    def _on_fast_publish(self, topic: bytes, payload: bytes, mid: int, qos: int) -> None:
-        """What ``_on_message`` does, for the messages the client takes from its buffer."""
+    def _received(self, topic: bytes, payload: bytes, mid: int, qos: int) -> None:
+        """A received message into the inbox: those the client takes from its buffer, and
+        (through ``_on_message``) those paho reads."""
         self.inbox.put(
             Inbound(
                 topic=topic,

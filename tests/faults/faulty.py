@@ -31,23 +31,16 @@ def _inject(kind: str) -> None:
 
         Collector._take = faulty_take  # type: ignore[method-assign]
     elif kind == "mqtt":
-        on_message = MqttTransport._on_message
+        # every received message passes here, whether paho or the buffered reader read it
+        received = MqttTransport._received
 
-        def faulty_on_message(self: MqttTransport, client: Any, userdata: Any, msg: Any) -> None:
-            if msg.payload == POISON:
-                raise RuntimeError("fault injected into the MQTT network thread")
-            on_message(self, client, userdata, msg)
-
-        MqttTransport._on_message = faulty_on_message  # type: ignore[method-assign]
-        on_fast_publish = MqttTransport._on_fast_publish  # the same, for most messages
-
-        def faulty_on_fast_publish(self: MqttTransport, topic: bytes, payload: bytes,
+        def faulty_received(self: MqttTransport, topic: bytes, payload: bytes,
                                    *args: Any) -> None:  # fmt: skip
             if payload == POISON:
                 raise RuntimeError("fault injected into the MQTT network thread")
-            on_fast_publish(self, topic, payload, *args)
+            received(self, topic, payload, *args)
 
-        MqttTransport._on_fast_publish = faulty_on_fast_publish  # type: ignore[method-assign]
+        MqttTransport._received = faulty_received  # type: ignore[method-assign]
     elif kind == "stats":
 
         def faulty_write_stats(*args: Any, **kwargs: Any) -> None:
